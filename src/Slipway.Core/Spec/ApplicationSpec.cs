@@ -1,0 +1,45 @@
+namespace Slipway.Core.Spec;
+
+/// <summary>What runs (the template), how many, how it is reached and how it is replaced.</summary>
+public sealed record ApplicationSpec(
+    InstanceTemplate Template,
+    int Replicas,
+    RouteSpec Route,
+    int ProgressDeadlineSeconds,
+    StrategySpec Strategy)
+{
+    public const int DefaultReplicas = 1;
+    public const int DefaultProgressDeadlineSeconds = 600;
+}
+
+/// <summary>
+/// Everything that makes a revision: a change to any field here is a new revision and is rolled
+/// out by the strategy, like a code change. Replicas, route, strategy and deadline are not part
+/// of it, as with a Kubernetes pod template.
+/// </summary>
+public sealed record InstanceTemplate(
+    ArtifactRef Artifact,
+    string Command,
+    IReadOnlyList<string> Args,
+    IReadOnlyList<EnvVar> Env,
+    int? Port,
+    ProbeSet Probes,
+    int TerminationGracePeriodSeconds)
+{
+    public const int DefaultTerminationGracePeriodSeconds = 30;
+}
+
+public sealed record EnvVar(string Name, string Value);
+
+/// <summary>
+/// What runs. Today a directory (<see cref="Path"/>, resolved against the spec file's directory);
+/// the record is shaped so that an OCI image reference by digest can be added beside it.
+/// <see cref="Digest"/> is filled when a revision is made from it (sha256 of the directory's content).
+/// </summary>
+public sealed record ArtifactRef(string Path, string? Digest = null);
+
+/// <summary>Where the router sends requests for this app×env. Host defaults to <c>&lt;app&gt;.&lt;env&gt;.localhost</c>.</summary>
+public sealed record RouteSpec(string Host, string PathPrefix)
+{
+    public static string DefaultHost(string app, string environment) => $"{app}.{environment}.localhost";
+}
