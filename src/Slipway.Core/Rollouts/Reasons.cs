@@ -1,0 +1,19 @@
+namespace Slipway.Core.Rollouts;
+
+/// <summary>The reasons a rollout gives for its phase and its events; stable strings users can script against.</summary>
+public static class Reasons
+{
+    public const string RolloutStarted = "RolloutStarted";
+    public const string StepCompleted = "StepCompleted";
+    public const string CanaryPauseStep = "CanaryPauseStep";
+    public const string BlueGreenPause = "BlueGreenPause";
+    public const string RolloutCompleted = "RolloutCompleted";
+    public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+    public const string AbortedByUser = "AbortedByUser";
+    public const string Promoted = "Promoted";
+    public const string Retried = "Retried";
+    public const string Undo = "Undo";
+    public const string Restarted = "Restarted";
+    public const string InstancesNotReady = "InstancesNotReady";
+    public const string SpecUpdated = "SpecUpdated";
+}

@@ -1,0 +1,85 @@
+namespace Slipway.Core.Rollouts;
+
+public enum RolloutPhase
+{
+    /// <summary>Moving towards the updated revision (starting instances, shifting traffic).</summary>
+    Progressing,
+
+    /// <summary>Stopped at a pause step (timed or until promoted) or a blue-green pre-promotion pause.</summary>
+    Paused,
+
+    /// <summary>The stable revision is the updated one and all its instances are ready.</summary>
+    Healthy,
+
+    /// <summary>Aborted (by a user or by the progress deadline) or never became ready: traffic is on stable.</summary>
+    Degraded,
+}
+
+/// <summary>
+/// The persisted state of the rollout of one app×env. Recomputed by <see cref="RolloutPlanner"/>
+/// on every reconcile pass from the previous status and what is observed; persisted once per pass.
+/// </summary>
+public sealed record RolloutStatus
+{
+    public static readonly RolloutStatus Empty = new();
+
+    /// <summary>The revision that serves users when no rollout is in progress.</summary>
+    public int? StableRevision { get; init; }
+
+    /// <summary>The revision being rolled out; equals <see cref="StableRevision"/> when none is.</summary>
+    public int? UpdatedRevision { get; init; }
+
+    public RolloutPhase Phase { get; init; } = RolloutPhase.Progressing;
+
+    /// <summary>A short machine-readable cause of the phase, e.g. <c>CanaryPauseStep</c>, <c>ProgressDeadlineExceeded</c>.</summary>
+    public string? Reason { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>Index of the canary step being executed; equals the step count once all are done.</summary>
+    public int CurrentStepIndex { get; init; }
+
+    /// <summary>Share of traffic (0–100) sent to the updated revision by the canary weights.</summary>
+    public int CanaryWeight { get; init; }
+
+    public HeaderRoutePlan? HeaderRoute { get; init; }
+
+    public int MirrorPercent { get; init; }
+
+    public DateTimeOffset? PauseStartedAt { get; init; }
+
+    /// <summary>A user asked to finish the current pause.</summary>
+    public bool PromoteRequested { get; init; }
+
+    /// <summary>A user (or an undo) asked to skip the remaining steps.</summary>
+    public bool PromoteFull { get; init; }
+
+    public bool Aborted { get; init; }
+
+    /// <summary>What the rollout is waiting for; changes whenever it makes progress.</summary>
+    public string? WaitingFor { get; init; }
+
+    /// <summary>When the current wait started; the progress deadline counts from here.</summary>
+    public DateTimeOffset? WaitingSince { get; init; }
+
+    /// <summary>Blue-green: the revision that served before the switch, kept running until <see cref="ScaleDownAt"/>.</summary>
+    public int? PreviousStableRevision { get; init; }
+
+    public DateTimeOffset? ScaleDownAt { get; init; }
+
+    /// <summary>Instances of the stable revision started before this moment are replaced one by one.</summary>
+    public DateTimeOffset? RestartedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public IReadOnlyList<RolloutCondition> Conditions { get; init; } = [];
+
+    public bool InProgress => UpdatedRevision is not null && UpdatedRevision != StableRevision;
+}
+
+public sealed record HeaderRoutePlan(string Name, IReadOnlyList<Spec.HeaderMatch> Match);
+
+/// <summary>A condition in the Kubernetes sense: a named fact that is true or false, with why and since when.</summary>
+public sealed record RolloutCondition(string Type, bool Status, string? Reason, string? Message, DateTimeOffset LastTransitionTime);

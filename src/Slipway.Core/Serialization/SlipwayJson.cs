@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Slipway.Core.Spec;
+
+namespace Slipway.Core.Serialization;
+
+/// <summary>
+/// The one JSON shape of Slipway's records, used by the store and the HTTP API: camelCase,
+/// enums as strings, and the spec's class hierarchies (probe actions, strategies, canary steps)
+/// tagged with a "type" discriminator. Declared here rather than with attributes on the model so
+/// the model stays free of serialization concerns.
+/// </summary>
+public static class SlipwayJson
+{
+    public static JsonSerializerOptions Options { get; } = Create(indented: false);
+
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism } },
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static readonly (Type Base, (Type Type, string Name)[] Derived)[] Hierarchies =
+    [
+        (typeof(ProbeAction), [(typeof(HttpGetAction), "httpGet"), (typeof(TcpSocketAction), "tcpSocket"), (typeof(ExecAction), "exec")]),
+        (typeof(StrategySpec), [(typeof(RecreateStrategy), "recreate"), (typeof(RollingStrategy), "rolling"), (typeof(BlueGreenStrategy), "blueGreen"), (typeof(CanaryStrategy), "canary")]),
+        (typeof(CanaryStep), [(typeof(SetWeightStep), "setWeight"), (typeof(PauseStep), "pause"), (typeof(SetHeaderRouteStep), "setHeaderRoute"), (typeof(SetMirrorStep), "setMirror")]),
+    ];
+
+    private static void AddPolymorphism(JsonTypeInfo info)
+    {
+        foreach (var (baseType, derived) in Hierarchies)
+        {
+            if (info.Type != baseType)
+            {
+                continue;
+            }
+
+            info.PolymorphismOptions = new JsonPolymorphismOptions { TypeDiscriminatorPropertyName = "type" };
+            foreach (var (type, name) in derived)
+            {
+                info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, name));
+            }
+        }
+    }
+}

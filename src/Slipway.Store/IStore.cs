@@ -1,0 +1,26 @@
+using Slipway.Core.Rollouts;
+
+namespace Slipway.Store;
+
+/// <summary>
+/// Slipway's persistence. Every write that belongs together is one call and one transaction, so a
+/// crash never leaves half of it. SQLite implements it today; PostgreSQL will implement it for HA.
+/// </summary>
+public interface IStore
+{
+    Task<IReadOnlyList<AppRecord>> ListAppsAsync(CancellationToken ct);
+
+    Task<AppRecord?> GetAppAsync(string app, string environment, CancellationToken ct);
+
+    Task<IReadOnlyList<RevisionRecord>> ListRevisionsAsync(string app, string environment, CancellationToken ct);
+
+    Task<RolloutStatus> GetStatusAsync(string app, string environment, CancellationToken ct);
+
+    Task<IReadOnlyList<EventRecord>> ListEventsAsync(string app, string environment, int limit, CancellationToken ct);
+
+    /// <summary>Saves the app, a new revision when there is one, the rollout status and events, atomically.</summary>
+    Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct);
+
+    /// <summary>Saves the rollout status and events of one app×env, atomically.</summary>
+    Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct);
+}

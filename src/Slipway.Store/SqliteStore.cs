@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Slipway.Core.Rollouts;
+using Slipway.Core.Serialization;
+using Slipway.Core.Spec;
+
+namespace Slipway.Store;
+
+/// <summary>The embedded store: one SQLite file in the data directory, WAL mode, a connection per call.</summary>
+public sealed class SqliteStore : IStore
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    private SqliteStore(string connectionString, TimeProvider time)
+    {
+        _connectionString = connectionString;
+        _time = time;
+    }
+
+    public static async Task<SqliteStore> OpenAsync(string path, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = true };
+        var store = new SqliteStore(builder.ToString(), time);
+        await using var connection = await store.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        await command.ExecuteNonQueryAsync(ct);
+        return store;
+    }
+
+    public async Task<IReadOnlyList<AppRecord>> ListAppsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await QueryAsync(connection, "SELECT app, env, spec, desired_revision, created_at, updated_at FROM apps ORDER BY app, env", [], ReadApp, ct);
+    }
+
+    public async Task<AppRecord?> GetAppAsync(string app, string environment, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        var rows = await QueryAsync(connection, "SELECT app, env, spec, desired_revision, created_at, updated_at FROM apps WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ReadApp, ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<RevisionRecord>> ListRevisionsAsync(string app, string environment, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await QueryAsync(
+            connection,
+            "SELECT app, env, number, template, template_hash, change_cause, created_at FROM revisions WHERE app = $app AND env = $env ORDER BY number",
+            [("$app", app), ("$env", environment)],
+            r => new RevisionRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), Deserialize<InstanceTemplate>(r.GetString(3)), r.GetString(4), r.GetString(5), ReadTime(r, 6)),
+            ct);
+    }
+
+    public async Task<RolloutStatus> GetStatusAsync(string app, string environment, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        var rows = await QueryAsync(connection, "SELECT status FROM rollouts WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], r => Deserialize<RolloutStatus>(r.GetString(0)), ct);
+        return rows.Count == 0 ? RolloutStatus.Empty : rows[0];
+    }
+
+    public async Task<IReadOnlyList<EventRecord>> ListEventsAsync(string app, string environment, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        var rows = await QueryAsync(
+            connection,
+            "SELECT id, app, env, revision, time, reason, message FROM events WHERE app = $app AND env = $env ORDER BY id DESC LIMIT $limit",
+            [("$app", app), ("$env", environment), ("$limit", limit)],
+            r => new EventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3), ReadTime(r, 4), r.GetString(5), r.GetString(6)),
+            ct);
+        rows.Reverse();
+        return rows;
+    }
+
+    public async Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, transaction,
+            """
+            INSERT INTO apps (app, env, spec, desired_revision, created_at, updated_at) VALUES ($app, $env, $spec, $desired, $created, $updated)
+            ON CONFLICT (app, env) DO UPDATE SET spec = excluded.spec, desired_revision = excluded.desired_revision, updated_at = excluded.updated_at
+            """,
+            [("$app", app.App), ("$env", app.Environment), ("$spec", Serialize(app.Spec)), ("$desired", app.DesiredRevision), ("$created", app.CreatedAt.ToString("O")), ("$updated", app.UpdatedAt.ToString("O"))],
+            ct);
+        if (newRevision is not null)
+        {
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO revisions (app, env, number, template, template_hash, change_cause, created_at) VALUES ($app, $env, $number, $template, $hash, $cause, $created)",
+                [("$app", newRevision.App), ("$env", newRevision.Environment), ("$number", newRevision.Number), ("$template", Serialize(newRevision.Template)), ("$hash", newRevision.TemplateHash), ("$cause", newRevision.ChangeCause), ("$created", newRevision.CreatedAt.ToString("O"))],
+                ct);
+        }
+
+        await SaveStatusAsync(connection, transaction, app.App, app.Environment, status, events, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await SaveStatusAsync(connection, transaction, app, environment, status, events, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private async Task SaveStatusAsync(SqliteConnection connection, SqliteTransaction transaction, string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow().ToString("O");
+        await ExecuteAsync(connection, transaction,
+            "INSERT INTO rollouts (app, env, status, updated_at) VALUES ($app, $env, $status, $now) ON CONFLICT (app, env) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            [("$app", app), ("$env", environment), ("$status", Serialize(status)), ("$now", now)],
+            ct);
+        foreach (var e in events)
+        {
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO events (app, env, revision, time, reason, message) VALUES ($app, $env, $revision, $time, $reason, $message)",
+                [("$app", app), ("$env", environment), ("$revision", e.Revision), ("$time", now), ("$reason", e.Reason), ("$message", e.Message)],
+                ct);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters, Func<SqliteDataReader, T> read, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddParameters(command, parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        AddParameters(command, parameters);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddParameters(SqliteCommand command, (string Name, object? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+    }
+
+    private static AppRecord ReadApp(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Deserialize<ApplicationSpec>(r.GetString(2)), r.GetInt32(3), ReadTime(r, 4), ReadTime(r, 5));
+
+    private static DateTimeOffset ReadTime(SqliteDataReader r, int ordinal) =>
+        DateTimeOffset.Parse(r.GetString(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, SlipwayJson.Options);
+
+    private static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, SlipwayJson.Options) ?? throw new InvalidDataException($"stored {typeof(T).Name} is null");
+
+    private const string Schema =
+        """
+        CREATE TABLE IF NOT EXISTS apps (
+            app TEXT NOT NULL, env TEXT NOT NULL, spec TEXT NOT NULL, desired_revision INTEGER NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (app, env));
+        CREATE TABLE IF NOT EXISTS revisions (
+            app TEXT NOT NULL, env TEXT NOT NULL, number INTEGER NOT NULL, template TEXT NOT NULL,
+            template_hash TEXT NOT NULL, change_cause TEXT NOT NULL, created_at TEXT NOT NULL,
+            PRIMARY KEY (app, env, number));
+        CREATE TABLE IF NOT EXISTS rollouts (
+            app TEXT NOT NULL, env TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (app, env));
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, env TEXT NOT NULL, revision INTEGER,
+            time TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS events_by_app ON events (app, env, id);
+        """;
+}
