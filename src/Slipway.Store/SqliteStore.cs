@@ -99,6 +99,18 @@ public sealed class SqliteStore : IStore
         await transaction.CommitAsync(ct);
     }
 
+    public async Task DeleteAppAsync(string app, string environment, CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        foreach (var table in new[] { "apps", "revisions", "rollouts", "events" })
+        {
+            await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
     public async Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);

@@ -77,6 +77,11 @@ public sealed record RolloutStatus
     public IReadOnlyList<RolloutCondition> Conditions { get; init; } = [];
 
     public bool InProgress => UpdatedRevision is not null && UpdatedRevision != StableRevision;
+
+    /// <summary>Value equality including the lists (records compare lists by reference).</summary>
+    public bool IsEquivalentTo(RolloutStatus other) =>
+        System.Text.Json.JsonSerializer.Serialize(this, Serialization.SlipwayJson.Options)
+        == System.Text.Json.JsonSerializer.Serialize(other, Serialization.SlipwayJson.Options);
 }
 
 public sealed record HeaderRoutePlan(string Name, IReadOnlyList<Spec.HeaderMatch> Match);

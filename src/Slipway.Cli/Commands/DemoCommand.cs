@@ -1,0 +1,233 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using Slipway.Server;
+using Slipway.Server.Api;
+using Slipway.Server.Apply;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary>
+/// <c>slipway demo</c>: builds the sample, starts a server on a fresh data directory, deploys v1
+/// with 3 replicas, sends steady traffic, releases v2 by canary with live progress, and keeps
+/// running until Ctrl-C; then stops everything it started.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Router port", DefaultValueFactory = _ => 8080 };
+        var exit = new Option<bool>("--exit-when-done") { Description = "Stop once the canary completed instead of waiting for Ctrl-C" };
+        var pause = new Option<int>("--pause-seconds") { Description = "Length of each canary pause", DefaultValueFactory = _ => 10 };
+        var command = new Command("demo", "Release a sample service by canary on this machine, under live traffic") { port, exit, pause };
+        CliAction.Set(command, (result, ct) => RunAsync(result.GetValue(port), result.GetValue(exit), result.GetValue(pause), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int routerPort, bool exitWhenDone, int pauseSeconds, CancellationToken ct)
+    {
+        var root = FindRepository() ?? throw new CliException("cannot find the Slipway repository (samples/Slipway.Sample); run the demo from a checkout", 1);
+        var data = Path.Combine(Path.GetTempPath(), $"slipway-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        var artifact = Path.Combine(data, "artifacts", "sample");
+        Say($"data directory {data}");
+        Say("building the sample service …");
+        await BuildSampleAsync(root, artifact, ct);
+
+        var options = new ServerOptions(data, $"127.0.0.1:{FreePort()}", $"127.0.0.1:{routerPort}", $"127.0.0.1:{FreePort()}")
+        {
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        };
+        using var serverStop = new CancellationTokenSource();
+        var server = Task.Run(() => ServerHost.RunAsync(options, serverStop.Token), CancellationToken.None);
+        var url = $"http://web.dev.localhost:{routerPort}/";
+        try
+        {
+            using var client = new ApiClient(new Uri($"http://{options.ApiListen}"));
+            await WaitForServerAsync(client, server, ct);
+            Say($"server up: API http://{options.ApiListen}, router http://{options.RouterListen}");
+
+            await ApplyAsync(client, data, artifact, "v1", pauseSeconds, ct);
+            Say("deploying v1 with 3 replicas …");
+            await WatchAsync(client, null, s => s.Phase == "Healthy" && s.StableRevision == 1, ct);
+
+            await using var load = new DemoLoad(new Uri($"http://{options.RouterListen}/"), "web.dev.localhost");
+            load.Start();
+            Say("v1 is serving; sending steady traffic to it");
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+
+            Say($"releasing v2 by canary: 10% → pause {pauseSeconds}s → 50% → pause {pauseSeconds}s → 100%");
+            await ApplyAsync(client, data, artifact, "v2", pauseSeconds, ct);
+            await WatchAsync(client, load, s => s.Phase == "Healthy" && s.StableRevision == 2, ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var totals = load.Totals();
+            Say($"canary completed: v2 is stable. {totals.Requests} requests during the release, {totals.Failed} failed.");
+            Say($"try it: curl {url}   (or open it in a browser)");
+            Say($"status: slipway status web --server http://{options.ApiListen}   metrics: curl http://{options.RouterAdmin}/metrics");
+            if (!exitWhenDone)
+            {
+                Say("press Ctrl-C to stop everything");
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return totals.Failed == 0 ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return 0;
+        }
+        finally
+        {
+            Say("stopping the server, the instances and the router …");
+            await serverStop.CancelAsync();
+            try
+            {
+                await server;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await DataPlane.StopAllAsync(data, CancellationToken.None);
+            Say("stopped");
+        }
+    }
+
+    private static async Task ApplyAsync(ApiClient client, string data, string artifact, string version, int pauseSeconds, CancellationToken ct)
+    {
+        var spec = $"""
+            apiVersion: slipway.dev/v1alpha1
+            kind: Application
+            metadata:
+              name: web
+              environment: dev
+            spec:
+              artifact:
+                path: {artifact}
+              command: dotnet
+              args: [Slipway.Sample.dll]
+              env:
+                - name: VERSION
+                  value: {version}
+              replicas: 3
+              probes:
+                readiness:
+                  httpGet: {{path: /healthz}}
+                  periodSeconds: 1
+              terminationGracePeriodSeconds: 10
+              progressDeadlineSeconds: 120
+              strategy:
+                canary:
+                  steps:
+                    - setWeight: 10
+                    - pause: {{duration: {pauseSeconds}s}}
+                    - setWeight: 50
+                    - pause: {{duration: {pauseSeconds}s}}
+                    - setWeight: 100
+            """;
+        var file = Path.Combine(data, $"web-{version}.yaml");
+        await File.WriteAllTextAsync(file, spec, ct);
+        var response = await client.SendAsync(HttpMethod.Post, "/api/v1/apply", new ApplyRequest(file, spec, data), ct);
+        response.EnsureOk();
+    }
+
+    private static async Task WatchAsync(ApiClient client, DemoLoad? load, Func<StatusView, bool> done, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        string? last = null;
+        while (true)
+        {
+            var status = (await client.SendAsync(HttpMethod.Get, "/api/v1/apps/web/dev", null, ct)).EnsureOk().Read<StatusView>();
+            var revisions = string.Join("  ", status.Revisions.Select(r => $"r{r.Number} {r.Ready}/{r.Desired}"));
+            var step = status.CanaryRevision is null || status.TotalSteps == 0 ? "" : $"step {Math.Min(status.CurrentStepIndex + 1, status.TotalSteps)}/{status.TotalSteps}  ";
+            var traffic = load?.TakeWindow() is { } w ? $"  traffic v1 {w.V1,3} v2 {w.V2,3} failed {w.Failed}" : "";
+            var line = $"{status.Phase,-11} {step}weights stable {status.Weights.Stable,3}% canary {status.Weights.Canary,3}%  ready {revisions}{traffic}";
+            if (line != last || load is not null)
+            {
+                Console.WriteLine($"  [{started.Elapsed.TotalSeconds,5:0.0}s] {line}");
+                last = line;
+            }
+
+            if (done(status))
+            {
+                return;
+            }
+
+            if (status.Phase == "Degraded" && status.Reason is not "InstancesNotReady")
+            {
+                throw new CliException($"the rollout is degraded: {status.Message}", 1);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    private static async Task WaitForServerAsync(ApiClient client, Task server, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until)
+        {
+            if (server.IsFaulted)
+            {
+                throw new CliException($"the server failed to start: {server.Exception?.GetBaseException().Message}", 1);
+            }
+
+            try
+            {
+                if ((await client.SendAsync(HttpMethod.Get, "/healthz", null, ct)).Ok)
+                {
+                    return;
+                }
+            }
+            catch (CliException)
+            {
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        throw new CliException("the server did not start within 60 s", 1);
+    }
+
+    private static async Task BuildSampleAsync(string root, string output, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo("dotnet", ["build", Path.Combine(root, "samples", "Slipway.Sample", "Slipway.Sample.csproj"), "-c", "Release", "-o", output, "-nologo", "-v", "q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new CliException($"building the sample failed:\n{await stdout}{await stderr}", 1);
+        }
+    }
+
+    private static string? FindRepository()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "samples", "Slipway.Sample", "Slipway.Sample.csproj")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Say(string text) => Console.WriteLine($"slipway demo: {text}");
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Slipway.Router;
+using Slipway.Server;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary><c>server</c>, <c>router</c> and <c>down</c>: the processes of the control and data planes.</summary>
+internal static class ServerCommands
+{
+    public static Option<string> DataOption() => new("--data", "-d")
+    {
+        Description = "Data directory (store, instance state, logs, router table); default $SLIPWAY_DATA or ~/.slipway",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SLIPWAY_DATA")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".slipway"),
+    };
+
+    public static Command Server()
+    {
+        var data = DataOption();
+        var api = new Option<string>("--api") { Description = "Address of the HTTP API", DefaultValueFactory = _ => "127.0.0.1:7070" };
+        var listen = new Option<string>("--router-listen") { Description = "Address the router serves on", DefaultValueFactory = _ => "127.0.0.1:8080" };
+        var admin = new Option<string>("--router-admin") { Description = "Address of the router's admin endpoint (/metrics, /state)", DefaultValueFactory = _ => "127.0.0.1:8081" };
+        var command = new Command("server", "Run the control plane (starts the router if it is not running)") { data, api, listen, admin };
+        CliAction.Set(command, async (result, ct) =>
+        {
+            var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!);
+            await ServerHost.RunAsync(options, ct);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Router()
+    {
+        var config = new Option<string>("--config") { Description = "Routing table file written by the server", Required = true };
+        var listen = new Option<string>("--listen") { DefaultValueFactory = _ => "127.0.0.1:8080" };
+        var admin = new Option<string>("--admin") { DefaultValueFactory = _ => "127.0.0.1:8081" };
+        var accessLog = new Option<string?>("--access-log") { Description = "File for JSON access logs (default stdout)" };
+        var command = new Command("router", "Run the router (the server starts it; it keeps serving when the server stops)") { config, listen, admin, accessLog };
+        CliAction.Set(command, async (result, ct) =>
+        {
+            await RouterHost.RunAsync(new RouterOptions(result.GetValue(config)!, result.GetValue(listen)!, result.GetValue(admin)!, result.GetValue(accessLog)), ct);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Down()
+    {
+        var data = DataOption();
+        var command = new Command("down", "Stop every instance and the router of a data directory (run after stopping the server)") { data };
+        CliAction.Set(command, async (result, ct) =>
+        {
+            await DataPlane.StopAllAsync(Path.GetFullPath(result.GetValue(data)!), ct);
+            Console.WriteLine("stopped every instance and the router");
+            return 0;
+        });
+        return command;
+    }
+}

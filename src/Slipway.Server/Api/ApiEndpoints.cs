@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Slipway.Core.Serialization;
+using Slipway.Core.Spec;
+using Slipway.Local;
+using Slipway.Local.Logs;
+using Slipway.Server.Apply;
+using Slipway.Server.Reconcile;
+using Slipway.Store;
+
+namespace Slipway.Server.Api;
+
+/// <summary>The HTTP API (JSON) that the CLI and scripts use; documented in docs/api.md.</summary>
+internal static class ApiEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, ServerOptions options)
+    {
+        var routerUrl = $"http://{options.RouterListen}";
+        app.MapGet("/healthz", () => Results.Text("ok"));
+
+        var api = app.MapGroup("/api/v1");
+        api.MapPost("/validate", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
+            Outcome(await apply.ApplyAsync(request, dryRun: true, ct)));
+        api.MapPost("/apply", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
+            Outcome(await apply.ApplyAsync(request, dryRun: false, ct)));
+
+        api.MapGet("/apps", async (IStore store, Reconciler reconciler, LocalSupervisor supervisor, CancellationToken ct) =>
+        {
+            var summaries = new List<AppSummary>();
+            foreach (var record in await store.ListAppsAsync(ct))
+            {
+                var status = await store.GetStatusAsync(record.App, record.Environment, ct);
+                summaries.Add(StatusViews.Summarize(StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), supervisor.Instances, routerUrl)));
+            }
+
+            return Json(summaries);
+        });
+
+        api.MapGet("/apps/{app}/{env}", async (string app, string env, IStore store, Reconciler reconciler, LocalSupervisor supervisor, CancellationToken ct) =>
+        {
+            var record = await store.GetAppAsync(app, env, ct);
+            if (record is null)
+            {
+                return NotFound(app, env);
+            }
+
+            var status = await store.GetStatusAsync(app, env, ct);
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), supervisor.Instances, routerUrl));
+        });
+
+        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, ReconcileSignal signal, CancellationToken ct) =>
+        {
+            using (await gate.AcquireAsync(ct))
+            {
+                if (await store.GetAppAsync(app, env, ct) is null)
+                {
+                    return NotFound(app, env);
+                }
+
+                await store.DeleteAppAsync(app, env, ct);
+            }
+
+            signal.Notify();
+            return Json(new { message = $"app {app} deleted from environment {env}; its instances are being stopped" });
+        });
+
+        api.MapPost("/apps/{app}/{env}/rollout/{command}", async (string app, string env, string command, bool? full, RolloutService rollouts, CancellationToken ct) =>
+        {
+            var error = command switch
+            {
+                "promote" => await rollouts.PromoteAsync(app, env, full == true, ct),
+                "abort" => await rollouts.AbortAsync(app, env, ct),
+                "retry" => await rollouts.RetryAsync(app, env, ct),
+                "undo" => await rollouts.UndoAsync(app, env, ct),
+                "restart" => await rollouts.RestartAsync(app, env, ct),
+                _ => $"unknown rollout command '{command}': expected promote, abort, retry, undo or restart",
+            };
+            return error is null
+                ? Json(new { message = $"{command}: done" })
+                : Results.Json(new { error }, SlipwayJson.Options, statusCode: error.Contains("has no environment", StringComparison.Ordinal) ? 404 : 409);
+        });
+
+        api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, CancellationToken ct) =>
+        {
+            if (await store.GetAppAsync(app, env, ct) is null)
+            {
+                return NotFound(app, env);
+            }
+
+            var revisions = await store.ListRevisionsAsync(app, env, ct);
+            var events = await store.ListEventsAsync(app, env, 1000, ct);
+            return Json(new HistoryView(
+                revisions.Select(r => new RevisionHistory(r.Number, r.ChangeCause, r.CreatedAt, r.Template.Artifact.Digest, events.Where(e => e.Revision == r.Number).ToList())).ToList(),
+                events));
+        });
+
+        api.MapGet("/apps/{app}/{env}/logs", async (HttpContext context, string app, string env, int? revision, int? tail, bool? follow, IStore store, LogReader logs, CancellationToken ct) =>
+        {
+            if (await store.GetAppAsync(app, env, ct) is null)
+            {
+                await NotFound(app, env).ExecuteAsync(context);
+                return;
+            }
+
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.StartAsync(ct);
+            await foreach (var line in logs.ReadAsync(app, env, revision, follow == true, tail ?? 100, ct))
+            {
+                await context.Response.WriteAsync($"[{line.InstanceId}] {line.Text}\n", ct);
+                await context.Response.Body.FlushAsync(ct);
+            }
+        });
+    }
+
+    private static IResult Outcome(ApplyOutcome outcome) =>
+        outcome.Errors.Count > 0
+            ? Results.Json(new { errors = outcome.Errors }, SlipwayJson.Options, statusCode: 422)
+            : Json(new { applied = outcome.Applied });
+
+    private static IResult NotFound(string app, string env) =>
+        Results.Json(new { error = $"app {app} has no environment {env}" }, SlipwayJson.Options, statusCode: 404);
+
+    private static IResult Json<T>(T value) => Results.Json(value, SlipwayJson.Options);
+}
+
+public sealed record HistoryView(IReadOnlyList<RevisionHistory> Revisions, IReadOnlyList<EventRecord> Events);
+
+public sealed record RevisionHistory(int Number, string ChangeCause, DateTimeOffset CreatedAt, string? ArtifactDigest, IReadOnlyList<EventRecord> Events);

@@ -1,0 +1,129 @@
+using Slipway.Core.Rollouts;
+using Slipway.Core.Spec;
+using Slipway.Local;
+using Slipway.Server.Reconcile;
+using Slipway.Store;
+
+namespace Slipway.Server.Api;
+
+/// <summary>
+/// The documented, stable JSON of <c>slipway status APP -o json</c> (see docs/api.md): the live
+/// rollout of one app×env. Fields are only added, never renamed or removed, within v1alpha1.
+/// </summary>
+public sealed record StatusView(
+    string App,
+    string Environment,
+    string Strategy,
+    string Phase,
+    string? Reason,
+    string? Message,
+    int CurrentStepIndex,
+    int TotalSteps,
+    int? StableRevision,
+    int? CanaryRevision,
+    int? PreviewRevision,
+    WeightsView Weights,
+    HeaderRoutePlan? HeaderRoute,
+    int MirrorPercent,
+    int Replicas,
+    string Url,
+    IReadOnlyList<RevisionView> Revisions,
+    IReadOnlyList<RolloutCondition> Conditions,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? PauseStartedAt);
+
+/// <summary>Share of main-route traffic (percent) for the stable and the canary (updated) revision.</summary>
+public sealed record WeightsView(int Stable, int Canary);
+
+public sealed record RevisionView(int Number, string Role, int Ready, int Desired, IReadOnlyList<InstanceView> Instances);
+
+public sealed record InstanceView(string Id, string Endpoint, string Phase, bool Ready, int Restarts, int Pid, string? LastExit);
+
+public sealed record AppSummary(string App, string Environment, string Phase, int? StableRevision, int? CanaryRevision, int Ready, int Replicas, string Url);
+
+internal static class StatusViews
+{
+    public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyCollection<Instance> allInstances, string routerUrl)
+    {
+        var status = view?.Decision.Status ?? persisted;
+        var instances = allInstances.Where(i => i.Spec.App == app.App && i.Spec.Environment == app.Environment).ToList();
+        var replicas = view?.Decision.Replicas ?? new Dictionary<int, int>();
+        var canary = status.InProgress ? status.UpdatedRevision : null;
+        var numbers = instances.Select(i => i.Spec.Revision).Concat(replicas.Where(r => r.Value > 0).Select(r => r.Key))
+            .Concat(new[] { status.StableRevision, canary }.OfType<int>())
+            .Distinct().OrderByDescending(n => n);
+        var revisions = numbers.Select(n =>
+        {
+            var mine = instances.Where(i => i.Spec.Revision == n).OrderBy(i => i.Spec.InstanceId, StringComparer.Ordinal).ToList();
+            return new RevisionView(
+                n,
+                n == canary ? (app.Spec.Strategy is CanaryStrategy ? "canary" : "updated") : n == status.StableRevision ? "stable" : n == status.PreviousStableRevision ? "previous" : "old",
+                mine.Count(i => i.Status.Ready),
+                replicas.GetValueOrDefault(n),
+                mine.Select(i => new InstanceView(i.Spec.InstanceId, i.Endpoint, i.Status.Phase.ToString(), i.Status.Ready, i.Status.Restarts, i.Status.Pid, i.Status.LastExit)).ToList());
+        }).ToList();
+
+        return new StatusView(
+            app.App,
+            app.Environment,
+            StrategyName(app.Spec.Strategy),
+            status.Phase.ToString(),
+            status.Reason,
+            status.Message,
+            status.CurrentStepIndex,
+            app.Spec.Strategy is CanaryStrategy c ? c.Steps.Count : 0,
+            status.StableRevision,
+            canary,
+            view?.Decision.Traffic.PreviewRevision,
+            Weights(status, view),
+            status.HeaderRoute,
+            status.MirrorPercent,
+            app.Spec.Replicas,
+            Url(app.Spec.Route, routerUrl),
+            revisions,
+            status.Conditions,
+            status.StartedAt,
+            status.CompletedAt,
+            status.PauseStartedAt);
+    }
+
+    public static AppSummary Summarize(StatusView view) =>
+        new(view.App, view.Environment, view.Phase, view.StableRevision, view.CanaryRevision,
+            view.Revisions.FirstOrDefault(r => r.Number == view.StableRevision)?.Ready ?? 0, view.Replicas, view.Url);
+
+    public static string Url(RouteSpec route, string routerUrl)
+    {
+        var port = new Uri(routerUrl).Port;
+        return $"http://{route.Host}{(port == 80 ? "" : $":{port}")}{route.PathPrefix}";
+    }
+
+    /// <summary>Shares as the router applies them: by weight, among revisions that have ready instances.</summary>
+    private static WeightsView Weights(RolloutStatus status, AppView? view)
+    {
+        if (view is null || status.StableRevision is not int stable)
+        {
+            return status.InProgress ? new WeightsView(100 - status.CanaryWeight, status.CanaryWeight) : new WeightsView(100, 0);
+        }
+
+        var serving = view.Decision.Traffic.Main.Where(w => w.Weight > 0 && view.Observed.GetValueOrDefault(w.Revision)?.Ready > 0).ToList();
+        var total = serving.Sum(w => w.Weight);
+        if (total == 0)
+        {
+            return new WeightsView(0, 0);
+        }
+
+        var stableShare = (int)Math.Round(100.0 * serving.Where(w => w.Revision == stable).Sum(w => w.Weight) / total);
+        var canaryShare = status.InProgress ? (int)Math.Round(100.0 * serving.Where(w => w.Revision == status.UpdatedRevision).Sum(w => w.Weight) / total) : 0;
+        return new WeightsView(stableShare, canaryShare);
+    }
+
+    private static string StrategyName(StrategySpec strategy) => strategy switch
+    {
+        RecreateStrategy => "recreate",
+        RollingStrategy => "rolling",
+        BlueGreenStrategy => "blueGreen",
+        CanaryStrategy => "canary",
+        _ => strategy.GetType().Name,
+    };
+}

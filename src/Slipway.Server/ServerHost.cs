@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Slipway.Core.Serialization;
+using Slipway.Local;
+using Slipway.Local.Logs;
+using Slipway.Server.Api;
+using Slipway.Server.Apply;
+using Slipway.Server.Reconcile;
+using Slipway.Server.Routing;
+using Slipway.Store;
+
+namespace Slipway.Server;
+
+/// <summary>
+/// <c>slipway server</c>: the control plane. Opens the store, makes sure the router runs, re-adopts
+/// running instances, reconciles, and serves the HTTP API. Stopping it (or killing it) leaves the
+/// router and the instances serving.
+/// </summary>
+public static class ServerHost
+{
+    public static async Task RunAsync(ServerOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        var time = TimeProvider.System;
+        var store = await SqliteStore.OpenAsync(options.StorePath, time, ct);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://{options.ApiListen}");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolver = SlipwayJson.Options.TypeInfoResolver;
+            foreach (var converter in SlipwayJson.Options.Converters)
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton<IStore>(store);
+        services.AddSingleton<ControlPlaneLock>();
+        services.AddSingleton<ReconcileSignal>();
+        services.AddSingleton(sp => new LocalSupervisor(options.DataDirectory, time, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
+        services.AddSingleton<RouteTable>();
+        services.AddSingleton(new RouterAdminClient(new HttpClient { BaseAddress = new Uri($"http://{options.RouterAdmin}"), Timeout = TimeSpan.FromSeconds(2) }));
+        services.AddSingleton<RouterLauncher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RouterLauncher>());
+        services.AddSingleton<ApplyService>();
+        services.AddSingleton<RolloutService>();
+        services.AddSingleton<Reconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+
+        await using var app = builder.Build();
+        await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
+        ApiEndpoints.Map(app, options);
+        await app.RunAsync(ct);
+        await app.Services.GetRequiredService<LocalSupervisor>().DisposeAsync();
+    }
+}
