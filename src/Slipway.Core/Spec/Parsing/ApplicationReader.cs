@@ -1,0 +1,211 @@
+using System.Collections.Frozen;
+
+namespace Slipway.Core.Spec.Parsing;
+
+/// <summary>
+/// Maps one <c>kind: Application</c> document onto <see cref="ApplicationManifest"/>, filling
+/// defaults and reporting every problem it finds. The strategy and probes have their own readers.
+/// </summary>
+internal sealed class ApplicationReader
+{
+    public const string DefaultEnvironment = "dev";
+
+    /// <summary>Slipway gives every instance its port in PORT; a spec must not override it.</summary>
+    public const string ReservedEnvName = "PORT";
+
+    private static readonly FieldSet RootFields = FieldSet.Of("apiVersion", "kind", "metadata", "spec");
+    private static readonly FieldSet MetadataFields = FieldSet.Of("name", "environment", "labels");
+
+    private static readonly FieldSet SpecFields = FieldSet.Of(
+        "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
+        "terminationGracePeriodSeconds", "progressDeadlineSeconds", "strategy");
+
+    private static readonly FieldSet ArtifactFields = new(
+        ["path"],
+        new Dictionary<string, string> { ["image"] = "not supported yet: use artifact.path" }.ToFrozenDictionary());
+
+    private static readonly FieldSet EnvFields = FieldSet.Of("name", "value");
+
+    private readonly SpecReader _reader;
+    private readonly string _baseDirectory;
+    private readonly RouteReader _routes;
+    private readonly ProbeReader _probes;
+    private readonly StrategyReader _strategies;
+
+    public ApplicationReader(SpecReader reader, string baseDirectory)
+    {
+        _reader = reader;
+        _baseDirectory = baseDirectory;
+        _routes = new RouteReader(reader);
+        _probes = new ProbeReader(reader);
+        _strategies = new StrategyReader(reader, _routes);
+    }
+
+    public DocumentReadResult Read(SpecNode root)
+    {
+        var before = _reader.ErrorCount;
+        if (root is not SpecMapping)
+        {
+            _reader.Error(root.Start, SpecPath.Document, $"expected a mapping with apiVersion, kind, metadata and spec, got {root.Describe()}");
+            return new DocumentReadResult(root.Start, null, null, []);
+        }
+
+        var document = _reader.Mapping(root, "", root.Start, RootFields);
+        ReadConstant(document, "apiVersion", ApplicationManifest.ApiVersion);
+        ReadConstant(document, "kind", ApplicationManifest.Kind);
+
+        var (metadata, identity) = ReadMetadata(document);
+        var routes = new List<RouteClaim>();
+        var spec = ReadSpec(document, identity, routes);
+
+        var manifest = _reader.ErrorCount == before ? new ApplicationManifest(metadata, spec) : null;
+        return new DocumentReadResult(root.Start, manifest, identity, routes);
+    }
+
+    private void ReadConstant(MappingFields document, string name, string expected)
+    {
+        var value = _reader.RequiredString(document, name);
+        if (value.Length > 0 && value != expected && document.Value(name) is { } node)
+        {
+            _reader.Error(node.Start, name, $"expected '{expected}', got '{value}'");
+        }
+    }
+
+    private (ApplicationMetadata Metadata, DocumentIdentity? Identity) ReadMetadata(MappingFields document)
+    {
+        var metadata = _reader.RequiredChild(document, "metadata", MetadataFields);
+        var before = _reader.ErrorCount;
+        var name = _reader.RequiredString(metadata, "name");
+        _reader.Check(metadata, "name", name, SpecNames.CheckDnsLabel);
+        var environment = _reader.OptionalString(metadata, "environment") ?? DefaultEnvironment;
+        _reader.Check(metadata, "environment", environment, SpecNames.CheckDnsLabel);
+        if (metadata.Value("environment") is { } envNode && environment.Length == 0)
+        {
+            _reader.Error(envNode.Start, metadata.PathOf("environment"), "must not be empty");
+        }
+
+        var identity = metadata.IsValid && _reader.ErrorCount == before
+            ? new DocumentIdentity(name, environment, metadata.Value("name")!.Start)
+            : null;
+
+        var labels = ReadLabels(metadata);
+        return (new ApplicationMetadata(name, environment, labels), identity);
+    }
+
+    private Dictionary<string, string> ReadLabels(MappingFields metadata)
+    {
+        var labels = _reader.Child(metadata, "labels", FieldSet.Any);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in labels.Present)
+        {
+            var entry = labels.Entry(key)!;
+            var path = labels.PathOf(key);
+            if (SpecNames.CheckLabelKey(key) is { } keyProblem)
+            {
+                _reader.Error(entry.Key.Start, path, keyProblem);
+            }
+
+            // "team:" with nothing after it is an empty value, as in Kubernetes; a list or map is not a value.
+            var value = entry.Value is SpecScalar { IsNull: true } ? "" : _reader.AsString(entry.Value, path) ?? "";
+            if (SpecNames.CheckLabelValue(value) is { } valueProblem)
+            {
+                _reader.Error(entry.Value.Start, path, valueProblem);
+            }
+
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private ApplicationSpec ReadSpec(MappingFields document, DocumentIdentity? identity, List<RouteClaim> routes)
+    {
+        var spec = _reader.RequiredChild(document, "spec", SpecFields);
+        var template = new InstanceTemplate(
+            ReadArtifact(spec),
+            _reader.RequiredString(spec, "command"),
+            _reader.StringList(spec, "args"),
+            ReadEnv(spec),
+            _reader.OptionalInt(spec, "port", 1, 65535),
+            _probes.Read(spec),
+            _reader.Int(spec, "terminationGracePeriodSeconds", InstanceTemplate.DefaultTerminationGracePeriodSeconds, 0));
+
+        var replicas = _reader.Int(spec, "replicas", ApplicationSpec.DefaultReplicas, 0);
+        var defaultHost = identity is null ? null : RouteSpec.DefaultHost(identity.Name, identity.Environment);
+        var route = _routes.Read(spec, "route", defaultHost, routes);
+        var progressDeadline = _reader.Int(spec, "progressDeadlineSeconds", ApplicationSpec.DefaultProgressDeadlineSeconds, 1);
+        var strategy = _strategies.Read(spec, identity, routes);
+        return new ApplicationSpec(template, replicas, route, progressDeadline, strategy);
+    }
+
+    private ArtifactRef ReadArtifact(MappingFields spec)
+    {
+        var artifact = _reader.RequiredChild(spec, "artifact", ArtifactFields);
+
+        // With image: present, its "not supported yet" already says what to do; "path is missing" would repeat it.
+        if (artifact.Entry("image") is not null && artifact.Entry("path") is null)
+        {
+            return new ArtifactRef("");
+        }
+
+        var path = _reader.RequiredString(artifact, "path");
+        if (path.Length == 0)
+        {
+            return new ArtifactRef("");
+        }
+
+        try
+        {
+            // Path arithmetic only: whether the directory exists is for the caller to check.
+            return new ArtifactRef(Path.GetFullPath(Path.Combine(_baseDirectory, path)));
+        }
+        catch (ArgumentException e)
+        {
+            _reader.Error(artifact.Value("path")!.Start, artifact.PathOf("path"), $"is not a valid path: {e.Message}");
+            return new ArtifactRef("");
+        }
+    }
+
+    private List<EnvVar> ReadEnv(MappingFields spec)
+    {
+        var result = new List<EnvVar>();
+        if (_reader.Sequence(spec, "env") is not { } list)
+        {
+            return result;
+        }
+
+        var path = spec.PathOf("env");
+        var seen = new Dictionary<string, SpecPosition>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            var item = list.Items[i];
+            if (item is SpecScalar { IsNull: true })
+            {
+                _reader.Error(item.Start, SpecPath.Index(path, i), "expected a mapping with name and value, got null");
+                continue;
+            }
+
+            var entry = _reader.Mapping(item, SpecPath.Index(path, i), item.Start, EnvFields);
+
+            var name = _reader.RequiredString(entry, "name");
+            _reader.Check(entry, "name", name, SpecNames.CheckEnvName);
+            if (name.Length > 0 && entry.Value("name") is { } nameNode)
+            {
+                if (name == ReservedEnvName)
+                {
+                    _reader.Error(nameNode.Start, entry.PathOf("name"), $"{ReservedEnvName} is reserved: Slipway sets it to the port each instance must listen on");
+                }
+                else if (!seen.TryAdd(name, nameNode.Start))
+                {
+                    _reader.Error(nameNode.Start, entry.PathOf("name"), $"duplicate env name '{name}' (first set at line {seen[name].Line})");
+                }
+            }
+
+            // Kubernetes allows a variable without a value: it is set, and empty.
+            var value = _reader.OptionalString(entry, "value") ?? "";
+            result.Add(new EnvVar(name, value));
+        }
+
+        return result;
+    }
+}

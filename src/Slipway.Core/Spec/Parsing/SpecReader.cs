@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Slipway.Core.Spec.Parsing;
+
+/// <summary>
+/// Typed reads from <see cref="SpecNode"/>s with error reporting. Every read returns a usable
+/// value even when the input is wrong (a default or a placeholder) and records the problem:
+/// the caller keeps going and the document is discarded at the end if anything was recorded.
+/// </summary>
+internal sealed partial class SpecReader(SpecErrorSink errors)
+{
+    public int ErrorCount => errors.Count;
+
+    public void Error(SpecPosition at, string path, string message) => errors.Add(at, path, message);
+
+    /// <summary>
+    /// Opens a mapping, reporting non-scalar keys, duplicate keys and unknown fields. A null or
+    /// absent node is an empty mapping (every field takes its default); anything else is an error.
+    /// </summary>
+    public MappingFields Mapping(SpecNode? node, string path, SpecPosition missingAt, FieldSet fields)
+    {
+        switch (node)
+        {
+            case null or SpecScalar { IsNull: true }:
+                return MappingFields.Empty(path, missingAt);
+            case not SpecMapping:
+                Error(node.Start, path, $"expected a mapping, got {node.Describe()}");
+                return MappingFields.Invalid(path, missingAt);
+        }
+
+        var mapping = (SpecMapping)node;
+        var entries = new Dictionary<string, SpecMappingEntry>(StringComparer.Ordinal);
+        var unknownFields = new List<string>();
+        foreach (var entry in mapping.Entries)
+        {
+            if (entry.Key is not SpecScalar { IsNull: false } key)
+            {
+                Error(entry.Key.Start, path, $"expected a field name, got {entry.Key.Describe()}");
+                continue;
+            }
+
+            var name = key.Value;
+            if (entries.TryGetValue(name, out var first))
+            {
+                Error(key.Start, SpecPath.Field(path, name), $"duplicate field '{name}' (first set at line {first.Key.Start.Line})");
+                continue;
+            }
+
+            entries.Add(name, entry);
+            if (!fields.AnyKey && !fields.Known.Contains(name, StringComparer.Ordinal))
+            {
+                ReportUnknown(key, path, name, fields);
+                unknownFields.Add(name);
+            }
+        }
+
+        return new MappingFields(path, missingAt, isValid: true, entries, unknownFields);
+    }
+
+    /// <summary>Opens the mapping held by field <paramref name="name"/> of <paramref name="parent"/>; absent is empty.</summary>
+    public MappingFields Child(MappingFields parent, string name, FieldSet fields) =>
+        parent.IsValid
+            ? Mapping(parent.Value(name), parent.PathOf(name), parent.KeyPosition(name), fields)
+            : MappingFields.Invalid(parent.PathOf(name), parent.MissingAt);
+
+    /// <summary>Like <see cref="Child"/>, but a missing mapping is an error.</summary>
+    public MappingFields RequiredChild(MappingFields parent, string name, FieldSet fields)
+    {
+        if (parent.IsValid && parent.Value(name) is null)
+        {
+            Missing(parent, name);
+            return MappingFields.Invalid(parent.PathOf(name), parent.MissingAt);
+        }
+
+        return Child(parent, name, fields);
+    }
+
+    public void Missing(MappingFields parent, string name) =>
+        Error(parent.KeyPosition(name), parent.PathOf(name), $"missing required field '{name}'");
+
+    public string? OptionalString(MappingFields m, string name) =>
+        m.Value(name) is { } node ? AsString(node, m.PathOf(name)) : null;
+
+    /// <summary>A required, non-empty string; "" (reported) when missing or wrong.</summary>
+    public string RequiredString(MappingFields m, string name)
+    {
+        if (!m.IsValid)
+        {
+            return "";
+        }
+
+        if (m.Value(name) is not { } node)
+        {
+            Missing(m, name);
+            return "";
+        }
+
+        var value = AsString(node, m.PathOf(name));
+        if (value is { Length: 0 })
+        {
+            Error(node.Start, m.PathOf(name), "must not be empty");
+        }
+
+        return value ?? "";
+    }
+
+    /// <summary>
+    /// A string. Any scalar is accepted as the text it was written as (<c>value: 8080</c> is
+    /// "8080"), as people do not quote numbers in env values or args; null and collections are errors.
+    /// </summary>
+    public string? AsString(SpecNode node, string path)
+    {
+        if (node is SpecScalar { IsNull: false } scalar)
+        {
+            return scalar.Value;
+        }
+
+        Error(node.Start, path, $"expected a string, got {node.Describe()}");
+        return null;
+    }
+
+    public int Int(MappingFields m, string name, int defaultValue, int min, int max = int.MaxValue) =>
+        m.Value(name) is { } node ? AsInt(node, m.PathOf(name), min, max) ?? defaultValue : defaultValue;
+
+    public int? OptionalInt(MappingFields m, string name, int min, int max = int.MaxValue) =>
+        m.Value(name) is { } node ? AsInt(node, m.PathOf(name), min, max) : null;
+
+    /// <summary>A required integer in [min, max]; <paramref name="min"/> (reported) when missing or wrong.</summary>
+    public int RequiredInt(MappingFields m, string name, int min, int max = int.MaxValue)
+    {
+        if (m.IsValid && m.Entry(name) is null)
+        {
+            Missing(m, name);
+            return min;
+        }
+
+        // A key written without a value ("percentage:") is "got null", not "missing".
+        return m.Entry(name) is { } entry ? AsInt(entry.Value, m.PathOf(name), min, max) ?? min : min;
+    }
+
+    /// <summary>An integer in [min, max]; null (reported) otherwise.</summary>
+    public int? AsInt(SpecNode node, string path, int min, int max = int.MaxValue)
+    {
+        if (node is not SpecScalar { Kind: ScalarKind.Integer } scalar)
+        {
+            Error(node.Start, path, $"expected an integer, got {node.Describe()}");
+            return null;
+        }
+
+        var parsed = scalar.TryGetInteger(out var value);
+        if (!parsed || value < min || value > max)
+        {
+            // A value beyond long is still "too small" or "too large"; its sign says which.
+            var tooSmall = parsed ? value < min : scalar.Value.StartsWith('-');
+            var message = max != int.MaxValue ? $"must be between {min} and {max}"
+                : tooSmall ? $"must be at least {min}"
+                : $"is too large (at most {int.MaxValue})";
+            Error(node.Start, path, $"{message}, got {scalar.Value}");
+            return null;
+        }
+
+        return (int)value;
+    }
+
+    public bool Bool(MappingFields m, string name, bool defaultValue)
+    {
+        if (m.Value(name) is not { } node)
+        {
+            return defaultValue;
+        }
+
+        if (node is SpecScalar { Kind: ScalarKind.Boolean } scalar)
+        {
+            return scalar.Value is "true" or "True" or "TRUE";
+        }
+
+        Error(node.Start, m.PathOf(name), $"expected a boolean (true or false), got {node.Describe()}");
+        return defaultValue;
+    }
+
+    /// <summary>A count (integer ≥ 0) or a percentage written as a string such as <c>25%</c> (0–100).</summary>
+    public IntOrPercent IntOrPercent(MappingFields m, string name, IntOrPercent defaultValue)
+    {
+        if (m.Value(name) is not { } node)
+        {
+            return defaultValue;
+        }
+
+        var path = m.PathOf(name);
+        if (node is SpecScalar { Kind: ScalarKind.Integer })
+        {
+            return AsInt(node, path, 0) is { } count ? Spec.IntOrPercent.Count(count) : defaultValue;
+        }
+
+        if (node is SpecScalar { Kind: ScalarKind.String } scalar && PercentPattern().Match(scalar.Value) is { Success: true } match)
+        {
+            if (int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) && percent <= 100)
+            {
+                return Spec.IntOrPercent.Percent(percent);
+            }
+
+            Error(node.Start, path, $"a percentage must be between 0% and 100%, got '{scalar.Value}'");
+            return defaultValue;
+        }
+
+        Error(node.Start, path, $"expected an integer or a percentage such as '25%', got {node.Describe()}");
+        return defaultValue;
+    }
+
+    /// <summary>A list field; null when absent, or (reported) when not a list.</summary>
+    public SpecSequence? Sequence(MappingFields m, string name)
+    {
+        switch (m.Value(name))
+        {
+            case null:
+                return null;
+            case SpecSequence sequence:
+                return sequence;
+            case var node:
+                Error(node.Start, m.PathOf(name), $"expected a list, got {node.Describe()}");
+                return null;
+        }
+    }
+
+    /// <summary>A list of strings; absent is empty unless <paramref name="required"/> (then it must also be non-empty).</summary>
+    public IReadOnlyList<string> StringList(MappingFields m, string name, bool required = false)
+    {
+        if (required && m.IsValid && m.Value(name) is null)
+        {
+            Missing(m, name);
+            return [];
+        }
+
+        if (Sequence(m, name) is not { } sequence)
+        {
+            return [];
+        }
+
+        var path = m.PathOf(name);
+        if (required && sequence.Items.Count == 0)
+        {
+            Error(sequence.Start, path, "must not be empty");
+        }
+
+        var list = new List<string>(sequence.Items.Count);
+        for (var i = 0; i < sequence.Items.Count; i++)
+        {
+            list.Add(AsString(sequence.Items[i], SpecPath.Index(path, i)) ?? "");
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// For a mapping that must hold exactly one of <paramref name="options"/> (a strategy, a canary
+    /// step, a probe action): reports none or several, and returns those present, in document
+    /// order, so that the caller reads (and reports the errors of) each one and keeps the first.
+    /// A key with a null value counts as set (<c>recreate:</c>).
+    /// </summary>
+    public IReadOnlyList<string> Choose(MappingFields m, IReadOnlyList<string> options)
+    {
+        if (!m.IsValid)
+        {
+            return [];
+        }
+
+        var present = m.Present.Where(n => options.Contains(n, StringComparer.Ordinal)).ToList();
+        var choices = string.Join(", ", options);
+        if (present.Count == 0 && !m.UnknownFields.Any(u => FieldSuggestion.Closest(u, options) is not null))
+        {
+            // A misspelt choice (setWeigth) was reported with its "did you mean"; "none set" would only repeat it.
+            Error(m.MissingAt, m.Path, $"must set exactly one of: {choices}");
+        }
+        else if (present.Count > 1)
+        {
+            Error(m.KeyPosition(present[1]), m.Path, $"must set only one of: {choices}; got '{present[0]}' and '{present[1]}'");
+        }
+
+        return present;
+    }
+
+    /// <summary>Applies a naming rule (see <see cref="SpecNames"/>) to a value read from field <paramref name="name"/>.</summary>
+    public void Check(MappingFields m, string name, string? value, Func<string, string?> rule)
+    {
+        if (value is { Length: > 0 } && m.Value(name) is { } node && rule(value) is { } message)
+        {
+            Error(node.Start, m.PathOf(name), message);
+        }
+    }
+
+    private void ReportUnknown(SpecScalar key, string path, string name, FieldSet fields)
+    {
+        var fieldPath = SpecPath.Field(path, name);
+        if (fields.Reserved?.GetValueOrDefault(name) is { } reservedMessage)
+        {
+            Error(key.Start, fieldPath, reservedMessage);
+            return;
+        }
+
+        var message = FieldSuggestion.Closest(name, fields.Known) is { } suggestion
+            ? $"unknown field '{name}' (did you mean '{suggestion}'?)"
+            : fields.Known.Count == 0
+                ? $"unknown field '{name}'"
+                : $"unknown field '{name}' (expected one of: {string.Join(", ", fields.Known)})";
+        Error(key.Start, fieldPath, message);
+    }
+
+    [GeneratedRegex(@"^([0-9]+)%$")]
+    private static partial Regex PercentPattern();
+}
