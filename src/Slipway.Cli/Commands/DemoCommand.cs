@@ -112,7 +112,8 @@ internal static class DemoCommand
               replicas: 3
               probes:
                 readiness:
-                  httpGet: {{path: /healthz}}
+                  httpGet:
+                    path: /healthz
                   periodSeconds: 1
               terminationGracePeriodSeconds: 10
               progressDeadlineSeconds: 120
@@ -120,9 +121,11 @@ internal static class DemoCommand
                 canary:
                   steps:
                     - setWeight: 10
-                    - pause: {{duration: {pauseSeconds}s}}
+                    - pause:
+                        duration: {pauseSeconds}s
                     - setWeight: 50
-                    - pause: {{duration: {pauseSeconds}s}}
+                    - pause:
+                        duration: {pauseSeconds}s
                     - setWeight: 100
             """;
         var file = Path.Combine(data, $"web-{version}.yaml");

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Slipway.Core.Serialization;
+using Slipway.Server;
+using Slipway.Server.Api;
+using Slipway.Server.Apply;
+
+namespace Slipway.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// A real Slipway on loopback: the <c>slipway server</c> process (which starts the router process),
+/// a fresh data directory and free ports. Disposing stops the server, every instance and the
+/// router, so nothing is left running.
+/// </summary>
+internal sealed class SlipwayCluster : IAsyncDisposable
+{
+    private Process? _server;
+
+    public SlipwayCluster()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "slipway-e2e-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(DataDirectory);
+        ApiPort = FreePorts.Next();
+        RouterPort = FreePorts.Next();
+        AdminPort = FreePorts.Next();
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string DataDirectory { get; }
+
+    public int ApiPort { get; }
+
+    public int RouterPort { get; }
+
+    public int AdminPort { get; }
+
+    public HttpClient Api { get; }
+
+    public string ServerUrl => $"http://127.0.0.1:{ApiPort}";
+
+    public int? ServerPid => _server is { HasExited: false } ? _server.Id : null;
+
+    public async Task StartServerAsync()
+    {
+        var log = Path.Combine(DataDirectory, "server.log");
+        var info = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            ArgumentList =
+            {
+                "-c", "exec dotnet \"$0\" server --data \"$1\" --api \"$2\" --router-listen \"$3\" --router-admin \"$4\" >>\"$5\" 2>&1 </dev/null",
+                Paths.SlipwayDll, DataDirectory, $"127.0.0.1:{ApiPort}", $"127.0.0.1:{RouterPort}", $"127.0.0.1:{AdminPort}", log,
+            },
+        };
+        _server = Process.Start(info)!;
+        await Eventually.WaitAsync(
+            async () => (await Api.GetAsync("healthz")).IsSuccessStatusCode,
+            ok => ok || _server.HasExited,
+            TimeSpan.FromSeconds(60),
+            "the server's /healthz");
+        if (_server.HasExited)
+        {
+            throw new InvalidOperationException("the server exited: " + await File.ReadAllTextAsync(log));
+        }
+    }
+
+    /// <summary>SIGKILL: the controller dies at whatever line it was on.</summary>
+    public async Task KillServerAsync()
+    {
+        _server!.Kill(entireProcessTree: false);
+        await _server.WaitForExitAsync();
+    }
+
+    public string WriteSpec(string name, string yaml)
+    {
+        var path = Path.Combine(DataDirectory, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    public async Task ApplyAsync(string yaml, string name = "app.yaml")
+    {
+        var path = WriteSpec(name, yaml);
+        using var response = await Api.PostAsJsonAsync("api/v1/apply", new ApplyRequest(path, yaml, DataDirectory), SlipwayJson.Options);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"apply failed: {body}");
+    }
+
+    public async Task<StatusView> StatusAsync(string app, string env = "dev")
+    {
+        var json = await Api.GetStringAsync($"api/v1/apps/{app}/{env}");
+        return JsonSerializer.Deserialize<StatusView>(json, SlipwayJson.Options)!;
+    }
+
+    public Task<StatusView> WaitForStatusAsync(string app, Func<StatusView, bool> done, string what, int seconds = 120) =>
+        Eventually.WaitAsync(() => StatusAsync(app), done, TimeSpan.FromSeconds(seconds), what);
+
+    public async Task CommandAsync(string app, string command, bool full = false)
+    {
+        using var response = await Api.PostAsync($"api/v1/apps/{app}/dev/rollout/{command}{(full ? "?full=true" : "")}", null);
+        Assert.True(response.IsSuccessStatusCode, $"{command} failed: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task<string> MetricsAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://127.0.0.1:{AdminPort}/metrics");
+    }
+
+    /// <summary>Runs the real CLI against this cluster.</summary>
+    public async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Paths.SlipwayDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["SLIPWAY_SERVER"] = ServerUrl;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A minimal app spec for the sample service.</summary>
+    public static string SampleSpec(string name, string version, string strategy, int replicas = 3, string extraEnv = "", int progressDeadlineSeconds = 120, string route = "") => $"""
+        apiVersion: slipway.dev/v1alpha1
+        kind: Application
+        metadata:
+          name: {name}
+          environment: dev
+        spec:
+          artifact:
+            path: {Paths.SampleDirectory}
+          command: dotnet
+          args: [Slipway.Sample.dll]
+          env:
+            - name: VERSION
+              value: {version}{extraEnv}
+          replicas: {replicas}
+          probes:
+            readiness:
+              httpGet:
+                path: /healthz
+              periodSeconds: 1
+              failureThreshold: 1
+          terminationGracePeriodSeconds: 5
+          progressDeadlineSeconds: {progressDeadlineSeconds}{route}
+          strategy:
+        {Indent(strategy, 4)}
+        """;
+
+    private static string Indent(string text, int spaces) =>
+        string.Join("\n", text.Split('\n').Select(l => new string(' ', spaces) + l));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill();
+            await _server.WaitForExitAsync();
+        }
+
+        await DataPlane.StopAllAsync(DataDirectory, CancellationToken.None);
+        Api.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
