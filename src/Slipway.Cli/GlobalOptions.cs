@@ -9,7 +9,7 @@ internal sealed class GlobalOptions
     {
         Description = "URL of the Slipway server (default $SLIPWAY_SERVER or http://127.0.0.1:7070)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SLIPWAY_SERVER") ?? "http://127.0.0.1:7070",
+        DefaultValueFactory = _ => System.Environment.GetEnvironmentVariable("SLIPWAY_SERVER") ?? "http://127.0.0.1:7070",
     };
 
     public Option<string> Environment { get; } = new("--env", "-e")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Slipway.Core.Spec;
 using Slipway.Server.Apply;

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Slipway.Local;
+
+/// <summary>The environment an instance (and its exec probes) runs with.</summary>
+internal static class InstanceEnvironment
+{
+    public static IReadOnlyDictionary<string, string> Build(InstanceSpec spec, int port, IReadOnlyList<string> inherited)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in inherited)
+        {
+            if (System.Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                env[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in spec.Env)
+        {
+            env[name] = value;
+        }
+
+        // Set last: these are Slipway's to decide, a spec cannot override them.
+        env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        env["SLIPWAY_APP"] = spec.App;
+        env["SLIPWAY_ENV"] = spec.Environment;
+        env["SLIPWAY_REVISION"] = spec.Revision.ToString(CultureInfo.InvariantCulture);
+        env["SLIPWAY_INSTANCE"] = spec.InstanceId;
+        return env;
+    }
+}

@@ -1,0 +1,384 @@
+using Microsoft.Extensions.Logging;
+using Slipway.Local.Probes;
+using Slipway.Local.Processes;
+using Slipway.Local.State;
+
+namespace Slipway.Local;
+
+/// <summary>
+/// The supervision loop of one instance: spawn (or adopt) the process, probe it, and when it
+/// exits or fails its startup or liveness probe, restart it on the same port after an
+/// exponential backoff. Halting the loop leaves the process running (the controller is going
+/// away, the instance must keep serving); only <see cref="StopAsync"/> terminates it.
+/// </summary>
+internal sealed partial class InstanceRunner
+{
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly Instance _instance;
+    private readonly SupervisorContext _context;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _gate = new();
+    private Task _loop = Task.CompletedTask;
+    private Task? _stopping;
+
+    // Guarded by _gate: written by the loop, read by probe callbacks and StopAsync. Never take
+    // the instance's status lock while holding _gate, nor the reverse.
+    private ProcessHandle? _process;
+    private bool _started;
+    private int _consecutiveFailures;
+    private bool _deleted; // guarded by the store's lock
+
+    public InstanceRunner(Instance instance, SupervisorContext context, int consecutiveFailures)
+    {
+        _instance = instance;
+        _context = context;
+        _consecutiveFailures = consecutiveFailures;
+        _environment = InstanceEnvironment.Build(instance.Spec, instance.Port, context.Options.InheritedEnvironment);
+    }
+
+    public Instance Instance => _instance;
+
+    /// <summary>Begins supervising: with <paramref name="adopted"/>, the process found running; otherwise spawns one.</summary>
+    public void Run(ProcessHandle? adopted, bool started)
+    {
+        lock (_gate)
+        {
+            _process = adopted;
+            _started = adopted is not null && started;
+        }
+
+        Persist();
+        _loop = Task.Run(() => LoopAsync(adopted, isRestart: false, _lifetime.Token));
+    }
+
+    /// <summary>Stops supervising without touching the process: the controller is exiting.</summary>
+    public async Task HaltAsync()
+    {
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// SIGTERM to the process group, up to the grace period for the process to exit, then SIGKILL
+    /// to the group (always: grandchildren may outlive the leader). Cancelling
+    /// <paramref name="ct"/> cuts the grace period short; the instance is stopped either way.
+    /// </summary>
+    public Task StopAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            // Task.Run: StopCoreAsync takes _gate itself, and must not run inside this lock.
+            return _stopping ??= Task.Run(() => StopCoreAsync(ct), CancellationToken.None);
+        }
+    }
+
+    private async Task StopCoreAsync(CancellationToken ct)
+    {
+        await HaltAsync().ConfigureAwait(false);
+        ProcessHandle? process;
+        lock (_gate)
+        {
+            process = _process;
+            _process = null;
+        }
+
+        _instance.Update(s => s with { Phase = InstancePhase.Terminating, Ready = false, ReadySince = null });
+        if (process is not null)
+        {
+            Log.Stopping(_context.Logger, _instance.Spec.InstanceId, process.Pid);
+            await TerminateAsync(process, ct).ConfigureAwait(false);
+        }
+
+        lock (_context.Store)
+        {
+            // A probe callback finishing late must not write the file back.
+            _deleted = true;
+            _context.Store.Delete(_instance.Spec.InstanceId);
+        }
+
+        _instance.Update(s => s with { Phase = InstancePhase.Stopped, Pid = 0 });
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private async Task LoopAsync(ProcessHandle? process, bool isRestart, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                process ??= await SpawnAsync(isRestart).ConfigureAwait(false);
+                var (reason, alive) = process is null
+                    ? (_instance.Status.LastExit ?? "failed to start", false)
+                    : await SuperviseAsync(process, ct).ConfigureAwait(false);
+
+                if (alive && process is not null)
+                {
+                    _instance.Update(s => s with { Phase = InstancePhase.Terminating, Ready = false, ReadySince = null, LastExit = reason });
+                    await TerminateAsync(process, ct).ConfigureAwait(false);
+                }
+
+                await BackOffAsync(process, reason, ct).ConfigureAwait(false);
+                process = null;
+                isRestart = true;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Halted: the process is left as it is.
+        }
+        catch (Exception e)
+        {
+            Log.LoopFailed(_context.Logger, _instance.Spec.InstanceId, e);
+        }
+    }
+
+    private async Task<ProcessHandle?> SpawnAsync(bool isRestart)
+    {
+        var spec = _instance.Spec;
+        ProcessHandle process;
+        try
+        {
+            // Not cancellable (the launch is bounded): a stop or halt arriving mid-launch must
+            // find the new process recorded below, or it would be orphaned.
+            process = await _context.Launcher.StartAsync(spec.WorkingDirectory, spec.Command, spec.Args, _environment, _instance.LogPath, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.SpawnFailed(_context.Logger, spec.InstanceId, e);
+            _instance.Update(s => s with { LastExit = $"failed to start: {e.Message}" });
+            return null;
+        }
+
+        lock (_gate)
+        {
+            _process = process;
+            _started = false;
+        }
+
+        _instance.Update(s => s with
+        {
+            Phase = InstancePhase.Starting,
+            Ready = false,
+            ReadySince = null,
+            Pid = process.Pid,
+            Restarts = isRestart ? s.Restarts + 1 : s.Restarts,
+        });
+        Persist();
+        Log.Spawned(_context.Logger, spec.InstanceId, process.Pid, _instance.Port);
+        return process;
+    }
+
+    /// <summary>Watches one process until it exits (alive = false) or its probes ask for a restart (alive = true).</summary>
+    private async Task<(string Reason, bool Alive)> SuperviseAsync(ProcessHandle process, CancellationToken ct)
+    {
+        using var incarnation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var exit = process.WaitForExitAsync(_context.Time, _context.Options.AdoptedProcessPollInterval, incarnation.Token);
+        bool started;
+        lock (_gate)
+        {
+            started = _started;
+        }
+
+        var ready = _instance.Status.Ready;
+
+        var probes = new InstanceProbes(
+            _context.Probes, _context.Time, new ProbeTarget(_instance.Port, _instance.Spec.WorkingDirectory, _environment),
+            _instance.Spec.Probes, _context.Options.ImplicitReadinessPeriod, _instance.Spec.InstanceId, _context.Logger)
+            .RunAsync(started, ready, () => OnStarted(process), r => OnReadinessChanged(process, r), incarnation.Token);
+
+        var first = await Task.WhenAny(exit, probes).ConfigureAwait(false);
+        await incarnation.CancelAsync().ConfigureAwait(false);
+        var other = first == exit ? (Task)probes : exit;
+        await other.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            _process = null;
+        }
+
+        if (first == exit)
+        {
+            var description = await exit.ConfigureAwait(false);
+            // Ready drops at once, before anything else, so routes stop pointing at a dead port.
+            _instance.Update(s => s with { Ready = false, ReadySince = null, LastExit = description });
+            Log.Exited(_context.Logger, _instance.Spec.InstanceId, process.Pid, description);
+            return (description, false);
+        }
+
+        var reason = await probes.ConfigureAwait(false);
+        Log.Unhealthy(_context.Logger, _instance.Spec.InstanceId, process.Pid, reason);
+        return (reason, true);
+    }
+
+    private async Task BackOffAsync(ProcessHandle? process, string reason, CancellationToken ct)
+    {
+        var options = _context.Options;
+        int failures;
+        lock (_gate)
+        {
+            // A process that stayed up long enough was healthy: this failure starts a new series.
+            if (process is not null && _context.Time.GetUtcNow() - process.StartedAt >= options.BackoffResetAfter)
+            {
+                _consecutiveFailures = 0;
+            }
+
+            failures = ++_consecutiveFailures;
+        }
+
+        var delay = RestartBackoff.Delay(failures, options.InitialRestartBackoff, options.MaxRestartBackoff);
+        _instance.Update(s => s with
+        {
+            Phase = failures >= 2 ? InstancePhase.CrashLoopBackOff : InstancePhase.Starting,
+            Ready = false,
+            ReadySince = null,
+            Pid = 0,
+            LastExit = reason,
+        });
+        Persist();
+        Log.Restarting(_context.Logger, _instance.Spec.InstanceId, delay, failures);
+        await Task.Delay(delay, _context.Time, ct).ConfigureAwait(false);
+    }
+
+    private async Task TerminateAsync(ProcessHandle process, CancellationToken ct)
+    {
+        process.SignalGroup(PosixSignals.SigTerm);
+        try
+        {
+            using var grace = new CancellationTokenSource(_instance.Spec.TerminationGracePeriod, _context.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, ct);
+            await process.WaitForExitAsync(_context.Time, StopPollInterval, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.GraceExpired(_context.Logger, _instance.Spec.InstanceId, process.Pid);
+        }
+
+        process.SignalGroup(PosixSignals.SigKill);
+        // SIGKILL cannot be ignored; waiting for it frees the port before a restart binds it.
+        using var reap = new CancellationTokenSource(TimeSpan.FromSeconds(10), _context.Time);
+        try
+        {
+            await process.WaitForExitAsync(_context.Time, StopPollInterval, reap.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.StillAlive(_context.Logger, _instance.Spec.InstanceId, process.Pid);
+        }
+    }
+
+    private void OnStarted(ProcessHandle process)
+    {
+        lock (_gate)
+        {
+            if (_process != process)
+            {
+                return;
+            }
+
+            _started = true;
+        }
+
+        _instance.Update(s => IsCurrent(process) ? s with { Phase = s.Ready ? InstancePhase.Ready : InstancePhase.Running } : s);
+        Persist();
+    }
+
+    private void OnReadinessChanged(ProcessHandle process, bool ready)
+    {
+        // Checked inside the status update, which the exit path also goes through after
+        // clearing _process: a late probe of a process that has just died cannot mark it ready.
+        // No lock of ours is held, so Changed handlers may call back into the supervisor.
+        var applied = false;
+        _instance.Update(s =>
+        {
+            if (!IsCurrent(process))
+            {
+                return s;
+            }
+
+            applied = true;
+            return s with
+            {
+                Phase = ready ? InstancePhase.Ready : InstancePhase.Running,
+                Ready = ready,
+                ReadySince = ready ? _context.Time.GetUtcNow() : null,
+            };
+        });
+        if (applied)
+        {
+            Log.ReadinessChanged(_context.Logger, _instance.Spec.InstanceId, ready);
+            Persist();
+        }
+    }
+
+    // Lock-free: it runs inside the instance's status lock, and the two locks never nest.
+    private bool IsCurrent(ProcessHandle process) => Volatile.Read(ref _process) == process;
+
+    private void Persist()
+    {
+        try
+        {
+            // Snapshot and write under one lock, so that of two concurrent writers (the loop and
+            // a probe callback) the last to write also holds the latest state.
+            lock (_context.Store)
+            {
+                var status = _instance.Status;
+                InstanceRecord record;
+                lock (_gate)
+                {
+                    record = new InstanceRecord(
+                        _instance.Spec, _instance.Port, _process?.Pid ?? 0, _process?.StartTime ?? 0, _process?.StartedAt,
+                        status.Restarts, _consecutiveFailures, _started, status.Ready, status.ReadySince, status.LastExit);
+                }
+
+                if (!_deleted)
+                {
+                    _context.Store.Save(record);
+                }
+            }
+        }
+        catch (IOException e)
+        {
+            Log.PersistFailed(_context.Logger, _instance.Spec.InstanceId, e);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: started pid {Pid} on port {Port}")]
+        public static partial void Spawned(ILogger logger, string instanceId, int pid, int port);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: cannot start the process")]
+        public static partial void SpawnFailed(ILogger logger, string instanceId, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: pid {Pid} exited: {Description}")]
+        public static partial void Exited(ILogger logger, string instanceId, int pid, string description);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: pid {Pid} is unhealthy ({Reason}); restarting it")]
+        public static partial void Unhealthy(ILogger logger, string instanceId, int pid, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: restarting in {Delay} (failure {Failures} in a row)")]
+        public static partial void Restarting(ILogger logger, string instanceId, TimeSpan delay, int failures);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: ready = {Ready}")]
+        public static partial void ReadinessChanged(ILogger logger, string instanceId, bool ready);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: stopping pid {Pid}")]
+        public static partial void Stopping(ILogger logger, string instanceId, int pid);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: pid {Pid} outlived its grace period; killing its process group")]
+        public static partial void GraceExpired(ILogger logger, string instanceId, int pid);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: pid {Pid} is still alive after SIGKILL")]
+        public static partial void StillAlive(ILogger logger, string instanceId, int pid);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: cannot persist its state")]
+        public static partial void PersistFailed(ILogger logger, string instanceId, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Critical, Message = "Instance {InstanceId}: supervision loop failed; the instance is no longer supervised")]
+        public static partial void LoopFailed(ILogger logger, string instanceId, Exception exception);
+    }
+}

@@ -1,0 +1,48 @@
+using Slipway.Core.Spec;
+
+namespace Slipway.Local;
+
+/// <summary>
+/// One process to run: which revision of which app×env it belongs to and how to start and probe
+/// it. The supervisor adds PORT (allocated), SLIPWAY_APP, SLIPWAY_ENV, SLIPWAY_REVISION and
+/// SLIPWAY_INSTANCE to <see cref="Env"/>.
+/// </summary>
+/// <param name="InstanceId">Unique across the supervisor; also a file name, so letters, digits, '-', '_' and '.' only.</param>
+/// <param name="WorkingDirectory">The artifact directory; relative commands resolve against it.</param>
+/// <param name="Command">Looked up on PATH unless it holds a '/'.</param>
+public sealed record InstanceSpec(
+    string App,
+    string Environment,
+    int Revision,
+    string InstanceId,
+    string WorkingDirectory,
+    string Command,
+    IReadOnlyList<string> Args,
+    IReadOnlyDictionary<string, string> Env,
+    ProbeSet Probes,
+    TimeSpan TerminationGracePeriod)
+{
+    /// <summary>Throws when a name would escape its directory or the spec cannot run.</summary>
+    internal void Validate()
+    {
+        RequireFileName(App, nameof(App));
+        RequireFileName(Environment, nameof(Environment));
+        RequireFileName(InstanceId, nameof(InstanceId));
+        ArgumentOutOfRangeException.ThrowIfNegative(Revision);
+        ArgumentException.ThrowIfNullOrWhiteSpace(Command);
+        ArgumentOutOfRangeException.ThrowIfLessThan(TerminationGracePeriod, TimeSpan.Zero);
+        if (!Directory.Exists(WorkingDirectory))
+        {
+            throw new ArgumentException($"working directory '{WorkingDirectory}' does not exist", nameof(WorkingDirectory));
+        }
+    }
+
+    private static void RequireFileName(string value, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value, name);
+        if (value is "." or ".." || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new ArgumentException($"{name} '{value}' may hold only letters, digits, '-', '_' and '.'", name);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Slipway.Local.Logs;
+using Slipway.Local.Probes;
+using Slipway.Local.Processes;
+using Slipway.Local.State;
+
+namespace Slipway.Local;
+
+/// <summary>
+/// Runs the instances of the local target as detached processes and keeps them running. The
+/// instances outlive the supervisor: disposing it (the controller exits or crashes) leaves them
+/// serving, and a new supervisor on the same data directory adopts them with
+/// <see cref="AdoptAllAsync"/>. Only <see cref="StopAsync"/> ends an instance.
+/// </summary>
+/// <remarks>
+/// Data directory layout: instances/{instanceId}.json (state, see <see cref="InstanceRecord"/>)
+/// and logs/{app}/{env}/{revision}/{instanceId}.log. Linux only: it relies on setsid, /proc and
+/// process-group signals.
+/// </remarks>
+public sealed partial class LocalSupervisor : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, InstanceRunner> _runners = new(StringComparer.Ordinal);
+    private readonly SupervisorContext _context;
+    private readonly string _logRoot;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _startGate = new();
+    private readonly Task _rotation;
+
+    public LocalSupervisor(string dataDirectory, TimeProvider time, ILoggerFactory loggerFactory, SupervisorOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        DataDirectory = Path.GetFullPath(dataDirectory);
+        _logRoot = Path.Combine(DataDirectory, "logs");
+        Directory.CreateDirectory(_logRoot);
+        _logger = loggerFactory.CreateLogger<LocalSupervisor>();
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            // Probes go straight to loopback, never through an HTTP_PROXY from the environment.
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // each probe has its own timeout
+        };
+        _context = new SupervisorContext(
+            options ?? new SupervisorOptions(),
+            time,
+            new ProcessLauncher(time, _logger),
+            new ProbeRunner(_http, time),
+            new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
+            _logger);
+        _rotation = Task.Run(() => RotateLogsAsync(_lifetime.Token));
+    }
+
+    public string DataDirectory { get; }
+
+    public IReadOnlyCollection<Instance> Instances => _runners.Values.Select(r => r.Instance).ToList();
+
+    /// <summary>
+    /// Raised on every status change of an instance (phase, readiness, pid, restarts), on the
+    /// thread that observed it. Handlers should be quick (signal a reconcile); exceptions they
+    /// throw are logged and swallowed.
+    /// </summary>
+    public event Action<Instance>? Changed;
+
+    /// <summary>
+    /// Takes over the instances recorded in the data directory, once, at startup: a process still
+    /// running (same pid and start time) is supervised again without a restart, keeping its
+    /// readiness; one that died while no supervisor watched is restarted on its port.
+    /// </summary>
+    public Task<IReadOnlyList<Instance>> AdoptAllAsync(CancellationToken ct)
+    {
+        var adopted = new List<Instance>();
+        foreach (var record in _context.Store.LoadAll())
+        {
+            ct.ThrowIfCancellationRequested();
+            lock (_startGate)
+            {
+                if (_runners.ContainsKey(record.Spec.InstanceId))
+                {
+                    continue;
+                }
+
+                var process = record.ProcessStartedAt is { } startedAt
+                    ? ProcessHandle.Adopt(record.Pid, record.ProcessStartTime, startedAt)
+                    : null;
+                var started = process is not null && record.Started;
+                var ready = started && record.Ready;
+                var status = new InstanceStatus(
+                    process is null ? InstancePhase.Starting : ready ? InstancePhase.Ready : started ? InstancePhase.Running : InstancePhase.Starting,
+                    ready,
+                    process?.Pid ?? 0,
+                    record.Port,
+                    // A process found dead is restarted: that counts, as any restart does.
+                    process is null && record.Pid != 0 ? record.Restarts + 1 : record.Restarts,
+                    process is null && record.Pid != 0 ? "exited while no supervisor was running" : record.LastExit,
+                    ready ? record.ReadySince : null);
+                var logPath = LogLayout.InstanceLog(_logRoot, record.Spec.App, record.Spec.Environment, record.Spec.Revision, record.Spec.InstanceId);
+                Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+                var instance = new Instance(record.Spec, record.Port, logPath, status, OnChanged);
+                var runner = new InstanceRunner(instance, _context, record.ConsecutiveFailures);
+                _runners[record.Spec.InstanceId] = runner;
+                runner.Run(process, started);
+                Log.Adopted(_logger, record.Spec.InstanceId, record.Pid, process is not null);
+                adopted.Add(instance);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<Instance>>(adopted);
+    }
+
+    /// <summary>
+    /// Allocates a free loopback port and starts supervising a new instance; the process is
+    /// spawned in the background (watch <see cref="Changed"/> or <see cref="Instance.Status"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An instance with this id is already supervised.</exception>
+    public Instance Start(InstanceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        ObjectDisposedException.ThrowIf(_lifetime.IsCancellationRequested, this);
+        lock (_startGate)
+        {
+            if (_runners.ContainsKey(spec.InstanceId))
+            {
+                throw new InvalidOperationException($"instance '{spec.InstanceId}' is already supervised");
+            }
+
+            var port = PortAllocator.Allocate(_runners.Values.Select(r => r.Instance.Port).ToHashSet());
+            var logPath = LogLayout.InstanceLog(_logRoot, spec.App, spec.Environment, spec.Revision, spec.InstanceId);
+            PrepareLogDirectory(spec);
+            var instance = new Instance(spec, port, logPath, new InstanceStatus(InstancePhase.Starting, false, 0, port, 0, null, null), OnChanged);
+            var runner = new InstanceRunner(instance, _context, consecutiveFailures: 0);
+            _runners[spec.InstanceId] = runner;
+            runner.Run(adopted: null, started: false);
+            return instance;
+        }
+    }
+
+    /// <summary>
+    /// Stops an instance for good: SIGTERM to its process group, up to its grace period, then
+    /// SIGKILL to the group; then forgets it (state file removed, log kept). Cancelling cuts the
+    /// grace period short.
+    /// </summary>
+    public async Task StopAsync(Instance instance, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (!_runners.TryGetValue(instance.Spec.InstanceId, out var runner) || runner.Instance != instance)
+        {
+            return;
+        }
+
+        try
+        {
+            await runner.StopAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _runners.TryRemove(new KeyValuePair<string, InstanceRunner>(instance.Spec.InstanceId, runner));
+        }
+    }
+
+    /// <summary>Stops supervising; the instances keep running, to be adopted by the next supervisor.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_runners.Values.Select(r => r.HaltAsync())).ConfigureAwait(false);
+        await _rotation.ConfigureAwait(false);
+        _http.Dispose();
+        _lifetime.Dispose();
+    }
+
+    /// <summary>A new revision's first instance creates its log directory, and old revisions' directories go.</summary>
+    private void PrepareLogDirectory(InstanceSpec spec)
+    {
+        var directory = LogLayout.RevisionDirectory(_logRoot, spec.App, spec.Environment, spec.Revision);
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        var inUse = _runners.Values
+            .Select(r => r.Instance.Spec)
+            .Where(s => s.App == spec.App && s.Environment == spec.Environment)
+            .Select(s => s.Revision)
+            .ToHashSet();
+        inUse.Add(spec.Revision);
+        try
+        {
+            foreach (var pruned in LogRetention.Prune(_logRoot, spec.App, spec.Environment, _context.Options.RetainedLogRevisions, inUse))
+            {
+                Log.LogsPruned(_logger, pruned);
+            }
+        }
+        catch (IOException e)
+        {
+            Log.LogMaintenanceFailed(_logger, e);
+        }
+    }
+
+    private async Task RotateLogsAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(_context.Options.LogRotationInterval, _context.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                foreach (var runner in _runners.Values)
+                {
+                    try
+                    {
+                        if (LogRotator.RotateIfLarger(runner.Instance.LogPath, _context.Options.MaxLogBytes, _context.Options.RotatedLogFiles))
+                        {
+                            Log.LogRotated(_logger, runner.Instance.LogPath);
+                        }
+                    }
+                    catch (IOException e)
+                    {
+                        Log.LogMaintenanceFailed(_logger, e);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnChanged(Instance instance)
+    {
+        try
+        {
+            Changed?.Invoke(instance);
+        }
+        catch (Exception e)
+        {
+            Log.ChangedHandlerFailed(_logger, instance.Spec.InstanceId, e);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: adopted (recorded pid {Pid}, still running: {Alive})")]
+        public static partial void Adopted(ILogger logger, string instanceId, int pid, bool alive);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Rotated log {Path}")]
+        public static partial void LogRotated(ILogger logger, string path);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Pruned old revision logs {Path}")]
+        public static partial void LogsPruned(ILogger logger, string path);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Log maintenance failed")]
+        public static partial void LogMaintenanceFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "A Changed handler failed for instance {InstanceId}")]
+        public static partial void ChangedHandlerFailed(ILogger logger, string instanceId, Exception exception);
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+using Slipway.Local.Probes;
+using Slipway.Local.Processes;
+using Slipway.Local.State;
+
+namespace Slipway.Local;
+
+/// <summary>What every instance runner of one supervisor shares.</summary>
+internal sealed record SupervisorContext(
+    SupervisorOptions Options,
+    TimeProvider Time,
+    ProcessLauncher Launcher,
+    ProbeRunner Probes,
+    InstanceStateStore Store,
+    ILogger Logger);

@@ -1,0 +1,36 @@
+namespace Slipway.Local;
+
+/// <summary>Tuning of the local supervisor; the defaults suit production, tests shorten them.</summary>
+public sealed record SupervisorOptions
+{
+    /// <summary>Delay before the first restart after a crash; doubled for each further consecutive crash.</summary>
+    public TimeSpan InitialRestartBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRestartBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A process that ran this long before exiting counts as healthy: its backoff starts over.</summary>
+    public TimeSpan BackoffResetAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often an adopted process (not our child, so no exit notification) is checked in /proc.</summary>
+    public TimeSpan AdoptedProcessPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Period of the implicit TCP readiness check used when a spec declares no readiness probe.</summary>
+    public TimeSpan ImplicitReadinessPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    public long MaxLogBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Rotated files kept beside a log: name.log.1 (newest) … name.log.N.</summary>
+    public int RotatedLogFiles { get; init; } = 3;
+
+    public TimeSpan LogRotationInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Log directories kept per app×env, newest revisions first.</summary>
+    public int RetainedLogRevisions { get; init; } = 5;
+
+    /// <summary>
+    /// Variables of the controller's environment passed on to instances. Only these: the
+    /// controller's environment may hold its own secrets.
+    /// </summary>
+    public IReadOnlyList<string> InheritedEnvironment { get; init; } =
+        ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT"];
+}
