@@ -28,6 +28,11 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(int routerPort, bool exitWhenDone, int pauseSeconds, CancellationToken ct)
     {
         var root = FindRepository() ?? throw new CliException("cannot find the Slipway repository (samples/Slipway.Sample); run the demo from a checkout", 1);
+        if (!PortIsFree(routerPort))
+        {
+            throw new CliException($"port {routerPort} is in use: pass another router port with --port", 1);
+        }
+
         var data = Path.Combine(Path.GetTempPath(), $"slipway-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         var artifact = Path.Combine(data, "artifacts", "sample");
         Say($"data directory {data}");
@@ -84,8 +89,9 @@ internal static class DemoCommand
             {
                 await server;
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
+                // stopped by us, or it failed to start, which was reported above
             }
 
             await DataPlane.StopAllAsync(data, CancellationToken.None);
@@ -142,7 +148,7 @@ internal static class DemoCommand
         {
             var status = (await client.SendAsync(HttpMethod.Get, "/api/v1/apps/web/dev", null, ct)).EnsureOk().Read<StatusView>();
             var revisions = string.Join("  ", status.Revisions.Select(r => $"r{r.Number} {r.Ready}/{r.Desired}"));
-            var step = status.CanaryRevision is null || status.TotalSteps == 0 ? "" : $"step {Math.Min(status.CurrentStepIndex + 1, status.TotalSteps)}/{status.TotalSteps}  ";
+            var step = status.CanaryRevision is null || status.StableRevision is null || status.TotalSteps == 0 ? "" : $"step {Math.Min(status.CurrentStepIndex + 1, status.TotalSteps)}/{status.TotalSteps}  ";
             var traffic = load?.TakeWindow() is { } w ? $"  traffic v1 {w.V1,3} v2 {w.V2,3} failed {w.Failed}" : "";
             var line = $"{status.Phase,-11} {step}weights stable {status.Weights.Stable,3}% canary {status.Weights.Canary,3}%  ready {revisions}{traffic}";
             if (line != last || load is not null)
@@ -223,6 +229,20 @@ internal static class DemoCommand
         }
 
         return null;
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()

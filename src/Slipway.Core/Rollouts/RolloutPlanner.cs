@@ -161,7 +161,7 @@ internal sealed class RolloutPass(RolloutContext context)
 
             _events.Add(new RolloutEvent(updated, Reasons.StepCompleted, $"step {index + 1}/{steps.Count} done: {Describe(step)}"));
             index++;
-            _status = _status with { CurrentStepIndex = index, PauseStartedAt = null, PromoteRequested = false, WaitingFor = null, WaitingSince = null };
+            _status = _status with { Phase = RolloutPhase.Progressing, Reason = null, Message = null, CurrentStepIndex = index, PauseStartedAt = null, PromoteRequested = false, WaitingFor = null, WaitingSince = null };
         }
 
         if (index >= steps.Count)

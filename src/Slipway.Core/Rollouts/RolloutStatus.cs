@@ -79,9 +79,7 @@ public sealed record RolloutStatus
     public bool InProgress => UpdatedRevision is not null && UpdatedRevision != StableRevision;
 
     /// <summary>Value equality including the lists (records compare lists by reference).</summary>
-    public bool IsEquivalentTo(RolloutStatus other) =>
-        System.Text.Json.JsonSerializer.Serialize(this, Serialization.SlipwayJson.Options)
-        == System.Text.Json.JsonSerializer.Serialize(other, Serialization.SlipwayJson.Options);
+    public bool IsEquivalentTo(RolloutStatus other) => Serialization.SlipwayJson.SameValue(this, other);
 }
 
 public sealed record HeaderRoutePlan(string Name, IReadOnlyList<Spec.HeaderMatch> Match);

@@ -17,6 +17,13 @@ public static class SlipwayJson
 
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
+    /// <summary>
+    /// Value equality for Slipway's records, lists included (records compare lists by reference,
+    /// so a spec read back from the store never equals the one just parsed).
+    /// </summary>
+    public static bool SameValue<T>(T a, T b) =>
+        JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options);
+
     private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -95,18 +95,18 @@ internal sealed class ApplyService(IStore store, ControlPlaneLock gate, TimeProv
                 ? $"revision {number} created ({created.ChangeCause}); rolling out"
                 : $"rolling out revision {number} again"));
         }
-        else if (current!.Spec != spec)
+        else if (!SlipwayJson.SameValue(current!.Spec, spec))
         {
             events.Add(new NewEvent(number, Reasons.SpecUpdated, "spec updated (replicas, route, strategy or deadline); same revision"));
         }
 
-        if (!dryRun && (current is null || current.Spec != spec || !unchangedRevision))
+        if (!dryRun && (current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision))
         {
             var record = new AppRecord(app, env, spec, number, current?.CreatedAt ?? now, now);
             await store.SaveAppAsync(record, created, status, events, ct);
         }
 
-        return new AppliedApp(app, env, number, created is not null, unchangedRevision && current!.Spec == spec);
+        return new AppliedApp(app, env, number, created is not null, unchangedRevision && SlipwayJson.SameValue(current!.Spec, spec));
     }
 
     private static void CheckRouteConflicts(ApplyRequest request, ApplicationManifest manifest, IReadOnlyList<AppRecord> existing, List<SpecError> errors)
@@ -177,7 +177,7 @@ internal sealed class ApplyService(IStore store, ControlPlaneLock gate, TimeProv
             changes.Add("env " + string.Join(", ", changed));
         }
 
-        if (previous.Probes != next.Probes || previous.Port != next.Port || previous.TerminationGracePeriodSeconds != next.TerminationGracePeriodSeconds)
+        if (!SlipwayJson.SameValue(previous.Probes, next.Probes) || previous.Port != next.Port || previous.TerminationGracePeriodSeconds != next.TerminationGracePeriodSeconds)
         {
             changes.Add("probes/port/grace period");
         }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -22,13 +23,16 @@ internal static class ArtifactDigest
             hash.AppendData(Encoding.UTF8.GetBytes(relative));
             hash.AppendData([0]);
             await using var stream = File.OpenRead(Path.Combine(directory, relative));
+
+            // Length-prefixed, so no content can pass for a file boundary.
+            var length = new byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(length, stream.Length);
+            hash.AppendData(length);
             int read;
             while ((read = await stream.ReadAsync(buffer, ct)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
             }
-
-            hash.AppendData([0]);
         }
 
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -94,7 +94,7 @@ internal sealed class RouteTable(ServerOptions options)
         {
             return File.Exists(options.RouterConfigPath) ? RouterConfigFile.Read(options.RouterConfigPath) : RouterConfig.Empty;
         }
-        catch (Exception e) when (e is IOException or JsonException)
+        catch (Exception e) when (e is IOException or InvalidDataException or JsonException or UnauthorizedAccessException)
         {
             return RouterConfig.Empty;
         }

@@ -45,6 +45,11 @@ public sealed class CanaryPlannerTests
         Assert.Equal(1, f.Last.Replicas[2]);
 
         f.Status = RolloutCommands.Promote(f.Status, full: false).Status!;
+        f.Healthy.Remove(2);
+        f.Settle();
+        Assert.Equal(RolloutPhase.Progressing, f.Status.Phase); // waiting for the second canary instance, no longer paused
+        Assert.Equal(2, f.Status.CurrentStepIndex);
+        f.Healthy.Add(2);
         f.Settle();
         Assert.Equal(RolloutPhase.Paused, f.Status.Phase);
         Assert.Equal(3, f.Status.CurrentStepIndex);
