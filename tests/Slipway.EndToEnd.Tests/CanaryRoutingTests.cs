@@ -17,7 +17,10 @@ public sealed class CanaryRoutingTests
         Assert.Equal("beta", paused.HeaderRoute?.Name);
         Assert.Equal(50, paused.MirrorPercent);
 
-        var matching = await RolloutUnderLoadTests.VersionsAsync(cluster, "web.dev.localhost", 200, new Dictionary<string, string> { ["X-Canary"] = "yes" });
+        // The router picks up a new table within a moment of the status changing.
+        var header = new Dictionary<string, string> { ["X-Canary"] = "yes" };
+        await Eventually.WaitAsync(() => RolloutUnderLoadTests.VersionAtAsync(cluster, "web.dev.localhost", header), v => v == "v2", TimeSpan.FromSeconds(10), "the header route in the router");
+        var matching = await RolloutUnderLoadTests.VersionsAsync(cluster, "web.dev.localhost", 200, header);
         Assert.All(matching, v => Assert.Equal("v2", v));
 
         var before = await CanaryMirroredCountAsync(cluster);

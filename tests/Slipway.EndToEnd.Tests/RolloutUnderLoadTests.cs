@@ -75,6 +75,7 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
         Assert.Equal(10, paused.Weights.Canary);
         Assert.Equal(3, paused.Revisions.Single(r => r.Role == "stable").Ready); // weights at the router, not by replica ratio
 
+        await Eventually.WaitAsync(() => VersionsAsync(cluster, "api.dev.localhost", 30), v => v.Contains("v2"), TimeSpan.FromSeconds(10), "the router serving weight 10");
         var versions = await VersionsAsync(cluster, "api.dev.localhost", 2000);
         var share = 100.0 * versions.Count(v => v == "v2") / versions.Count;
         output.WriteLine($"canary share of 2000 requests at weight 10: {share:0.00} %");

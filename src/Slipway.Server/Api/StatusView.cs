@@ -51,7 +51,7 @@ internal static class StatusViews
         var replicas = view?.Decision.Replicas ?? new Dictionary<int, int>();
         var canary = status.InProgress ? status.UpdatedRevision : null;
         var numbers = instances.Select(i => i.Spec.Revision).Concat(replicas.Where(r => r.Value > 0).Select(r => r.Key))
-            .Concat(new[] { status.StableRevision, canary }.OfType<int>())
+            .Concat(new[] { status.StableRevision }.OfType<int>())
             .Distinct().OrderByDescending(n => n);
         var revisions = numbers.Select(n =>
         {
