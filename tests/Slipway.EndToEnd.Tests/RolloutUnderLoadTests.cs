@@ -127,6 +127,27 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
         Assert.Contains("Undo", history);
     }
 
+    [Fact]
+    public async Task Restart_replaces_every_instance_one_by_one_with_zero_failed_requests()
+    {
+        await using var cluster = new SlipwayCluster();
+        await cluster.StartServerAsync();
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v1", Strategies.Rolling));
+        var before = await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy", "v1 healthy");
+        var oldIds = before.Revisions.Single().Instances.Select(i => i.Id).ToHashSet();
+
+        await using var load = new LoadGenerator(cluster.RouterPort, "web.dev.localhost").Start();
+        await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
+        await cluster.CommandAsync("web", "restart");
+        var after = await cluster.WaitForStatusAsync(
+            "web",
+            s => s.Revisions.Count == 1 && s.Revisions[0].Instances.Count == 3 && s.Revisions[0].Ready == 3 && s.Revisions[0].Instances.All(i => !oldIds.Contains(i.Id)),
+            "every instance replaced");
+        Assert.Equal(1, after.StableRevision);
+        await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
+        AssertNoFailures(load);
+    }
+
     private void AssertNoFailures(LoadGenerator load)
     {
         output.WriteLine(load.Summary());

@@ -137,7 +137,15 @@ internal sealed partial class Reconciler(
         foreach (var spec in toStart)
         {
             Log.Starting(logger, spec.InstanceId);
-            supervisor.Start(spec);
+            try
+            {
+                supervisor.Start(spec);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+            {
+                // The rollout waits for it and, past its progress deadline, aborts with the reason.
+                Log.StartFailed(logger, spec.InstanceId, e);
+            }
         }
 
         foreach (var instance in toStop)
@@ -170,9 +178,11 @@ internal sealed partial class Reconciler(
             var stale = restartAt is { } at && revision == decision.Status.StableRevision
                 ? current.Where(i => InstanceIds.StartedAt(i.Spec.InstanceId) < at).ToList()
                 : [];
-            if (stale.Count > 0 && current.Count == desired && current.All(i => i.Status.Ready))
+            if (stale.Count > 0)
             {
-                desired++;
+                // One replacement at a time: surge one, wait until it is ready, then drain a stale one.
+                var replacementStarting = current.Any(i => !stale.Contains(i) && !i.Status.Ready);
+                desired = replacementStarting ? Math.Max(desired, current.Count) : current.Count == desired ? desired + 1 : desired;
             }
 
             if (current.Count < desired)
@@ -185,10 +195,10 @@ internal sealed partial class Reconciler(
             }
             else if (current.Count > desired)
             {
-                // Not-ready instances go first, then stale ones (restart), then the newest.
+                // Stale ones go first (restart), then not-ready ones, then the newest.
                 var victims = current
-                    .OrderBy(i => i.Status.Ready ? 1 : 0)
-                    .ThenBy(i => stale.Contains(i) ? 0 : 1)
+                    .OrderBy(i => stale.Contains(i) ? 0 : 1)
+                    .ThenBy(i => i.Status.Ready ? 1 : 0)
                     .ThenByDescending(i => InstanceIds.StartedAt(i.Spec.InstanceId))
                     .Take(current.Count - desired);
                 toStop.AddRange(victims);
@@ -290,6 +300,9 @@ internal sealed partial class Reconciler(
 
         [LoggerMessage(5, LogLevel.Information, "Stopping instance {Instance}")]
         public static partial void Stopping(ILogger logger, string instance);
+
+        [LoggerMessage(7, LogLevel.Error, "Starting instance {Instance} failed")]
+        public static partial void StartFailed(ILogger logger, string instance, Exception e);
 
         [LoggerMessage(6, LogLevel.Error, "Stopping instance {Instance} failed")]
         public static partial void StopFailed(ILogger logger, string instance, Exception e);

@@ -1,0 +1,34 @@
+namespace Slipway.Router;
+
+/// <summary>How to run the router process.</summary>
+/// <param name="ConfigPath">The routing table file the controller writes (see <see cref="RouterConfigFile"/>); watched for changes.</param>
+/// <param name="Listen">Where clients connect, <c>host:port</c>; port 0 picks a free port.</param>
+/// <param name="Admin">The admin listener (<c>/healthz</c>, <c>/state</c>, <c>/metrics</c>), <c>host:port</c>.</param>
+/// <param name="AccessLogPath">File that receives one JSON line per request; standard output when null.</param>
+public sealed record RouterOptions(
+    string ConfigPath,
+    string Listen = "127.0.0.1:8080",
+    string Admin = "127.0.0.1:8081",
+    string? AccessLogPath = null)
+{
+    /// <summary>
+    /// Longest wait for a backend: for its response headers, then between two reads of its response body.
+    /// Exceeded before the response starts, the client gets 504.
+    /// </summary>
+    public TimeSpan BackendTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Longest wait for a TCP connection to a backend; a refused or timed-out connect may be retried on another endpoint.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the table file is checked for a change.</summary>
+    public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Access log lines waiting for the writer; beyond this, lines are dropped and counted rather than slowing requests.</summary>
+    public int AccessLogCapacity { get; init; } = 16384;
+
+    /// <summary>Mirrored copies in flight at once; beyond this, copies are skipped so a slow mirror cannot pile up work.</summary>
+    public int MaxConcurrentMirrors { get; init; } = 256;
+
+    /// <summary>Whether to write the access log at all.</summary>
+    public bool AccessLogEnabled { get; init; } = true;
+}

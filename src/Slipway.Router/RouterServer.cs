@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Slipway.Router.AccessLog;
+using Slipway.Router.Admin;
+using Slipway.Router.Config;
+using Slipway.Router.Forwarding;
+using Slipway.Router.Metrics;
+using Slipway.Router.Proxy;
+using Slipway.Router.Routing;
+
+namespace Slipway.Router;
+
+/// <summary>
+/// A running router: the proxy listener, the admin listener, the table watcher and the access log writer.
+/// <see cref="RouterHost"/> runs one until cancelled; tests start one in-process on port 0 and read the bound ports
+/// from <see cref="StartAsync"/>.
+/// </summary>
+public sealed class RouterServer : IAsyncDisposable
+{
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
+    private readonly RouterOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly bool _ownsLoggerFactory;
+    private readonly ILogger _logger;
+    private readonly RouteTableHolder _tables = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    private WebApplication? _proxyApp;
+    private WebApplication? _adminApp;
+    private HttpMessageInvoker? _backends;
+    private AccessLogWriter? _accessLog;
+    private Task? _watcherLoop;
+    private int _state; // 0 new, 1 started, 2 disposed
+
+    /// <param name="options">Where to listen and what to serve.</param>
+    /// <param name="loggerFactory">Where the router's own logs go; standard error when null.</param>
+    /// <param name="timeProvider">The clock for timeouts, durations and polling; the system clock when null.</param>
+    public RouterServer(RouterOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.ConfigPath);
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _ownsLoggerFactory = loggerFactory is null;
+        _loggerFactory = loggerFactory ?? CreateDefaultLoggerFactory();
+        _logger = _loggerFactory.CreateLogger("Slipway.Router");
+    }
+
+    /// <summary>Version of the routing table being served (0 before any table loaded).</summary>
+    public long ConfigVersion => _tables.Current.Version;
+
+    /// <summary>Loads the table (if the file exists), binds both listeners and starts serving.</summary>
+    /// <returns>The addresses actually bound.</returns>
+    public async Task<RouterAddresses> StartAsync(CancellationToken ct)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("the router was already started");
+        }
+
+        var listen = ParseEndPoint(_options.Listen, nameof(_options.Listen));
+        var admin = ParseEndPoint(_options.Admin, nameof(_options.Admin));
+
+        var metrics = new RouterMetrics(_timeProvider);
+        var registry = new EndpointRegistry();
+        var watcher = new ConfigWatcher(
+            _options.ConfigPath, _options.ConfigPollInterval, _tables, new RouteTableCompiler(registry, metrics), metrics, _timeProvider, _logger);
+        // The first table loads before the listener opens, so the router never answers 404 for a route it has.
+        watcher.Refresh();
+
+        _backends = BackendClient.Create(_options.ConnectTimeout);
+        _accessLog = _options.AccessLogEnabled
+            ? new AccessLogWriter(_options.AccessLogPath, _options.AccessLogCapacity, metrics, _timeProvider, _logger)
+            : null;
+        var proxy = new ProxyHandler(
+            _tables,
+            new HttpForwarder(_backends, new ForwardCancellationPool(_timeProvider), _options.BackendTimeout),
+            new UpgradeTunnel(_options.ConnectTimeout, _options.BackendTimeout, _timeProvider),
+            new MirrorSender(_backends, _options.BackendTimeout, _options.MaxConcurrentMirrors, metrics, _timeProvider),
+            _accessLog,
+            metrics,
+            new RequestIdGenerator(),
+            _timeProvider);
+        var adminHandler = new AdminHandler(_tables, registry, metrics, watcher);
+
+        _proxyApp = BuildApp(listen, proxy.InvokeAsync, proxyListener: true);
+        _adminApp = BuildApp(admin, adminHandler.InvokeAsync, proxyListener: false);
+        await _proxyApp.StartAsync(ct).ConfigureAwait(false);
+        await _adminApp.StartAsync(ct).ConfigureAwait(false);
+
+        _watcherLoop = Task.Run(() => watcher.RunAsync(_stopping.Token), CancellationToken.None);
+
+        var addresses = new RouterAddresses(BoundAddress(_proxyApp), BoundAddress(_adminApp));
+        Log.Listening(_logger, addresses.Listen, addresses.Admin);
+        return addresses;
+    }
+
+    /// <summary>Stops listening, lets requests in flight finish (up to a grace period), flushes the access log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        using (var grace = new CancellationTokenSource(ShutdownGrace, _timeProvider))
+        {
+            await StopAsync(_proxyApp, grace.Token).ConfigureAwait(false);
+            await StopAsync(_adminApp, grace.Token).ConfigureAwait(false);
+        }
+
+        if (_watcherLoop is not null)
+        {
+            await _watcherLoop.ConfigureAwait(false);
+        }
+
+        if (_accessLog is not null)
+        {
+            await _accessLog.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _backends?.Dispose();
+        _stopping.Dispose();
+        if (_ownsLoggerFactory)
+        {
+            _loggerFactory.Dispose();
+        }
+    }
+
+    private WebApplication BuildApp(IPEndPoint endPoint, RequestDelegate handler, bool proxyListener)
+    {
+        // The empty builder: no configuration sources, no default middleware, no console lifetime — the process
+        // hosting the router owns signals, and nothing in the environment can change how the proxy listens.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Slipway.Router" });
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, HostedByCaller>();
+        builder.WebHost.UseKestrelCore();
+        if (Environment.GetEnvironmentVariable("EXP_INLINE") == "1")
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (proxyListener)
+            {
+                // Bodies are streamed to the backend, which enforces its own limit.
+                kestrel.Limits.MaxRequestBodySize = null;
+            }
+
+            kestrel.Listen(endPoint);
+        });
+
+        var app = builder.Build();
+        app.Run(handler);
+        return app;
+    }
+
+    private static async Task StopAsync(WebApplication? app, CancellationToken ct)
+    {
+        if (app is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await app.StopAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Grace period over: remaining connections are cut by DisposeAsync.
+        }
+
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Uri BoundAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the listener reported no address");
+        return new Uri(first);
+    }
+
+    /// <summary>Parses <c>host:port</c>, <c>:port</c>, <c>*:port</c>, <c>localhost:port</c> or <c>[v6]:port</c>.</summary>
+    internal static IPEndPoint ParseEndPoint(string value, string name)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ArgumentException($"{name}: expected host:port, got '{value}'", name);
+        }
+
+        var host = value[..colon];
+        var address = host switch
+        {
+            "" or "*" or "0.0.0.0" => IPAddress.Any,
+            "localhost" => IPAddress.Loopback,
+            _ when host.StartsWith('[') && host.EndsWith(']') && IPAddress.TryParse(host[1..^1], out var v6) => v6,
+            _ when IPAddress.TryParse(host, out var ip) => ip,
+            _ => throw new ArgumentException($"{name}: '{host}' is not an IP address", name),
+        };
+        return new IPEndPoint(address, port);
+    }
+
+    private static ILoggerFactory CreateDefaultLoggerFactory() =>
+        LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("System", LogLevel.Warning)
+            // Standard output may carry the access log; the router's own messages go to standard error.
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            })
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+
+    /// <summary>A host lifetime that does nothing: starting and stopping are the caller's business, not signals'.</summary>
+    private sealed class HostedByCaller : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

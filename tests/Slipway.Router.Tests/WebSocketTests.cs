@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Slipway.Router.Tests.Infrastructure;
+
+namespace Slipway.Router.Tests;
+
+public sealed class WebSocketTests
+{
+    [Fact]
+    public async Task A_websocket_echoes_through_the_router()
+    {
+        await using var backend = await TestBackend.StartAsync("ws");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [backend.Address])));
+
+        using var socket = new ClientWebSocket();
+        socket.Options.Proxy = null;
+        var uri = new UriBuilder(router.Addresses.Listen) { Scheme = "ws", Path = "/ws" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(uri, timeout.Token);
+
+        var buffer = new byte[1024];
+        for (var i = 0; i < 5; i++)
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes($"hello {i}"), WebSocketMessageType.Text, true, timeout.Token);
+            var result = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal($"ws:hello {i}", Encoding.UTF8.GetString(buffer, 0, result.Count));
+        }
+
+        Assert.Equal(1, (await router.StateAsync()).GetProperty("inflight").GetProperty(backend.Address).GetInt32());
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+        await Eventually.TrueAsync(async () => (await router.StateAsync()).GetProperty("inflight").GetProperty(backend.Address).GetInt32() == 0,
+            "the tunnel ends and its endpoint is idle");
+    }
+
+    [Fact]
+    public async Task A_refused_upgrade_relays_the_backend_response()
+    {
+        await using var backend = await TestBackend.StartAsync("plain");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [backend.Address])));
+
+        // /not-ws does not accept the upgrade: the backend answers 200 with its name, which must reach the client.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/not-ws");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+        using var response = await router.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("plain", await response.Content.ReadAsStringAsync());
+    }
+}
