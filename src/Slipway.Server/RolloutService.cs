@@ -63,22 +63,13 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         if (status.InProgress && status.StableRevision == target)
         {
             // Abandon the rollout: the stable revision is what runs and serves.
-            var next = status with
+            var next = status.WithStepsReset() with
             {
                 UpdatedRevision = target,
                 Aborted = false,
                 Phase = RolloutPhase.Progressing,
                 Reason = Reasons.Undo,
                 Message = $"undo: back to revision {target}",
-                CurrentStepIndex = 0,
-                CanaryWeight = 0,
-                HeaderRoute = null,
-                MirrorPercent = 0,
-                PauseStartedAt = null,
-                PromoteFull = false,
-                PromoteRequested = false,
-                WaitingFor = null,
-                WaitingSince = null,
             };
             await store.SaveAppAsync(record with { Spec = record.Spec with { Template = template }, DesiredRevision = target, UpdatedAt = time.GetUtcNow() }, null, next, [new NewEvent(target, Reasons.Undo, $"undo: rollout of revision {status.UpdatedRevision} abandoned, back to revision {target}")], ct);
         }

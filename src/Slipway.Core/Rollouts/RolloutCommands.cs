@@ -8,22 +8,14 @@ public static class RolloutCommands
 {
     /// <summary>A new revision to roll out: the rollout starts over at step 0 (a canary in flight is replaced).</summary>
     public static RolloutStatus StartRevision(RolloutStatus status, int revision, DateTimeOffset now, bool fastTrack = false) =>
-        status with
+        status.WithStepsReset() with
         {
             UpdatedRevision = revision,
             Phase = RolloutPhase.Progressing,
             Reason = fastTrack ? Reasons.Undo : Reasons.RolloutStarted,
             Message = null,
-            CurrentStepIndex = 0,
-            CanaryWeight = 0,
-            HeaderRoute = null,
-            MirrorPercent = 0,
-            PauseStartedAt = null,
-            PromoteRequested = false,
             PromoteFull = fastTrack,
             Aborted = false,
-            WaitingFor = null,
-            WaitingSince = null,
             StartedAt = now,
             CompletedAt = null,
         };
@@ -85,20 +77,13 @@ public static class RolloutCommands
 
     /// <summary>Traffic to stable, canary scaled down, phase Degraded with the reason: applied by the next pass.</summary>
     public static RolloutStatus MarkAborted(RolloutStatus status, string reason, string message) =>
-        status with
+        status.WithStepsReset() with
         {
+            CurrentStepIndex = status.CurrentStepIndex,
             Aborted = true,
             Phase = RolloutPhase.Degraded,
             Reason = reason,
             Message = message,
-            CanaryWeight = 0,
-            HeaderRoute = null,
-            MirrorPercent = 0,
-            PauseStartedAt = null,
-            PromoteRequested = false,
-            PromoteFull = false,
-            WaitingFor = null,
-            WaitingSince = null,
         };
 }
 

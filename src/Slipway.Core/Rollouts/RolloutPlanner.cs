@@ -421,21 +421,12 @@ internal sealed class RolloutPass(RolloutContext context)
     private void Complete(int updated)
     {
         var previous = _status.StableRevision;
-        _status = _status with
+        _status = _status.WithStepsReset() with
         {
             StableRevision = updated,
             Phase = RolloutPhase.Healthy,
             Reason = null,
             Message = null,
-            CurrentStepIndex = 0,
-            CanaryWeight = 0,
-            HeaderRoute = null,
-            MirrorPercent = 0,
-            PauseStartedAt = null,
-            PromoteRequested = false,
-            PromoteFull = false,
-            WaitingFor = null,
-            WaitingSince = null,
             CompletedAt = _now,
         };
         if (previous is int p && p != updated && _status.PreviousStableRevision != p)

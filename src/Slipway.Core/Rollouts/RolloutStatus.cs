@@ -78,6 +78,20 @@ public sealed record RolloutStatus
 
     public bool InProgress => UpdatedRevision is not null && UpdatedRevision != StableRevision;
 
+    /// <summary>The step machine back at its start: no weight, no header route, no mirror, no pause, no wait.</summary>
+    public RolloutStatus WithStepsReset() => this with
+    {
+        CurrentStepIndex = 0,
+        CanaryWeight = 0,
+        HeaderRoute = null,
+        MirrorPercent = 0,
+        PauseStartedAt = null,
+        PromoteRequested = false,
+        PromoteFull = false,
+        WaitingFor = null,
+        WaitingSince = null,
+    };
+
     /// <summary>Value equality including the lists (records compare lists by reference).</summary>
     public bool IsEquivalentTo(RolloutStatus other) => Serialization.SlipwayJson.SameValue(this, other);
 }
