@@ -29,6 +29,12 @@ public sealed record RouterOptions(
     /// <summary>Mirrored copies in flight at once; beyond this, copies are skipped so a slow mirror cannot pile up work.</summary>
     public int MaxConcurrentMirrors { get; init; } = 256;
 
+    /// <summary>
+    /// Whether request handling runs inline on socket I/O threads (Kestrel's <c>UnsafePreferInlineScheduling</c>)
+    /// rather than being queued to the thread pool. Faster, and safe because no per-request code blocks.
+    /// </summary>
+    public bool InlineScheduling { get; init; } = true;
+
     /// <summary>Whether to write the access log at all.</summary>
     public bool AccessLogEnabled { get; init; } = true;
 }

@@ -14,6 +14,7 @@ internal sealed class ConfigWatcher(
     TimeSpan interval,
     RouteTableHolder holder,
     RouteTableCompiler compiler,
+    EndpointRegistry endpoints,
     RouterMetrics metrics,
     TimeProvider timeProvider,
     ILogger logger)
@@ -79,6 +80,7 @@ internal sealed class ConfigWatcher(
             var config = RouterConfigFile.Parse(bytes);
             var table = compiler.Compile(config, current);
             holder.Publish(table);
+            endpoints.Retain(table);
             metrics.SetConfigVersion(table.Version);
             Volatile.Write(ref _lastError, null);
             Log.TableLoaded(logger, table.Version, table.Routes.Count, path);

@@ -31,23 +31,18 @@ internal sealed class EndpointRegistry
     }
 
     /// <summary>
-    /// In-flight counts of the endpoints of <paramref name="current"/> (zero included) and of any other endpoint that
-    /// still has requests in flight. Idle endpoints that the table no longer lists are forgotten.
+    /// Forgets idle endpoints that <paramref name="published"/> no longer lists. Called by the table watcher right
+    /// after it publishes a table — the same thread that compiles tables — so an endpoint registered for a table
+    /// still being compiled is never forgotten before that table is served.
     /// </summary>
-    public List<KeyValuePair<string, int>> Snapshot(RouteTable current)
+    public void Retain(RouteTable published)
     {
-        var result = new List<KeyValuePair<string, int>>();
         lock (_lock)
         {
             List<string>? forget = null;
             foreach (var (address, endpoint) in _known)
             {
-                var inFlight = endpoint.InFlight;
-                if (current.Contains(endpoint) || inFlight > 0)
-                {
-                    result.Add(new(address, inFlight));
-                }
-                else
+                if (endpoint.InFlight == 0 && !published.Contains(endpoint))
                 {
                     (forget ??= []).Add(address);
                 }
@@ -60,6 +55,31 @@ internal sealed class EndpointRegistry
                     _known.Remove(address);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// In-flight counts of the endpoints of <paramref name="current"/> (zero included) and of any other endpoint that
+    /// still has requests in flight (draining), by address.
+    /// </summary>
+    public List<KeyValuePair<string, int>> Snapshot(RouteTable current)
+    {
+        var result = new List<KeyValuePair<string, int>>();
+        lock (_lock)
+        {
+            foreach (var (address, endpoint) in _known)
+            {
+                var inFlight = endpoint.InFlight;
+                if (inFlight > 0 && !current.Contains(endpoint))
+                {
+                    result.Add(new(address, inFlight));
+                }
+            }
+        }
+
+        foreach (var endpoint in current.Endpoints)
+        {
+            result.Add(new(endpoint.Address, endpoint.InFlight));
         }
 
         result.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));

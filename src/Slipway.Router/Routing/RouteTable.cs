@@ -79,6 +79,9 @@ internal sealed class RouteTable
         return FindPrefix(_anyHost, path);
     }
 
+    /// <summary>Every endpoint the table lists, once.</summary>
+    public IReadOnlyCollection<BackendEndpoint> Endpoints => _endpoints;
+
     public bool Contains(BackendEndpoint endpoint) => _endpoints.Contains(endpoint);
 
     /// <summary>The route with this id, to carry its counters into the next table.</summary>

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Slipway router vs nginx as a reverse proxy, same backend, same load, interleaved rounds.
+#
+#   sudo bench/router/run.sh                     # 3 rounds × 15 s per target
+#   ROUNDS=1 DURATION=5s bench/router/run.sh     # quick look
+#
+# Backend: an nginx instance (1 worker) answering a fixed 13-byte body on its own port, so the backend costs
+# as little CPU as possible and is identical for every target. Targets:
+#   direct  — wrk → backend
+#   nginx   — wrk → nginx reverse proxy (upstream keepalive, JSON access log to a file, buffered)
+#   slipway — wrk → Slipway router (bench/router/Host, Release; JSON access log to a file)
+# Both proxies set X-Forwarded-For/-Host/-Proto and X-Request-ID and write one JSON access log line per request.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+DURATION="${DURATION:-15s}"
+ROUNDS="${ROUNDS:-3}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-64}"
+BACKEND_PORT=18080
+NGINX_PORT=18081
+SLIPWAY_PORT=18082
+SLIPWAY_ADMIN_PORT=18083
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "installing $2"
+    apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
+  fi
+}
+need nginx nginx
+need wrk wrk
+need curl curl
+
+WORK="$(mktemp -d /tmp/slipway-router-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+for port in $BACKEND_PORT $NGINX_PORT $SLIPWAY_PORT $SLIPWAY_ADMIN_PORT; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    echo "port $port is already in use" >&2
+    exit 1
+  fi
+done
+
+echo "building the router host (Release)"
+dotnet build -c Release -v q -nologo "$ROOT/bench/router/Host/Slipway.Bench.RouterHost.csproj" >"$WORK/build.log" 2>&1 \
+  || { cat "$WORK/build.log"; exit 1; }
+
+mkdir -p "$WORK/backend" "$WORK/nginx"
+nginx_common() {
+  cat <<CONF
+daemon off;
+master_process on;
+user root;
+error_log $1/error.log warn;
+pid $1/nginx.pid;
+events { worker_connections 4096; }
+CONF
+}
+temp_paths() {
+  cat <<CONF
+    client_body_temp_path $1/client_body;
+    proxy_temp_path $1/proxy;
+    fastcgi_temp_path $1/fastcgi;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
+CONF
+}
+
+{
+  nginx_common "$WORK/backend"
+  cat <<CONF
+worker_processes 1;
+http {
+$(temp_paths "$WORK/backend")
+    access_log off;
+    keepalive_requests 10000000;
+    server {
+        listen 127.0.0.1:$BACKEND_PORT;
+        location / { default_type text/plain; return 200 "hello, world\n"; }
+    }
+}
+CONF
+} >"$WORK/backend/nginx.conf"
+
+{
+  nginx_common "$WORK/nginx"
+  cat <<CONF
+worker_processes auto;
+http {
+$(temp_paths "$WORK/nginx")
+    log_format json escape=json '{"time":"\$time_iso8601","requestId":"\$request_id","method":"\$request_method",'
+        '"host":"\$host","path":"\$uri","status":\$status,"durationMs":\$request_time,'
+        '"upstream":"\$upstream_addr","bytesSent":\$body_bytes_sent}';
+    access_log $WORK/nginx/access.log json buffer=64k flush=1s;
+    keepalive_requests 10000000;
+    upstream backend {
+        server 127.0.0.1:$BACKEND_PORT;
+        keepalive 128;
+        keepalive_requests 10000000;
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Host \$host;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Request-ID \$request_id;
+        }
+    }
+}
+CONF
+} >"$WORK/nginx/nginx.conf"
+
+cat >"$WORK/router.json" <<CONF
+{"version":1,"routes":[{"id":"bench/prod","app":"bench","environment":"prod","host":null,"pathPrefix":"/",
+ "backends":[{"revision":"1","weight":100,"endpoints":["127.0.0.1:$BACKEND_PORT"]}]}]}
+CONF
+
+nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
+PIDS+=($!)
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+PIDS+=($!)
+dotnet "$ROOT/bench/router/Host/bin/Release/net10.0/Slipway.Bench.RouterHost.dll" \
+  --config "$WORK/router.json" --listen "127.0.0.1:$SLIPWAY_PORT" --admin "127.0.0.1:$SLIPWAY_ADMIN_PORT" \
+  --access-log "$WORK/slipway-access.log" 2>"$WORK/slipway.log" &
+PIDS+=($!)
+
+wait_up() {
+  for _ in $(seq 1 200); do
+    if curl -sf -o /dev/null "$1"; then return 0; fi
+    sleep 0.05
+  done
+  echo "$1 did not come up" >&2
+  cat "$WORK/slipway.log" >&2 || true
+  exit 1
+}
+wait_up "http://127.0.0.1:$BACKEND_PORT/"
+wait_up "http://127.0.0.1:$NGINX_PORT/"
+wait_up "http://127.0.0.1:$SLIPWAY_PORT/"
+
+declare -A URL=(
+  [direct]="http://127.0.0.1:$BACKEND_PORT/"
+  [nginx]="http://127.0.0.1:$NGINX_PORT/"
+  [slipway]="http://127.0.0.1:$SLIPWAY_PORT/"
+)
+TARGETS=(direct nginx slipway)
+
+# wrk output → "rps p50_ms p99_ms"
+parse() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000;
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0;
+      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000;
+      return v + 0;
+    }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses/ { bad = $NF }
+    /Socket errors/ { errors = $0 }
+    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }
+  ' "$1"
+}
+
+# Slipway is a long-lived .NET process: its JIT recompiles hot code with profile data during the first seconds
+# under load, which on 2 busy cores takes a while. Warm it up for 20 s (others 5 s) so the rounds measure the
+# steady state.
+echo "warming up (JIT, connection pools): 5 s direct, 5 s nginx, 20 s slipway"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "${URL[direct]}" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "${URL[nginx]}" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "${URL[slipway]}" >/dev/null
+
+CMD="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
+echo "command: $CMD <url>; $ROUNDS interleaved rounds; $(nproc) cores shared by wrk, proxy and backend"
+for r in $(seq 1 "$ROUNDS"); do
+  for t in "${TARGETS[@]}"; do
+    $CMD "${URL[$t]}" >"$WORK/$t.$r.txt"
+    read -r rps p50 p99 bad <<<"$(parse "$WORK/$t.$r.txt")"
+    printf 'round %d  %-8s %10s req/s   p50 %7s ms   p99 %7s ms   non-2xx %s\n' "$r" "$t" "$rps" "$p50" "$p99" "$bad"
+    echo "$t $rps $p50 $p99" >>"$WORK/results.txt"
+  done
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo
+echo "medians over $ROUNDS rounds:"
+printf '%-8s %12s %10s %10s\n' target "req/s" "p50 ms" "p99 ms"
+declare -A RPS P99
+for t in "${TARGETS[@]}"; do
+  RPS[$t]=$(awk -v t="$t" '$1 == t { print $2 }' "$WORK/results.txt" | median)
+  p50=$(awk -v t="$t" '$1 == t { print $3 }' "$WORK/results.txt" | median)
+  P99[$t]=$(awk -v t="$t" '$1 == t { print $4 }' "$WORK/results.txt" | median)
+  printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "${RPS[$t]}" "$p50" "${P99[$t]}"
+done
+awk -v s="${RPS[slipway]}" -v n="${RPS[nginx]}" -v sp="${P99[slipway]}" -v np="${P99[nginx]}" \
+  'BEGIN { printf "slipway/nginx throughput ratio: %.2f   p99 difference: %+.3f ms\n", s / n, sp - np }'
+echo "access log lines: slipway $(wc -l <"$WORK/slipway-access.log"), nginx $(wc -l <"$WORK/nginx/access.log" 2>/dev/null || echo 0)"
