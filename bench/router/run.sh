@@ -3,12 +3,13 @@
 #
 #   sudo bench/router/run.sh                     # 3 rounds × 15 s per target
 #   ROUNDS=1 DURATION=5s bench/router/run.sh     # quick look
+#   ROUTER_ARGS=--inline-scheduling bench/router/run.sh   # extra options for `slipway router`
 #
 # Backend: an nginx instance (1 worker) answering a fixed 13-byte body on its own port, so the backend costs
 # as little CPU as possible and is identical for every target. Targets:
 #   direct  — wrk → backend
 #   nginx   — wrk → nginx reverse proxy (upstream keepalive, JSON access log to a file, buffered)
-#   slipway — wrk → Slipway router (bench/router/Host, Release; JSON access log to a file)
+#   slipway — wrk → `slipway router` (the CLI built in Release, as the server starts it; JSON access log to a file)
 # Both proxies set X-Forwarded-For/-Host/-Proto and X-Request-ID and write one JSON access log line per request.
 set -euo pipefail
 
@@ -52,8 +53,8 @@ for port in $BACKEND_PORT $NGINX_PORT $SLIPWAY_PORT $SLIPWAY_ADMIN_PORT; do
   fi
 done
 
-echo "building the router host (Release)"
-dotnet build -c Release -v q -nologo "$ROOT/bench/router/Host/Slipway.Bench.RouterHost.csproj" >"$WORK/build.log" 2>&1 \
+echo "building slipway (Release)"
+dotnet build -c Release -v q -nologo "$ROOT/src/Slipway.Cli/Slipway.Cli.csproj" >"$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log"; exit 1; }
 
 mkdir -p "$WORK/backend" "$WORK/nginx"
@@ -134,9 +135,11 @@ nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
 PIDS+=($!)
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
-dotnet "$ROOT/bench/router/Host/bin/Release/net10.0/Slipway.Bench.RouterHost.dll" \
+# The environment the server gives the router it starts (RouterHost.ProcessEnvironment).
+DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}" \
+  dotnet "$ROOT/src/Slipway.Cli/bin/Release/net10.0/slipway.dll" router \
   --config "$WORK/router.json" --listen "127.0.0.1:$SLIPWAY_PORT" --admin "127.0.0.1:$SLIPWAY_ADMIN_PORT" \
-  --access-log "$WORK/slipway-access.log" 2>"$WORK/slipway.log" &
+  --access-log "$WORK/slipway-access.log" ${ROUTER_ARGS:-} 2>"$WORK/slipway.log" &
 PIDS+=($!)
 
 wait_up() {

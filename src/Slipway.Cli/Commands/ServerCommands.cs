@@ -36,10 +36,18 @@ internal static class ServerCommands
         var listen = new Option<string>("--listen") { DefaultValueFactory = _ => "127.0.0.1:8080" };
         var admin = new Option<string>("--admin") { DefaultValueFactory = _ => "127.0.0.1:8081" };
         var accessLog = new Option<string?>("--access-log") { Description = "File for JSON access logs (default stdout)" };
-        var command = new Command("router", "Run the router (the server starts it; it keeps serving when the server stops)") { config, listen, admin, accessLog };
+        var inline = new Option<bool>("--inline-scheduling")
+        {
+            Description = "Handle requests on the socket I/O threads: more throughput, higher tail latency (see bench/README.md)",
+        };
+        var command = new Command("router", "Run the router (the server starts it; it keeps serving when the server stops)") { config, listen, admin, accessLog, inline };
         CliAction.Set(command, async (result, ct) =>
         {
-            await RouterHost.RunAsync(new RouterOptions(result.GetValue(config)!, result.GetValue(listen)!, result.GetValue(admin)!, result.GetValue(accessLog)), ct);
+            var options = new RouterOptions(result.GetValue(config)!, result.GetValue(listen)!, result.GetValue(admin)!, result.GetValue(accessLog))
+            {
+                InlineScheduling = result.GetValue(inline),
+            };
+            await RouterHost.RunAsync(options, ct);
             return 0;
         });
         return command;

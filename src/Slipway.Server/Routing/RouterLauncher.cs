@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Local.Processes;
+using Slipway.Router;
 
 namespace Slipway.Server.Routing;
 
@@ -36,6 +37,11 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
         ];
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        foreach (var (name, value) in RouterHost.ProcessEnvironment)
+        {
+            environment.TryAdd(name, value);
+        }
+
         var launcher = new ProcessLauncher(time, logger);
         var handle = await launcher.StartAsync(options.RouterDirectory, command, args, environment, Path.Combine(options.RouterDirectory, "router.log"), ct);
         await File.WriteAllTextAsync(PidFile, handle.Pid.ToString(CultureInfo.InvariantCulture), ct);
