@@ -31,10 +31,12 @@ internal sealed partial class Reconciler(
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan AdoptionHold = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RouterCatchUpTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, Instance> _terminating = new();
     private readonly ConcurrentDictionary<(string App, string Env), AppView> _views = new();
     private readonly ConcurrentDictionary<(string App, string Env, int Revision), RevisionRecord> _revisionCache = new();
+    private long _routerVersion = -1;
 
     /// <summary>True once adopted instances have been re-probed and the loop acts.</summary>
     public bool Started { get; private set; }
@@ -91,6 +93,7 @@ internal sealed partial class Reconciler(
         var toStart = new List<InstanceSpec>();
         var toStop = new List<Instance>();
         var live = supervisor.Instances.Where(i => !_terminating.ContainsKey(i.Spec.InstanceId)).ToList();
+        var views = new Dictionary<(string App, string Env), AppView>();
 
         using (await gate.AcquireAsync(ct))
         {
@@ -111,7 +114,7 @@ internal sealed partial class Reconciler(
                     }
                 }
 
-                _views[(app.App, app.Environment)] = new AppView(decision, observed);
+                views[(app.App, app.Environment)] = new AppView(decision, observed);
                 await PlanInstancesAsync(app, decision, instances, now, toStart, toStop, ct);
                 var stopping = toStop.Select(i => i.Spec.InstanceId).ToHashSet();
                 routes.AddRange(RouteTable.BuildRoutes(app.App, app.Environment, app.Spec, decision.Traffic, revision =>
@@ -134,6 +137,14 @@ internal sealed partial class Reconciler(
 
         // Traffic first: the router stops sending to surplus instances before any is stopped.
         var version = routeTable.Write(routes);
+
+        // What status reports, the router serves: a rollout shown Healthy already has its traffic.
+        await WaitForRouterAsync(version, ct);
+        foreach (var (key, view) in views)
+        {
+            _views[key] = view;
+        }
+
         foreach (var spec in toStart)
         {
             Log.Starting(logger, spec.InstanceId);
@@ -152,6 +163,34 @@ internal sealed partial class Reconciler(
         {
             _ = DrainAndStopAsync(instance, version, ct);
         }
+    }
+
+    /// <summary>
+    /// Waits (briefly) until the router serves table <paramref name="version"/>. A router that is down or slow does not
+    /// hold the loop: after the timeout the pass goes on, and the next change waits again.
+    /// </summary>
+    private async Task WaitForRouterAsync(long version, CancellationToken ct)
+    {
+        if (version <= _routerVersion)
+        {
+            return;
+        }
+
+        var until = time.GetUtcNow() + RouterCatchUpTimeout;
+        do
+        {
+            if (await router.GetStateAsync(ct) is { } state && state.ConfigVersion >= version)
+            {
+                _routerVersion = state.ConfigVersion;
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct);
+        }
+        while (time.GetUtcNow() < until);
+
+        Log.RouterBehind(logger, version);
+        _routerVersion = version;
     }
 
     private static Dictionary<int, RevisionObservation> Observe(List<Instance> instances, IEnumerable<Instance> terminating)
@@ -306,6 +345,9 @@ internal sealed partial class Reconciler(
 
         [LoggerMessage(6, LogLevel.Error, "Stopping instance {Instance} failed")]
         public static partial void StopFailed(ILogger logger, string instance, Exception e);
+
+        [LoggerMessage(8, LogLevel.Warning, "The router has not loaded routing table version {Version} yet; status goes on without it")]
+        public static partial void RouterBehind(ILogger logger, long version);
     }
 }
 

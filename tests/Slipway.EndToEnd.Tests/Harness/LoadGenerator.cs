@@ -99,10 +99,10 @@ internal sealed class LoadGenerator : IAsyncDisposable
             using var request = new HttpRequestMessage(HttpMethod.Get, "/");
             request.Headers.Host = _host;
             using var response = await _http.SendAsync(request, ct);
-            await response.Content.ReadAsByteArrayAsync(ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
             if ((int)response.StatusCode >= 500)
             {
-                Fail($"{(int)response.StatusCode} {response.Headers.TryGetValues("X-Request-ID", out var id) && id is not null}");
+                Fail($"{(int)response.StatusCode} {body.Trim()}");
                 return;
             }
 
@@ -124,7 +124,7 @@ internal sealed class LoadGenerator : IAsyncDisposable
         Interlocked.Increment(ref _failed);
         if (_failures.Count < 100)
         {
-            _failures.Enqueue(why);
+            _failures.Enqueue($"{why} at {_clock.Elapsed.TotalSeconds:0.00}s");
         }
     }
 
