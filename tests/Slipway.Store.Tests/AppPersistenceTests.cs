@@ -7,22 +7,8 @@ using static Slipway.Store.Tests.Support.StoreSamples;
 namespace Slipway.Store.Tests;
 
 /// <summary>Apps, their revisions and the first status are saved together and read back as they were.</summary>
-public sealed class AppPersistenceTests : IAsyncLifetime
+public sealed class AppPersistenceTests : StoreTest
 {
-    private TemporaryStore _fixture = null!;
-
-    private SqliteStore Store => _fixture.Store;
-
-    private static CancellationToken Ct => CancellationToken.None;
-
-    public async Task InitializeAsync() => _fixture = await TemporaryStore.OpenAsync();
-
-    public Task DisposeAsync()
-    {
-        _fixture.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task A_saved_app_reads_back_with_its_revision_status_and_events()
     {

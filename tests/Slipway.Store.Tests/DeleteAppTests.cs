@@ -5,22 +5,8 @@ using static Slipway.Store.Tests.Support.StoreSamples;
 namespace Slipway.Store.Tests;
 
 /// <summary>Deleting an app×env forgets all of it and nothing of any other.</summary>
-public sealed class DeleteAppTests : IAsyncLifetime
+public sealed class DeleteAppTests : StoreTest
 {
-    private TemporaryStore _fixture = null!;
-
-    private SqliteStore Store => _fixture.Store;
-
-    private static CancellationToken Ct => CancellationToken.None;
-
-    public async Task InitializeAsync() => _fixture = await TemporaryStore.OpenAsync();
-
-    public Task DisposeAsync()
-    {
-        _fixture.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Deleting_an_app_removes_its_spec_revisions_status_and_events_in_that_environment_only()
     {

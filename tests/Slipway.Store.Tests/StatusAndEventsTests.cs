@@ -5,22 +5,8 @@ using static Slipway.Store.Tests.Support.StoreSamples;
 namespace Slipway.Store.Tests;
 
 /// <summary>The rollout status is replaced as a whole; events accumulate and are read newest-last.</summary>
-public sealed class StatusAndEventsTests : IAsyncLifetime
+public sealed class StatusAndEventsTests : StoreTest
 {
-    private TemporaryStore _fixture = null!;
-
-    private SqliteStore Store => _fixture.Store;
-
-    private static CancellationToken Ct => CancellationToken.None;
-
-    public async Task InitializeAsync() => _fixture = await TemporaryStore.OpenAsync();
-
-    public Task DisposeAsync()
-    {
-        _fixture.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task The_status_of_an_unknown_app_is_empty()
     {
@@ -51,12 +37,12 @@ public sealed class StatusAndEventsTests : IAsyncLifetime
     public async Task Saving_a_status_replaces_the_previous_one_and_appends_its_events_in_order()
     {
         await Store.SaveAppAsync(App(), Revision(1), RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start), [new NewEvent(1, Reasons.RolloutStarted, "started")], Ct);
-        _fixture.Time.Advance(TimeSpan.FromSeconds(5));
+        Fixture.Time.Advance(TimeSpan.FromSeconds(5));
         var paused = MidCanary();
 
         await Store.SaveStatusAsync("web", "prod", paused, [new NewEvent(2, Reasons.StepCompleted, "step 1"), new NewEvent(2, Reasons.CanaryPauseStep, "paused")], Ct);
 
-        _fixture.Time.Advance(TimeSpan.FromSeconds(5));
+        Fixture.Time.Advance(TimeSpan.FromSeconds(5));
         var healthy = new RolloutStatus { StableRevision = 2, UpdatedRevision = 2, Phase = RolloutPhase.Healthy, Reason = Reasons.RolloutCompleted };
         await Store.SaveStatusAsync("web", "prod", healthy, [new NewEvent(null, Reasons.RolloutCompleted, "done")], Ct);
 
@@ -88,7 +74,7 @@ public sealed class StatusAndEventsTests : IAsyncLifetime
     {
         for (var i = 1; i <= 7; i++)
         {
-            _fixture.Time.Advance(TimeSpan.FromSeconds(1));
+            Fixture.Time.Advance(TimeSpan.FromSeconds(1));
             await Store.SaveStatusAsync("web", "prod", RolloutStatus.Empty, [new NewEvent(i, Reasons.StepCompleted, $"event {i}")], Ct);
         }
 
