@@ -5,6 +5,9 @@ namespace Slipway.Local;
 /// <summary>The environment an instance (and its exec probes) runs with.</summary>
 internal static class InstanceEnvironment
 {
+    public const string PortVariable = "PORT";
+    public const string InstanceVariable = "SLIPWAY_INSTANCE";
+
     public static IReadOnlyDictionary<string, string> Build(InstanceSpec spec, int port, IReadOnlyList<string> inherited)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -22,11 +25,11 @@ internal static class InstanceEnvironment
         }
 
         // Set last: these are Slipway's to decide, a spec cannot override them.
-        env["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        env[PortVariable] = port.ToString(CultureInfo.InvariantCulture);
         env["SLIPWAY_APP"] = spec.App;
         env["SLIPWAY_ENV"] = spec.Environment;
         env["SLIPWAY_REVISION"] = spec.Revision.ToString(CultureInfo.InvariantCulture);
-        env["SLIPWAY_INSTANCE"] = spec.InstanceId;
+        env[InstanceVariable] = spec.InstanceId;
         return env;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Slipway.Local.Logs;
 using Slipway.Local.Probes;
@@ -20,6 +21,8 @@ namespace Slipway.Local;
 /// </remarks>
 public sealed partial class LocalSupervisor : IAsyncDisposable
 {
+    private static readonly TimeSpan StrayKillTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, InstanceRunner> _runners = new(StringComparer.Ordinal);
     private readonly SupervisorContext _context;
     private readonly string _logRoot;
@@ -72,14 +75,28 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     /// <summary>
     /// Takes over the instances recorded in the data directory, once, at startup: a process still
     /// running (same pid and start time) is supervised again without a restart, keeping its
-    /// readiness; one that died while no supervisor watched is restarted on its port.
+    /// readiness; one that died while no supervisor watched (or whose pid was never saved) is restarted on its port,
+    /// once any process of it that the record does not know is killed.
     /// </summary>
-    public Task<IReadOnlyList<Instance>> AdoptAllAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<Instance>> AdoptAllAsync(CancellationToken ct)
     {
         var adopted = new List<Instance>();
         foreach (var record in _context.Store.LoadAll())
         {
             ct.ThrowIfCancellationRequested();
+            if (_runners.ContainsKey(record.Spec.InstanceId))
+            {
+                continue;
+            }
+
+            var process = record.ProcessStartedAt is { } startedAt
+                ? ProcessHandle.Adopt(record.Pid, record.ProcessStartTime, startedAt)
+                : null;
+            if (process is null)
+            {
+                await StopStraysAsync(record, ct).ConfigureAwait(false);
+            }
+
             lock (_startGate)
             {
                 if (_runners.ContainsKey(record.Spec.InstanceId))
@@ -87,9 +104,6 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                     continue;
                 }
 
-                var process = record.ProcessStartedAt is { } startedAt
-                    ? ProcessHandle.Adopt(record.Pid, record.ProcessStartTime, startedAt)
-                    : null;
                 var started = process is not null && record.Started;
                 var ready = started && record.Ready;
                 var status = new InstanceStatus(
@@ -112,7 +126,39 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             }
         }
 
-        return Task.FromResult<IReadOnlyList<Instance>>(adopted);
+        return adopted;
+    }
+
+    /// <summary>
+    /// Kills the processes of an instance whose recorded process is gone or was never recorded: the controller died
+    /// between starting it and saving its pid, or the recorded process died and left children behind. They hold the
+    /// instance's port, which its restart needs, and they never served traffic (the router only gets instances the
+    /// controller knows and probed ready), so they are killed, with everything they started.
+    /// </summary>
+    private async Task StopStraysAsync(InstanceRecord record, CancellationToken ct)
+    {
+        var strays = ProcEnvironment.FindProcesses(new Dictionary<string, string>
+        {
+            [InstanceEnvironment.InstanceVariable] = record.Spec.InstanceId,
+            [InstanceEnvironment.PortVariable] = record.Port.ToString(CultureInfo.InvariantCulture),
+        });
+        if (strays.Count == 0)
+        {
+            return;
+        }
+
+        Log.KillingStrays(_logger, record.Spec.InstanceId, string.Join(", ", strays));
+        foreach (var pid in strays)
+        {
+            PosixSignals.SignalGroup(pid, PosixSignals.SigKill);
+            PosixSignals.SignalProcess(pid, PosixSignals.SigKill);
+        }
+
+        var until = _context.Time.GetUtcNow() + StrayKillTimeout;
+        while (strays.Any(pid => ProcStat.Read(pid) is { IsAlive: true }) && _context.Time.GetUtcNow() < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _context.Time, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -254,6 +300,9 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: adopted (recorded pid {Pid}, still running: {Alive})")]
         public static partial void Adopted(ILogger logger, string instanceId, int pid, bool alive);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: killing processes its record does not know (pids {Pids})")]
+        public static partial void KillingStrays(ILogger logger, string instanceId, string pids);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Rotated log {Path}")]
         public static partial void LogRotated(ILogger logger, string path);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Slipway.Local.Processes;
+using Slipway.Local.State;
 using Slipway.Local.Tests.Support;
 
 namespace Slipway.Local.Tests;
@@ -83,5 +85,30 @@ public sealed class AdoptionTests(ITestOutputHelper output) : IAsyncLifetime
         await _harness.WaitReadyAsync(adopted);
         Assert.NotEqual(pid, adopted.Status.Pid);
         Assert.Equal(instance.Port, adopted.Port);
+    }
+
+    [Fact]
+    public async Task A_process_whose_pid_was_never_recorded_is_killed_and_the_instance_restarted_on_its_port()
+    {
+        var instance = _harness.Supervisor.Start(SupervisorHarness.Sample("adopt-4", new Dictionary<string, string> { ["VERSION"] = "v4" }));
+        await _harness.WaitReadyAsync(instance);
+        var strayPid = instance.Status.Pid;
+        await _harness.Supervisor.DisposeAsync();
+
+        // What the data directory holds when the controller dies between starting the process and saving its pid.
+        var store = new InstanceStateStore(Path.Combine(_harness.DataDirectory, "instances"), NullLogger.Instance);
+        var record = Assert.Single(store.LoadAll());
+        store.Save(record with { Pid = 0, ProcessStartTime = 0, ProcessStartedAt = null, Started = false, Ready = false, ReadySince = null });
+
+        var second = _harness.NewSupervisor();
+        var adopted = Assert.Single(await second.AdoptAllAsync(CancellationToken.None));
+
+        // The stray held the port; without it gone, the restarted process could not listen there.
+        Assert.Empty(ProcStat.GroupMembers(strayPid));
+        await _harness.WaitReadyAsync(adopted);
+        Assert.NotEqual(strayPid, adopted.Status.Pid);
+        Assert.Equal(instance.Port, adopted.Port);
+        Assert.Equal("v4", (await _harness.GetRootAsync(adopted)).GetProperty("version").GetString());
+        Assert.Equal([adopted.Status.Pid], ProcEnvironment.FindProcesses(new Dictionary<string, string> { ["SLIPWAY_INSTANCE"] = "adopt-4" }));
     }
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace Slipway.Local.Processes;
+
+/// <summary>
+/// Finds processes by their environment (/proc/&lt;pid&gt;/environ). Every instance process carries its
+/// <c>SLIPWAY_INSTANCE</c> and <c>PORT</c>, and so does everything it starts, which finds an instance's processes
+/// when its recorded pid is missing or stale.
+/// </summary>
+internal static class ProcEnvironment
+{
+    /// <summary>
+    /// Live processes other than this one whose environment holds every one of <paramref name="variables"/> with
+    /// exactly that value. Processes whose environment cannot be read (another user's) are skipped.
+    /// </summary>
+    public static IReadOnlyList<int> FindProcesses(IReadOnlyDictionary<string, string> variables)
+    {
+        var needles = variables.Select(v => Encoding.UTF8.GetBytes($"{v.Key}={v.Value}\0")).ToList();
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            byte[] environ;
+            try
+            {
+                environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (needles.All(needle => HoldsEntry(environ, needle)) && ProcStat.Read(pid) is { IsAlive: true })
+            {
+                found.Add(pid);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether <paramref name="entry"/> (<c>NAME=value\0</c>) is one of the NUL-separated entries of <paramref name="environ"/>.</summary>
+    public static bool HoldsEntry(ReadOnlySpan<byte> environ, ReadOnlySpan<byte> entry)
+    {
+        var offset = 0;
+        while (offset < environ.Length)
+        {
+            var index = environ[offset..].IndexOf(entry);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var at = offset + index;
+            if (at == 0 || environ[at - 1] == 0)
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+
+        return false;
+    }
+}
