@@ -75,7 +75,7 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         }
         else
         {
-            await apply.SaveAsync(manifest, record.Spec with { Template = template }, dryRun: false, ct, changeCause: $"undo to revision {target}", fastTrack: true);
+            await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: $"undo to revision {target}", fastTrack: true);
         }
 
         signal.Notify();

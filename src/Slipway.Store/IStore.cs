@@ -21,6 +21,9 @@ public interface IStore
     /// <summary>Saves the app, a new revision when there is one, the rollout status and events, atomically.</summary>
     Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct);
 
+    /// <summary>Saves several apps (the documents of one file) in one transaction: all of them or none.</summary>
+    Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct);
+
     /// <summary>Forgets an app×env: its spec, revisions, status and events. Its instances are then stopped by the reconciler.</summary>
     Task DeleteAppAsync(string app, string environment, CancellationToken ct);
 

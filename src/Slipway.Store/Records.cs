@@ -32,3 +32,6 @@ public sealed record EventRecord(
     string Message);
 
 public sealed record NewEvent(int? Revision, string Reason, string Message);
+
+/// <summary>One app×env's part of an apply: the app, its new revision when there is one, its rollout status and events.</summary>
+public sealed record AppChange(AppRecord App, RevisionRecord? NewRevision, RolloutStatus Status, IReadOnlyList<NewEvent> Events);

@@ -75,27 +75,34 @@ public sealed class SqliteStore : IStore
         return rows;
     }
 
-    public async Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
+    public Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct) =>
+        SaveAppsAsync([new AppChange(app, newRevision, status, events)], ct);
+
+    public async Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(changes);
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await ExecuteAsync(connection, transaction,
-            """
-            INSERT INTO apps (app, env, spec, desired_revision, created_at, updated_at) VALUES ($app, $env, $spec, $desired, $created, $updated)
-            ON CONFLICT (app, env) DO UPDATE SET spec = excluded.spec, desired_revision = excluded.desired_revision, updated_at = excluded.updated_at
-            """,
-            [("$app", app.App), ("$env", app.Environment), ("$spec", Serialize(app.Spec)), ("$desired", app.DesiredRevision), ("$created", app.CreatedAt.ToString("O")), ("$updated", app.UpdatedAt.ToString("O"))],
-            ct);
-        if (newRevision is not null)
+        foreach (var (app, newRevision, status, events) in changes)
         {
             await ExecuteAsync(connection, transaction,
-                "INSERT INTO revisions (app, env, number, template, template_hash, change_cause, created_at) VALUES ($app, $env, $number, $template, $hash, $cause, $created)",
-                [("$app", newRevision.App), ("$env", newRevision.Environment), ("$number", newRevision.Number), ("$template", Serialize(newRevision.Template)), ("$hash", newRevision.TemplateHash), ("$cause", newRevision.ChangeCause), ("$created", newRevision.CreatedAt.ToString("O"))],
+                """
+                INSERT INTO apps (app, env, spec, desired_revision, created_at, updated_at) VALUES ($app, $env, $spec, $desired, $created, $updated)
+                ON CONFLICT (app, env) DO UPDATE SET spec = excluded.spec, desired_revision = excluded.desired_revision, updated_at = excluded.updated_at
+                """,
+                [("$app", app.App), ("$env", app.Environment), ("$spec", Serialize(app.Spec)), ("$desired", app.DesiredRevision), ("$created", app.CreatedAt.ToString("O")), ("$updated", app.UpdatedAt.ToString("O"))],
                 ct);
+            if (newRevision is not null)
+            {
+                await ExecuteAsync(connection, transaction,
+                    "INSERT INTO revisions (app, env, number, template, template_hash, change_cause, created_at) VALUES ($app, $env, $number, $template, $hash, $cause, $created)",
+                    [("$app", newRevision.App), ("$env", newRevision.Environment), ("$number", newRevision.Number), ("$template", Serialize(newRevision.Template)), ("$hash", newRevision.TemplateHash), ("$cause", newRevision.ChangeCause), ("$created", newRevision.CreatedAt.ToString("O"))],
+                    ct);
+            }
+
+            await SaveStatusAsync(connection, transaction, app.App, app.Environment, status, events, ct);
         }
 
-        await SaveStatusAsync(connection, transaction, app.App, app.Environment, status, events, ct);
         await transaction.CommitAsync(ct);
     }
 

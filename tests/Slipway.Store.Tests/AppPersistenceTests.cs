@@ -185,4 +185,30 @@ public sealed class AppPersistenceTests : StoreTest
         Assert.True(before.IsEquivalentTo(await Store.GetStatusAsync("web", "prod", Ct)));
         Assert.Equal(["first"], (await Store.ListEventsAsync("web", "prod", 10, Ct)).Select(e => e.Message));
     }
+
+    [Fact]
+    public async Task Several_apps_saved_together_are_saved_all_or_none()
+    {
+        var started = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start);
+        await Store.SaveAppAsync(App(), Revision(1), started, [], Ct);
+
+        // The second change repeats revision 1 of web/prod: the whole save fails, api/prod included.
+        await Assert.ThrowsAsync<SqliteException>(() => Store.SaveAppsAsync(
+            [
+                new AppChange(App("api", "prod"), Revision(1, "api", "prod"), started, [new NewEvent(1, Reasons.RolloutStarted, "api")]),
+                new AppChange(App(desiredRevision: 1), Revision(1, template: Template("other")), started, []),
+            ],
+            Ct));
+        Assert.Null(await Store.GetAppAsync("api", "prod", Ct));
+        Assert.Empty(await Store.ListRevisionsAsync("api", "prod", Ct));
+        Assert.Empty(await Store.ListEventsAsync("api", "prod", 10, Ct));
+
+        await Store.SaveAppsAsync(
+            [
+                new AppChange(App("api", "prod"), Revision(1, "api", "prod"), started, []),
+                new AppChange(App("web", "staging"), Revision(1, "web", "staging"), started, []),
+            ],
+            Ct);
+        Assert.Equal([("api", "prod"), ("web", "prod"), ("web", "staging")], (await Store.ListAppsAsync(Ct)).Select(a => (a.App, a.Environment)));
+    }
 }

@@ -47,28 +47,48 @@ internal sealed class ApplyService(IStore store, ControlPlaneLock gate, TimeProv
         }
 
         var results = new List<AppliedApp>();
+        var changes = new List<AppChange>();
         foreach (var manifest in parsed.Manifests)
         {
             var template = manifest.Spec.Template with
             {
                 Artifact = manifest.Spec.Template.Artifact with { Digest = digests[manifest.Spec.Template.Artifact.Path] },
             };
-            results.Add(await SaveAsync(manifest, manifest.Spec with { Template = template }, dryRun, ct));
+            var (applied, change) = await PlanAsync(manifest, manifest.Spec with { Template = template }, ct);
+            results.Add(applied);
+            if (change is not null)
+            {
+                changes.Add(change);
+            }
         }
 
-        if (!dryRun)
+        // Every document of the file in one transaction: a failure saves none of them.
+        if (!dryRun && changes.Count > 0)
         {
+            await store.SaveAppsAsync(changes, ct);
             signal.Notify();
         }
 
         return ApplyOutcome.Accepted(results);
     }
 
+    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync"/>).</summary>
+    public async Task<AppliedApp> SaveAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
+    {
+        var (applied, change) = await PlanAsync(manifest, spec, ct, changeCause, fastTrack);
+        if (change is not null)
+        {
+            await store.SaveAppsAsync([change], ct);
+        }
+
+        return applied;
+    }
+
     /// <summary>
-    /// Makes <paramref name="spec"/> the desired state of the app×env. A template seen before reuses
-    /// its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
+    /// What making <paramref name="spec"/> the desired state of the app×env changes; null when nothing does. A
+    /// template seen before reuses its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
     /// </summary>
-    public async Task<AppliedApp> SaveAsync(ApplicationManifest manifest, ApplicationSpec spec, bool dryRun, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
+    private async Task<(AppliedApp Applied, AppChange? Change)> PlanAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
     {
         var app = manifest.Metadata.Name;
         var env = manifest.Metadata.Environment;
@@ -100,13 +120,10 @@ internal sealed class ApplyService(IStore store, ControlPlaneLock gate, TimeProv
             events.Add(new NewEvent(number, Reasons.SpecUpdated, "spec updated (replicas, route, strategy or deadline); same revision"));
         }
 
-        if (!dryRun && (current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision))
-        {
-            var record = new AppRecord(app, env, spec, number, current?.CreatedAt ?? now, now);
-            await store.SaveAppAsync(record, created, status, events, ct);
-        }
-
-        return new AppliedApp(app, env, number, created is not null, unchangedRevision && SlipwayJson.SameValue(current!.Spec, spec));
+        var applied = new AppliedApp(app, env, number, created is not null, unchangedRevision && SlipwayJson.SameValue(current!.Spec, spec));
+        return current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision
+            ? (applied, new AppChange(new AppRecord(app, env, spec, number, current?.CreatedAt ?? now, now), created, status, events))
+            : (applied, null);
     }
 
     private static void CheckRouteConflicts(ApplyRequest request, ApplicationManifest manifest, IReadOnlyList<AppRecord> existing, List<SpecError> errors)

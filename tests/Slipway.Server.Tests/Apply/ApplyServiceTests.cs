@@ -219,6 +219,20 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_of_several_documents_saves_every_app()
+    {
+        var outcome = await ApplyAsync(Spec() + "---\n" + Spec(app: "api") + "---\n" + Spec(environment: "staging"));
+
+        Assert.Empty(outcome.Errors);
+        Assert.Equal([("web", "dev"), ("api", "dev"), ("web", "staging")], outcome.Applied.Select(a => (a.App, a.Environment)));
+        Assert.Equal([("api", "dev"), ("web", "dev"), ("web", "staging")], (await _store.ListAppsAsync(Ct)).Select(a => (a.App, a.Environment)));
+        foreach (var (app, env) in new[] { ("web", "dev"), ("api", "dev"), ("web", "staging") })
+        {
+            Assert.Equal(1, (await _store.GetStatusAsync(app, env, Ct)).UpdatedRevision);
+        }
+    }
+
+    [Fact]
     public async Task A_spec_with_a_parse_error_is_rejected_with_its_position_and_nothing_is_saved()
     {
         var yaml = Spec().Replace("replicas: 2", "replicas: three", StringComparison.Ordinal);
