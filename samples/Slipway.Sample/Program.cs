@@ -7,7 +7,7 @@ using Slipway.Sample;
 // A small HTTP service whose behaviour (version, errors, latency, slow start, crashes, a
 // stubborn shutdown) is set by environment variables: the app that Slipway's tests and demo
 // deploy, canary and roll back.
-var settings = SampleSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+var settings = SampleSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.CurrentDirectory);
 var uptime = Stopwatch.StartNew();
 
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -2,7 +2,11 @@ using System.Globalization;
 
 namespace Slipway.Sample;
 
-/// <summary>The sample's behaviour, read once from its environment so tests and demos can make it misbehave.</summary>
+/// <summary>
+/// The sample's behaviour, read once from its environment so tests and demos can make it misbehave. The version label
+/// is <c>$VERSION</c>, else the first line of a <c>VERSION</c> file in the working directory (a label built into the
+/// artifact), else <c>dev</c>.
+/// </summary>
 internal sealed record SampleSettings(
     int Port,
     string Version,
@@ -14,9 +18,9 @@ internal sealed record SampleSettings(
     TimeSpan? CrashAfter,
     bool IgnoreSigterm)
 {
-    public static SampleSettings FromEnvironment(Func<string, string?> env) => new(
+    public static SampleSettings FromEnvironment(Func<string, string?> env, string workingDirectory) => new(
         Port: Int(env("PORT")) ?? 8080,
-        Version: env("VERSION") ?? "dev",
+        Version: env("VERSION") ?? VersionFile(workingDirectory) ?? "dev",
         Instance: env("SLIPWAY_INSTANCE") ?? System.Environment.MachineName,
         ErrorRate: Math.Clamp(Double(env("ERROR_RATE")) ?? 0, 0, 1),
         Latency: TimeSpan.FromMilliseconds(Int(env("LATENCY_MS")) ?? 0),
@@ -24,6 +28,12 @@ internal sealed record SampleSettings(
         NeverReady: Bool(env("NEVER_READY")),
         CrashAfter: Double(env("CRASH_AFTER_SECONDS")) is { } crash ? TimeSpan.FromSeconds(crash) : null,
         IgnoreSigterm: Bool(env("IGNORE_SIGTERM")));
+
+    private static string? VersionFile(string directory)
+    {
+        var path = Path.Combine(directory, "VERSION");
+        return File.Exists(path) ? File.ReadLines(path).FirstOrDefault()?.Trim() : null;
+    }
 
     private static int? Int(string? value) =>
         int.TryParse(value, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;

@@ -56,6 +56,7 @@ public static class ServerHost
         services.AddSingleton(new RouterAdminClient(new HttpClient { BaseAddress = new Uri($"http://{options.RouterAdmin}"), Timeout = TimeSpan.FromSeconds(2) }));
         services.AddSingleton<RouterLauncher>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLauncher>());
+        services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ApplyService>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<Reconciler>();

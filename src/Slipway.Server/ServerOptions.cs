@@ -16,6 +16,9 @@ public sealed record ServerOptions(
 
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
+    /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>
+    public string ArtifactsDirectory => Path.Combine(DataDirectory, "artifacts");
+
     public string RouterDirectory => Path.Combine(DataDirectory, "router");
 
     public string RouterConfigPath => Path.Combine(RouterDirectory, "routes.json");

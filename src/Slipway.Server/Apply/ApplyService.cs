@@ -12,7 +12,7 @@ namespace Slipway.Server.Apply;
 /// Validates spec files and turns accepted ones into apps, revisions and rollouts. Everything is
 /// checked before anything is saved: a file with any error changes nothing.
 /// </summary>
-internal sealed class ApplyService(IStore store, ControlPlaneLock gate, TimeProvider time, Reconcile.ReconcileSignal signal)
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, Reconcile.ReconcileSignal signal)
 {
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
@@ -35,10 +35,34 @@ internal sealed class ApplyService(IStore store, ControlPlaneLock gate, TimeProv
             }
             else if (!digests.ContainsKey(artifact))
             {
-                digests[artifact] = await ArtifactDigest.ComputeAsync(artifact, ct);
+                try
+                {
+                    digests[artifact] = await ArtifactDigest.ComputeAsync(artifact, ct);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(ErrorAt(request, manifest, artifact, "spec.artifact.path", $"directory '{artifact}' cannot be read: {e.Message}"));
+                }
             }
 
             CheckRouteConflicts(request, manifest, existing, errors);
+        }
+
+        if (errors.Count == 0 && !dryRun)
+        {
+            // Before anything is saved: a revision must never name an artifact the store does not hold.
+            foreach (var manifest in parsed.Manifests.DistinctBy(m => m.Spec.Template.Artifact.Path))
+            {
+                var artifact = manifest.Spec.Template.Artifact.Path;
+                try
+                {
+                    await artifacts.ImportAsync(artifact, digests[artifact], ct);
+                }
+                catch (Exception e) when (e is ArtifactChangedException or IOException or UnauthorizedAccessException)
+                {
+                    errors.Add(ErrorAt(request, manifest, artifact, "spec.artifact.path", $"directory '{artifact}' could not be copied: {e.Message}"));
+                }
+            }
         }
 
         if (errors.Count > 0)

@@ -6,6 +6,7 @@ using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
 using Slipway.Local;
 using Slipway.Router;
+using Slipway.Server.Apply;
 using Slipway.Server.Routing;
 using Slipway.Store;
 
@@ -25,6 +26,7 @@ internal sealed partial class Reconciler(
     LocalSupervisor supervisor,
     RouteTable routeTable,
     RouterAdminClient router,
+    ArtifactStore artifacts,
     TimeProvider time,
     ILogger<Reconciler> logger) : BackgroundService
 {
@@ -271,7 +273,8 @@ internal sealed partial class Reconciler(
             app.Environment,
             revision.Number,
             InstanceIds.New(app.App, app.Environment, revision.Number, now),
-            template.Artifact.Path,
+            // The copy taken when the revision was applied, never the source directory, which may hold newer code.
+            template.Artifact.Digest is { } digest ? artifacts.PathFor(digest) : template.Artifact.Path,
             template.Command,
             template.Args,
             env,

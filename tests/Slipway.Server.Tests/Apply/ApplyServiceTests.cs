@@ -18,6 +18,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     private readonly TemporaryDirectory _temp = new();
     private readonly ReconcileSignal _signal = new();
     private SqliteStore _store = null!;
+    private ArtifactStore _artifacts = null!;
     private ApplyService _service = null!;
 
     private static CancellationToken Ct => CancellationToken.None;
@@ -28,7 +29,8 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     {
         _temp.WriteFile("artifacts/web/app.dll", "code v1");
         _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), TimeProvider.System, Ct);
-        _service = new ApplyService(_store, new ControlPlaneLock(), TimeProvider.System, _signal);
+        _artifacts = new ArtifactStore(new ServerOptions(_temp.Combine("data")));
+        _service = new ApplyService(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _signal);
     }
 
     public Task DisposeAsync()
@@ -169,6 +171,26 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Each_revision_keeps_its_own_copy_of_the_artifact_when_the_directory_is_rebuilt_in_place()
+    {
+        _temp.WriteFile("artifacts/web/bin/tool", "#!/bin/sh\necho v1\n");
+        File.SetUnixFileMode(Path.Combine(ArtifactDirectory, "bin", "tool"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await ApplyAsync(Spec());
+        _temp.WriteFile("artifacts/web/app.dll", "code v2");
+        await ApplyAsync(Spec());
+
+        var revisions = await _store.ListRevisionsAsync("web", "dev", Ct);
+        var first = _artifacts.PathFor(revisions[0].Template.Artifact.Digest!);
+        var second = _artifacts.PathFor(revisions[1].Template.Artifact.Digest!);
+        Assert.Equal("code v1", File.ReadAllText(Path.Combine(first, "app.dll")));
+        Assert.Equal("code v2", File.ReadAllText(Path.Combine(second, "app.dll")));
+        Assert.True(File.GetUnixFileMode(Path.Combine(first, "bin", "tool")).HasFlag(UnixFileMode.UserExecute), "executables stay executable");
+        Assert.Equal(revisions[0].Template.Artifact.Digest, await ArtifactDigest.ComputeAsync(first, Ct));
+        Assert.Equal(2, Directory.GetDirectories(_temp.Combine("data", "artifacts")).Length); // no partial copy left
+    }
+
+    [Fact]
     public async Task Going_back_to_an_earlier_template_rolls_out_its_revision_again_without_a_new_one()
     {
         await ApplyAsync(Spec(version: "v1"));
@@ -189,6 +211,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
 
         Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: true, Unchanged: false), Assert.Single(outcome.Applied));
         await AssertNothingSavedAsync();
+        Assert.False(Directory.Exists(_temp.Combine("data", "artifacts")), "a dry run copies no artifact");
     }
 
     [Fact]
