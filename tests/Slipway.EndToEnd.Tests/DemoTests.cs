@@ -31,5 +31,9 @@ public sealed class DemoTests
         // Everything it started is gone: nothing listens on the router port any more.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{port}/"));
+
+        // And its temporary data directory is removed.
+        var data = text.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("slipway demo: data directory ", StringComparison.Ordinal))["slipway demo: data directory ".Length..];
+        Assert.False(Directory.Exists(data), $"{data} is left behind");
     }
 }

@@ -34,7 +34,7 @@ internal static class DemoCommand
         }
 
         var data = Path.Combine(Path.GetTempPath(), $"slipway-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        var artifact = Path.Combine(data, "artifacts", "sample");
+        var artifact = Path.Combine(data, "build", "sample");
         Say($"data directory {data}");
         Say("building the sample service …");
         await BuildSampleAsync(root, artifact, ct);
@@ -95,7 +95,15 @@ internal static class DemoCommand
             }
 
             await DataPlane.StopAllAsync(data, CancellationToken.None);
-            Say("stopped");
+            try
+            {
+                Directory.Delete(data, recursive: true);
+                Say($"stopped; removed {data}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Say($"stopped; could not remove {data}: {e.Message}");
+            }
         }
     }
 
