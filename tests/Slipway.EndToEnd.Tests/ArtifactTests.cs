@@ -12,6 +12,7 @@ public sealed class ArtifactTests
     {
         // The usual build loop: every build writes into the same output directory, here with its label in VERSION.
         var artifact = Directory.CreateTempSubdirectory("slipway-artifact-").FullName;
+        var spec = SlipwayCluster.SampleSpec("build", version: null, Strategies.Rolling, replicas: 1, artifact: artifact);
         try
         {
             foreach (var file in Directory.EnumerateFiles(Paths.SampleDirectory))
@@ -22,12 +23,12 @@ public sealed class ArtifactTests
             await File.WriteAllTextAsync(Path.Combine(artifact, "VERSION"), "build-1\n");
             await using var cluster = new SlipwayCluster();
             await cluster.StartServerAsync();
-            await cluster.ApplyAsync(Spec(artifact));
+            await cluster.ApplyAsync(spec);
             await cluster.WaitForStatusAsync("build", s => s.Phase == "Healthy" && s.StableRevision == 1, "build 1 healthy");
             Assert.Equal("build-1", await VersionAtAsync(cluster, "build.dev.localhost"));
 
             await File.WriteAllTextAsync(Path.Combine(artifact, "VERSION"), "build-2\n");
-            await cluster.ApplyAsync(Spec(artifact));
+            await cluster.ApplyAsync(spec);
             await cluster.WaitForStatusAsync("build", s => s.Phase == "Healthy" && s.StableRevision == 2 && s.Revisions.Count == 1, "build 2 rolled out, build 1 stopped");
             Assert.Equal("build-2", await VersionAtAsync(cluster, "build.dev.localhost"));
 
@@ -41,28 +42,4 @@ public sealed class ArtifactTests
             Directory.Delete(artifact, recursive: true);
         }
     }
-
-    private static string Spec(string artifact) => $"""
-        apiVersion: slipway.dev/v1alpha1
-        kind: Application
-        metadata:
-          name: build
-          environment: dev
-        spec:
-          artifact:
-            path: {artifact}
-          command: dotnet
-          args: [Slipway.Sample.dll]
-          replicas: 1
-          probes:
-            readiness:
-              httpGet:
-                path: /healthz
-              periodSeconds: 1
-          terminationGracePeriodSeconds: 5
-          strategy:
-            rolling:
-              maxSurge: 1
-              maxUnavailable: 0
-        """;
 }

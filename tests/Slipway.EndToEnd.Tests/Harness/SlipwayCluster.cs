@@ -128,8 +128,11 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>A minimal app spec for the sample service.</summary>
-    public static string SampleSpec(string name, string version, string strategy, int replicas = 3, string extraEnv = "", int progressDeadlineSeconds = 120, string route = "") => $"""
+    /// <summary>
+    /// A minimal app spec for the sample service: its build output (or <paramref name="artifact"/>), and
+    /// <c>$VERSION</c> unless <paramref name="version"/> is null (the sample then reads a VERSION file).
+    /// </summary>
+    public static string SampleSpec(string name, string? version, string strategy, int replicas = 3, string extraEnv = "", int progressDeadlineSeconds = 120, string route = "", string? artifact = null) => $"""
         apiVersion: slipway.dev/v1alpha1
         kind: Application
         metadata:
@@ -137,12 +140,10 @@ internal sealed class SlipwayCluster : IAsyncDisposable
           environment: dev
         spec:
           artifact:
-            path: {Paths.SampleDirectory}
+            path: {artifact ?? Paths.SampleDirectory}
           command: dotnet
           args: [Slipway.Sample.dll]
-          env:
-            - name: VERSION
-              value: {version}{extraEnv}
+          env:{(version is null ? " []" : $"\n    - name: VERSION\n      value: {version}")}{extraEnv}
           replicas: {replicas}
           probes:
             readiness:
