@@ -137,6 +137,7 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
 # The environment the server gives the router it starts (RouterHost.ProcessEnvironment).
 DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}" \
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}" \
   dotnet "$ROOT/src/Slipway.Cli/bin/Release/net10.0/slipway.dll" router \
   --config "$WORK/router.json" --listen "127.0.0.1:$SLIPWAY_PORT" --admin "127.0.0.1:$SLIPWAY_ADMIN_PORT" \
   --access-log "$WORK/slipway-access.log" ${ROUTER_ARGS:-} 2>"$WORK/slipway.log" &
