@@ -9,6 +9,7 @@ public static class Reasons
     public const string BlueGreenPause = "BlueGreenPause";
     public const string RolloutCompleted = "RolloutCompleted";
     public const string ProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+    public const string MaxRestartsExceeded = "MaxRestartsExceeded";
     public const string AbortedByUser = "AbortedByUser";
     public const string Promoted = "Promoted";
     public const string Retried = "Retried";

@@ -11,7 +11,8 @@ public enum RolloutPhase
     /// <summary>The stable revision is the updated one and all its instances are ready.</summary>
     Healthy,
 
-    /// <summary>Aborted (by a user or by the progress deadline) or never became ready: traffic is on stable.</summary>
+    /// <summary>Aborted (by a user, the progress deadline or the restart limit) or never became available: traffic is on
+    /// stable. A Degraded status always names its <see cref="RolloutStatus.Reason"/> and has a message.</summary>
     Degraded,
 }
 
@@ -22,6 +23,8 @@ public enum RolloutPhase
 public sealed record RolloutStatus
 {
     public static readonly RolloutStatus Empty = new();
+
+    public const int StableHistoryLength = 20;
 
     /// <summary>The revision that serves users when no rollout is in progress.</summary>
     public int? StableRevision { get; init; }
@@ -56,11 +59,11 @@ public sealed record RolloutStatus
 
     public bool Aborted { get; init; }
 
-    /// <summary>What the rollout is waiting for; changes whenever it makes progress.</summary>
-    public string? WaitingFor { get; init; }
+    /// <summary>How far the rollout got and since when: the progress deadline counts from its last progress.</summary>
+    public RolloutProgress? Progress { get; init; }
 
-    /// <summary>When the current wait started; the progress deadline counts from here.</summary>
-    public DateTimeOffset? WaitingSince { get; init; }
+    /// <summary>Revisions that became stable, oldest first (at most <see cref="StableHistoryLength"/>): what undo goes back to.</summary>
+    public IReadOnlyList<int> StableHistory { get; init; } = [];
 
     /// <summary>Blue-green: the revision that served before the switch, kept running until <see cref="ScaleDownAt"/>.</summary>
     public int? PreviousStableRevision { get; init; }
@@ -88,8 +91,7 @@ public sealed record RolloutStatus
         PauseStartedAt = null,
         PromoteRequested = false,
         PromoteFull = false,
-        WaitingFor = null,
-        WaitingSince = null,
+        Progress = null,
     };
 
     /// <summary>Value equality including the lists (records compare lists by reference).</summary>

@@ -10,6 +10,21 @@ public sealed record ApplicationSpec(
 {
     public const int DefaultReplicas = 1;
     public const int DefaultProgressDeadlineSeconds = 600;
+    public const int DefaultMinReadySeconds = 5;
+    public const int DefaultMaxRestarts = 2;
+
+    /// <summary>
+    /// How long an instance must have been ready, without a break, to count as available — for a rollout step, the
+    /// final switch, a rolling batch or a restart (Kubernetes' <c>minReadySeconds</c>). An instance whose readiness
+    /// flaps, or that crashes soon after becoming ready, never counts.
+    /// </summary>
+    public int MinReadySeconds { get; init; } = DefaultMinReadySeconds;
+
+    /// <summary>
+    /// The most times the new revision's instances may restart (exit, crash or fail liveness), in total, during its
+    /// rollout; one more aborts the rollout, traffic first.
+    /// </summary>
+    public int MaxRestarts { get; init; } = DefaultMaxRestarts;
 }
 
 /// <summary>

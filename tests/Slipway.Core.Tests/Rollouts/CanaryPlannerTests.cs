@@ -5,17 +5,23 @@ namespace Slipway.Core.Tests.Rollouts;
 
 public sealed class CanaryPlannerTests
 {
-    private static PlannerFixture Stable()
+    internal static PlannerFixture Stable(int minReadySeconds = 0, int progressDeadlineSeconds = 600, int replicas = 3)
     {
-        var f = new PlannerFixture(new CanaryStrategy(
-        [
-            new SetWeightStep(10),
-            new PauseStep(null),
-            new SetWeightStep(50),
-            new PauseStep(TimeSpan.FromSeconds(30)),
-            new SetWeightStep(100),
-        ]));
+        var f = new PlannerFixture(
+            new CanaryStrategy(
+            [
+                new SetWeightStep(10),
+                new PauseStep(null),
+                new SetWeightStep(50),
+                new PauseStep(TimeSpan.FromSeconds(30)),
+                new SetWeightStep(100),
+            ]),
+            replicas: replicas,
+            progressDeadlineSeconds: progressDeadlineSeconds,
+            minReadySeconds: minReadySeconds);
         f.Deploy(1);
+        f.Settle();
+        f.Now += TimeSpan.FromSeconds(minReadySeconds);
         f.Settle();
         Assert.Equal(RolloutPhase.Healthy, f.Status.Phase);
         Assert.Equal(1, f.Status.StableRevision);
@@ -26,8 +32,9 @@ public sealed class CanaryPlannerTests
     public void First_revision_is_deployed_without_steps()
     {
         var f = Stable();
-        Assert.Equal(3, f.Observed[1].Ready);
+        Assert.Equal(3, f.Observed(1).Ready);
         Assert.Equal(100, f.Weight(1));
+        Assert.Equal([1], f.Status.StableHistory);
     }
 
     [Fact]
@@ -48,7 +55,10 @@ public sealed class CanaryPlannerTests
         f.Healthy.Remove(2);
         f.Settle();
         Assert.Equal(RolloutPhase.Progressing, f.Status.Phase); // waiting for the second canary instance, no longer paused
+        Assert.Equal(nameof(WaitReason.CanaryNotAvailable), f.Status.Reason);
         Assert.Equal(2, f.Status.CurrentStepIndex);
+        Assert.Equal(1, f.Observed(2).Ready);
+        Assert.Equal(2, f.Observed(2).Instances); // the new one is there, not ready
         f.Healthy.Add(2);
         f.Settle();
         Assert.Equal(RolloutPhase.Paused, f.Status.Phase);
@@ -66,6 +76,7 @@ public sealed class CanaryPlannerTests
         f.Status = RolloutCommands.Promote(f.Status, full: false).Status!;
         f.Settle();
         Assert.Equal(3, f.Status.CurrentStepIndex);
+        Assert.Equal(f.Now + TimeSpan.FromSeconds(30), f.Last.WakeAt);
 
         f.Now += TimeSpan.FromSeconds(29);
         f.Settle();
@@ -76,8 +87,9 @@ public sealed class CanaryPlannerTests
         Assert.Equal(RolloutPhase.Healthy, f.Status.Phase);
         Assert.Equal(2, f.Status.StableRevision);
         Assert.Equal(100, f.Weight(2));
-        Assert.False(f.Observed.ContainsKey(1));
+        Assert.False(f.Runs(1));
         Assert.Contains(f.Events, e => e.Reason == Reasons.RolloutCompleted && e.Revision == 2);
+        Assert.Equal([1, 2], f.Status.StableHistory);
     }
 
     [Fact]
@@ -111,8 +123,10 @@ public sealed class CanaryPlannerTests
         Assert.Equal(100, f.Weight(1));
         Assert.Equal(0, f.Weight(2));
         Assert.Equal(0, f.Last.Replicas.GetValueOrDefault(2));
+        Assert.Equal(f.Instances.Where(i => i.Revision == 2).Select(i => i.Id), f.Last.Stop);
         Assert.Equal(RolloutPhase.Degraded, f.Status.Phase);
         Assert.Equal(Reasons.AbortedByUser, f.Status.Reason);
+        Assert.NotNull(f.Status.Message);
 
         f.Status = RolloutCommands.Retry(f.Status, f.Now).Status!;
         f.Settle();
@@ -123,20 +137,21 @@ public sealed class CanaryPlannerTests
     [Fact]
     public void Canary_that_never_becomes_ready_gets_no_weight_and_aborts_at_the_progress_deadline()
     {
-        var f = Stable();
-        f.Spec = f.Spec with { ProgressDeadlineSeconds = 60 };
-        f.Status = RolloutCommands.StartRevision(f.Status, 2, f.Now); // revision 2 is not healthy
+        var f = Stable(progressDeadlineSeconds: 60);
+        f.Status = RolloutCommands.StartRevision(f.Status, 2, f.Now).Status!; // revision 2 is not healthy
         f.Settle();
         Assert.Equal(RolloutPhase.Progressing, f.Status.Phase);
         Assert.Equal(0, f.Weight(2));
+        Assert.Equal(f.Now + TimeSpan.FromSeconds(60), f.Last.WakeAt);
 
         f.Now += TimeSpan.FromSeconds(61);
         f.Settle();
         Assert.Equal(RolloutPhase.Degraded, f.Status.Phase);
         Assert.Equal(Reasons.ProgressDeadlineExceeded, f.Status.Reason);
+        Assert.Contains("0/1 canary instances available", f.Status.Message);
         Assert.True(f.Status.Aborted);
         Assert.Equal(100, f.Weight(1));
-        Assert.False(f.Observed.ContainsKey(2));
+        Assert.False(f.Runs(2));
     }
 
     [Fact]
@@ -171,21 +186,41 @@ public sealed class CanaryPlannerTests
         Assert.Equal(1, f.Status.StableRevision);
         Assert.Equal(3, f.Status.UpdatedRevision);
         Assert.Equal(1, f.Status.CurrentStepIndex);
-        Assert.False(f.Observed.ContainsKey(2));
+        Assert.False(f.Runs(2));
         Assert.Equal(10, f.Weight(3));
     }
 
     [Fact]
-    public void Planning_again_with_the_same_inputs_gives_the_same_decision()
+    public void Planning_again_with_the_same_inputs_gives_the_same_plan()
     {
         var f = Stable();
         f.Deploy(2);
         f.Settle();
-        var context = new RolloutContext(f.Spec, f.Status, f.Observed, f.Now);
+        var context = f.Context;
         var first = RolloutPlanner.Plan(context);
         var second = RolloutPlanner.Plan(context);
         Assert.True(first.Status.IsEquivalentTo(second.Status));
         Assert.Equal(first.Replicas, second.Replicas);
+        Assert.Equal(first.Start, second.Start);
+        Assert.Equal(first.Stop, second.Stop);
         Assert.Equal(first.Traffic.Main, second.Traffic.Main);
+    }
+
+    [Fact]
+    public void A_step_waits_until_the_canary_has_been_ready_for_min_ready_seconds()
+    {
+        var f = Stable(minReadySeconds: 10);
+        f.Deploy(2);
+        f.Settle();
+        Assert.Equal(0, f.Status.CurrentStepIndex); // the canary is ready, not yet available
+        Assert.Equal(0, f.Weight(2));
+        Assert.Equal(1, f.Observed(2).Ready);
+        var readySince = f.Instances.Single(i => i.Revision == 2).ReadySince!.Value;
+        Assert.Equal(readySince + TimeSpan.FromSeconds(10), f.Last.WakeAt);
+
+        f.Now += TimeSpan.FromSeconds(10);
+        f.Settle();
+        Assert.Equal(RolloutPhase.Paused, f.Status.Phase);
+        Assert.Equal(10, f.Weight(2));
     }
 }

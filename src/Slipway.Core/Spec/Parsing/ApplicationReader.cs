@@ -18,7 +18,7 @@ internal sealed class ApplicationReader
 
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
-        "terminationGracePeriodSeconds", "progressDeadlineSeconds", "strategy");
+        "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts", "strategy");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -134,8 +134,10 @@ internal sealed class ApplicationReader
         var defaultHost = identity is null ? null : RouteSpec.DefaultHost(identity.Name, identity.Environment);
         var route = _routes.Read(spec, "route", defaultHost, routes);
         var progressDeadline = _reader.Int(spec, "progressDeadlineSeconds", ApplicationSpec.DefaultProgressDeadlineSeconds, 1);
+        var minReady = _reader.Int(spec, "minReadySeconds", ApplicationSpec.DefaultMinReadySeconds, 0);
+        var maxRestarts = _reader.Int(spec, "maxRestarts", ApplicationSpec.DefaultMaxRestarts, 0);
         var strategy = _strategies.Read(spec, identity, routes);
-        return new ApplicationSpec(template, replicas, route, progressDeadline, strategy);
+        return new ApplicationSpec(template, replicas, route, progressDeadline, strategy) { MinReadySeconds = minReady, MaxRestarts = maxRestarts };
     }
 
     private ArtifactRef ReadArtifact(MappingFields spec)

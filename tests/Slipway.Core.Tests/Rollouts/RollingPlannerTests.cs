@@ -3,7 +3,7 @@ using Slipway.Core.Spec;
 
 namespace Slipway.Core.Tests.Rollouts;
 
-public sealed class OtherStrategyPlannerTests
+public sealed class RollingPlannerTests
 {
     [Fact]
     public void Rolling_honours_max_surge_and_max_unavailable_at_every_pass()
@@ -13,20 +13,21 @@ public sealed class OtherStrategyPlannerTests
         f.Settle();
         f.Deploy(2);
 
-        for (var pass = 0; pass < 30 && f.Status.StableRevision != 2; pass++)
+        for (var pass = 0; pass < 40 && f.Status.StableRevision != 2; pass++)
         {
             f.Pass();
             var total = f.Last.Replicas.Values.Sum();
             Assert.True(total <= 5, $"pass {pass}: {total} instances exceed replicas + maxSurge");
             f.Act();
-            var ready = f.Observed.Values.Sum(o => o.Ready);
+            var ready = f.Instances.Count(i => i.Ready && !i.Terminating);
             Assert.True(ready >= 4, $"pass {pass}: only {ready} ready, below replicas - maxUnavailable");
         }
 
+        f.Settle();
         Assert.Equal(2, f.Status.StableRevision);
         Assert.Equal(RolloutPhase.Healthy, f.Status.Phase);
-        Assert.Equal(4, f.Observed[2].Ready);
-        Assert.False(f.Observed.ContainsKey(1));
+        Assert.Equal(4, f.Observed(2).Ready);
+        Assert.False(f.Runs(1));
     }
 
     [Fact]
@@ -45,73 +46,39 @@ public sealed class OtherStrategyPlannerTests
     }
 
     [Fact]
-    public void Blue_green_serves_preview_then_switches_at_once_and_keeps_the_old_revision_for_the_delay()
+    public void Rolling_removes_an_old_instance_only_once_a_new_one_is_available()
     {
-        var preview = new RouteSpec("web-preview.dev.localhost", "/");
-        var f = new PlannerFixture(new BlueGreenStrategy(false, preview, 30));
+        var f = new PlannerFixture(new RollingStrategy(IntOrPercent.Count(1), IntOrPercent.Count(0)), replicas: 2, minReadySeconds: 10);
         f.Deploy(1);
+        f.Settle();
+        f.Now += TimeSpan.FromSeconds(10);
         f.Settle();
         f.Deploy(2);
         f.Settle();
+        Assert.Equal(1, f.Observed(2).Ready); // ready, not yet available
+        Assert.Equal(2, f.Observed(1).Instances);
 
-        Assert.Equal(RolloutPhase.Paused, f.Status.Phase);
-        Assert.Equal(Reasons.BlueGreenPause, f.Status.Reason);
-        Assert.Equal(2, f.Last.Traffic.PreviewRevision);
-        Assert.Equal(100, f.Weight(1));
-        Assert.Equal(3, f.Observed[2].Ready);
-
-        f.Status = RolloutCommands.Promote(f.Status, full: false).Status!;
-        f.Pass();
-        Assert.Equal(100, f.Weight(2));
-        Assert.Equal(0, f.Weight(1));
-        Assert.Equal(2, f.Status.StableRevision);
-        f.Act();
-        Assert.Equal(3, f.Observed[1].Ready); // still warm: going back is instant
-
-        f.Now += TimeSpan.FromSeconds(31);
+        f.Now += TimeSpan.FromSeconds(10);
         f.Settle();
-        Assert.False(f.Observed.ContainsKey(1));
-    }
-
-    [Fact]
-    public void Blue_green_with_auto_promotion_switches_when_ready()
-    {
-        var f = new PlannerFixture(new BlueGreenStrategy(true, new RouteSpec("p.localhost", "/"), 0));
-        f.Deploy(1);
-        f.Settle();
-        f.Deploy(2);
-        f.Settle();
-        Assert.Equal(RolloutPhase.Healthy, f.Status.Phase);
-        Assert.Equal(2, f.Status.StableRevision);
-        Assert.False(f.Observed.ContainsKey(1));
-    }
-
-    [Fact]
-    public void Recreate_stops_every_old_instance_before_starting_new_ones()
-    {
-        var f = new PlannerFixture(new RecreateStrategy());
-        f.Deploy(1);
-        f.Settle();
-        f.Deploy(2);
-        f.Pass();
-        Assert.Equal(0, f.Last.Replicas.GetValueOrDefault(1));
-        Assert.Equal(0, f.Last.Replicas.GetValueOrDefault(2));
-        f.Act();
-        f.Settle();
-        Assert.Equal(2, f.Status.StableRevision);
-        Assert.Equal(3, f.Observed[2].Ready);
+        Assert.Equal(1, f.Observed(1).Instances);
     }
 
     [Fact]
     public void First_deploy_that_never_becomes_ready_is_degraded_at_the_deadline_but_keeps_running()
     {
         var f = new PlannerFixture(new RollingStrategy(IntOrPercent.Percent(25), IntOrPercent.Percent(25)), progressDeadlineSeconds: 10);
-        f.Status = RolloutCommands.StartRevision(f.Status, 1, f.Now);
+        f.Status = RolloutCommands.StartRevision(f.Status, 1, f.Now).Status!;
         f.Settle();
         f.Now += TimeSpan.FromSeconds(11);
         f.Settle();
         Assert.Equal(RolloutPhase.Degraded, f.Status.Phase);
+        Assert.Equal(Reasons.ProgressDeadlineExceeded, f.Status.Reason);
+        Assert.NotNull(f.Status.Message);
         Assert.Equal(3, f.Last.Replicas[1]);
+
+        f.Healthy.Add(1);
+        f.Settle();
+        Assert.Equal(RolloutPhase.Healthy, f.Status.Phase);
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using Slipway.Core.Spec;
+
+namespace Slipway.Core.Rollouts.Strategies;
+
+/// <summary>
+/// Rolling: the Kubernetes Deployment controller's arithmetic. The updated revision scales up within
+/// <c>maxSurge</c> (rounded up) and old revisions scale down within <c>maxUnavailable</c> (rounded down) counting
+/// available instances; both resolving to zero allows one unavailable instance. Traffic is spread over every ready
+/// instance of every revision.
+/// </summary>
+internal static class RollingPlanner
+{
+    public static void Reconcile(RolloutPass pass, int stable, int updated, RollingStrategy rolling)
+    {
+        var replicas = pass.Replicas;
+        var surge = rolling.MaxSurge.Resolve(replicas, roundUp: true);
+        var unavailable = ResolveUnavailable(rolling, replicas);
+
+        var updatedObserved = pass.Observe(updated);
+        var oldRevisions = pass.Context.ObservedRevisions.Where(r => r != updated).Append(stable).Distinct()
+            .OrderBy(r => r == stable ? 1 : 0).ThenBy(r => r).ToList();
+        var oldInstances = oldRevisions.Sum(r => pass.Observe(r).Instances);
+        var oldAvailable = oldRevisions.Sum(r => pass.Observe(r).Available);
+
+        if (updatedObserved.Available >= replicas && oldInstances == 0)
+        {
+            pass.Complete(updated);
+            return;
+        }
+
+        var updatedTarget = Math.Min(replicas, Math.Max(updatedObserved.Instances, replicas + surge - oldInstances));
+        var removable = Math.Max(0, updatedObserved.Available + oldAvailable - (replicas - unavailable));
+        var remaining = Math.Min(oldAvailable, removable);
+        pass.DesiredReplicas[updated] = updatedTarget;
+        foreach (var revision in oldRevisions)
+        {
+            // Instances that are not available go first: removing them costs no capacity.
+            var observed = pass.Observe(revision);
+            var notAvailable = observed.Instances - observed.Available;
+            var removeAvailable = Math.Min(observed.Available, remaining);
+            remaining -= removeAvailable;
+            pass.DesiredReplicas[revision] = observed.Instances - notAvailable - removeAvailable;
+        }
+
+        pass.Traffic = TrafficPlan.Weighted(oldRevisions.Append(updated).Select(r => (r, pass.Observe(r).Ready)).ToArray());
+        var score = updatedObserved.Available + Math.Max(0, replicas - oldInstances);
+        pass.Wait(WaitReason.RollingUpdate, 0, score, $"{updatedObserved.Available}/{replicas} instances of revision {updated} available, {oldInstances} old instances left");
+    }
+
+    public static int ResolveUnavailable(RollingStrategy rolling, int replicas)
+    {
+        var unavailable = rolling.MaxUnavailable.Resolve(replicas, roundUp: false);
+
+        // Both resolving to zero would deadlock; Kubernetes then allows one unavailable instance.
+        return unavailable == 0 && rolling.MaxSurge.Resolve(replicas, roundUp: true) == 0 ? 1 : unavailable;
+    }
+}
