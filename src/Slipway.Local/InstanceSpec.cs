@@ -10,6 +10,9 @@ namespace Slipway.Local;
 /// <param name="InstanceId">Unique across the supervisor; also a file name, so letters, digits, '-', '_' and '.' only.</param>
 /// <param name="WorkingDirectory">The artifact directory; relative commands resolve against it.</param>
 /// <param name="Command">Looked up on PATH unless it holds a '/'.</param>
+/// <param name="AppUid">The identity of the app×env that created it, so an instance of a deleted app is never taken
+/// for one of a new app with the same name; null in records written before apps had one.</param>
+/// <param name="CreatedAt">When the controller created the instance (restarts of its process do not change it).</param>
 public sealed record InstanceSpec(
     string App,
     string Environment,
@@ -20,7 +23,9 @@ public sealed record InstanceSpec(
     IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> Env,
     ProbeSet Probes,
-    TimeSpan TerminationGracePeriod)
+    TimeSpan TerminationGracePeriod,
+    string? AppUid = null,
+    DateTimeOffset CreatedAt = default)
 {
     /// <summary>Throws when a name would escape its directory or the spec cannot run.</summary>
     internal void Validate()

@@ -6,26 +6,28 @@ using Slipway.Store;
 
 namespace Slipway.Server;
 
-/// <summary>The rollout commands of the API: promote, abort, retry, undo, restart. Each changes persisted status; the reconciler acts.</summary>
+/// <summary>
+/// The rollout commands of the API: promote, abort, retry, undo, restart. Each is decided by <see cref="RolloutCommands"/>
+/// and saved as persisted status with its event; the reconciler acts on it.
+/// </summary>
 internal sealed class RolloutService(IStore store, ControlPlaneLock gate, ReconcileSignal signal, ApplyService apply, TimeProvider time)
 {
-    public async Task<string?> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
-        await ChangeAsync(app, env, s => RolloutCommands.Promote(s, full), Reasons.Promoted, full ? "promoted: remaining steps skipped" : "promoted: pause finished", ct);
+    public Task<string?> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
+        ChangeAsync(app, env, s => RolloutCommands.Promote(s, full), ct);
 
-    public async Task<string?> AbortAsync(string app, string env, CancellationToken ct) =>
-        await ChangeAsync(app, env, s => RolloutCommands.Abort(s), Reasons.AbortedByUser, "aborted by user; traffic back to stable", ct);
+    public Task<string?> AbortAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, RolloutCommands.Abort, ct);
 
-    public async Task<string?> RetryAsync(string app, string env, CancellationToken ct) =>
-        await ChangeAsync(app, env, s => RolloutCommands.Retry(s, time.GetUtcNow()), Reasons.Retried, "retried from the first step", ct);
+    public Task<string?> RetryAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, s => RolloutCommands.Retry(s, time.GetUtcNow()), ct);
 
-    public async Task<string?> RestartAsync(string app, string env, CancellationToken ct) =>
-        await ChangeAsync(app, env, s => RolloutCommands.Restart(s, time.GetUtcNow()), Reasons.Restarted, "restart: instances are replaced one by one", ct);
+    public Task<string?> RestartAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, s => RolloutCommands.Restart(s, time.GetUtcNow()), ct);
 
     /// <summary>
-    /// Back to the previous revision. During a rollout that is the stable revision (which still
-    /// runs, so traffic returns at once); otherwise the revision that served before the stable one,
-    /// rolled out without pausing at canary steps — immediate when it still runs (blue-green's
-    /// scale-down delay).
+    /// Back to the previous revision (<see cref="RolloutCommands.Undo"/>): during a rollout the stable one, which still
+    /// runs, so traffic returns at once; otherwise the revision stable before the current one, rolled out without
+    /// pausing at canary steps — immediate when it still runs (blue-green's scale-down delay).
     /// </summary>
     public async Task<string?> UndoAsync(string app, string env, CancellationToken ct)
     {
@@ -33,61 +35,43 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         var record = await store.GetAppAsync(app, env, ct);
         if (record is null)
         {
-            return $"app {app} has no environment {env}";
+            return NoSuchApp(app, env);
         }
 
         var status = await store.GetStatusAsync(app, env, ct);
-        var revisions = await store.ListRevisionsAsync(app, env, ct);
-        int target;
-        if (status.InProgress && status.StableRevision is int stable)
+        var target = RolloutCommands.Undo(status);
+        if (target.Revision is not int revision)
         {
-            target = stable;
+            return target.Error;
+        }
+
+        var template = (await store.ListRevisionsAsync(app, env, ct)).Single(r => r.Number == revision).Template;
+        if (target.AbandonsRollout)
+        {
+            var abandoned = RolloutCommands.Abandon(status);
+            await store.SaveAppAsync(
+                record with { Spec = record.Spec with { Template = template }, DesiredRevision = revision, UpdatedAt = time.GetUtcNow() },
+                null,
+                abandoned.Status!,
+                [ToNew(abandoned.Event!)],
+                ct);
         }
         else
         {
-            var events = await store.ListEventsAsync(app, env, 10_000, ct);
-            var previous = events
-                .Where(e => e.Reason == Reasons.RolloutCompleted && e.Revision is int r && r != status.StableRevision)
-                .Select(e => e.Revision!.Value)
-                .LastOrDefault();
-            if (previous == 0)
-            {
-                return "there is no previous revision to go back to";
-            }
-
-            target = previous;
-        }
-
-        var template = revisions.Single(r => r.Number == target).Template;
-        var manifest = new ApplicationManifest(new ApplicationMetadata(app, env, new Dictionary<string, string>()), record.Spec);
-        if (status.InProgress && status.StableRevision == target)
-        {
-            // Abandon the rollout: the stable revision is what runs and serves.
-            var next = status.WithStepsReset() with
-            {
-                UpdatedRevision = target,
-                Aborted = false,
-                Phase = RolloutPhase.Progressing,
-                Reason = Reasons.Undo,
-                Message = $"undo: back to revision {target}",
-            };
-            await store.SaveAppAsync(record with { Spec = record.Spec with { Template = template }, DesiredRevision = target, UpdatedAt = time.GetUtcNow() }, null, next, [new NewEvent(target, Reasons.Undo, $"undo: rollout of revision {status.UpdatedRevision} abandoned, back to revision {target}")], ct);
-        }
-        else
-        {
-            await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: $"undo to revision {target}", fastTrack: true);
+            var manifest = new ApplicationManifest(new ApplicationMetadata(app, env, new Dictionary<string, string>()), record.Spec);
+            await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: $"undo to revision {revision}", fastTrack: true);
         }
 
         signal.Notify();
         return null;
     }
 
-    private async Task<string?> ChangeAsync(string app, string env, Func<RolloutStatus, CommandResult> command, string reason, string message, CancellationToken ct)
+    private async Task<string?> ChangeAsync(string app, string env, Func<RolloutStatus, CommandResult> command, CancellationToken ct)
     {
         using var _ = await gate.AcquireAsync(ct);
         if (await store.GetAppAsync(app, env, ct) is null)
         {
-            return $"app {app} has no environment {env}";
+            return NoSuchApp(app, env);
         }
 
         var status = await store.GetStatusAsync(app, env, ct);
@@ -97,8 +81,12 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
             return result.Error;
         }
 
-        await store.SaveStatusAsync(app, env, result.Status!, [new NewEvent(status.UpdatedRevision, reason, message)], ct);
+        await store.SaveStatusAsync(app, env, result.Status!, result.Event is { } e ? [ToNew(e)] : [], ct);
         signal.Notify();
         return null;
     }
+
+    private static string NoSuchApp(string app, string env) => $"app {app} has no environment {env}";
+
+    private static NewEvent ToNew(RolloutEvent e) => new(e.Revision, e.Reason, e.Message);
 }

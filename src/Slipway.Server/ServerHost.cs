@@ -10,6 +10,7 @@ using Slipway.Server.Api;
 using Slipway.Server.Apply;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
+using Slipway.Server.Targets;
 using Slipway.Store;
 
 namespace Slipway.Server;
@@ -59,6 +60,8 @@ public static class ServerHost
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ApplyService>();
         services.AddSingleton<RolloutService>();
+        services.AddSingleton<LocalTarget>();
+        services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
 

@@ -4,13 +4,19 @@ using Slipway.Core.Spec;
 namespace Slipway.Store;
 
 /// <summary>An app in one environment: the spec last applied (its template is the desired revision's).</summary>
+/// <param name="Uid">Made when the app×env is first applied and never reused: a deleted app's revisions and instances
+/// can never be mistaken for those of a new app with the same name.</param>
 public sealed record AppRecord(
     string App,
     string Environment,
+    string Uid,
     ApplicationSpec Spec,
     int DesiredRevision,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    public static string NewUid() => Guid.NewGuid().ToString("N");
+}
 
 /// <summary>An immutable, numbered revision of an app×env and why it was made.</summary>
 public sealed record RevisionRecord(

@@ -34,13 +34,13 @@ public sealed class SqliteStore : IStore
     public async Task<IReadOnlyList<AppRecord>> ListAppsAsync(CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);
-        return await QueryAsync(connection, "SELECT app, env, spec, desired_revision, created_at, updated_at FROM apps ORDER BY app, env", [], ReadApp, ct);
+        return await QueryAsync(connection, "SELECT app, env, uid, spec, desired_revision, created_at, updated_at FROM apps ORDER BY app, env", [], ReadApp, ct);
     }
 
     public async Task<AppRecord?> GetAppAsync(string app, string environment, CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(ct);
-        var rows = await QueryAsync(connection, "SELECT app, env, spec, desired_revision, created_at, updated_at FROM apps WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ReadApp, ct);
+        var rows = await QueryAsync(connection, "SELECT app, env, uid, spec, desired_revision, created_at, updated_at FROM apps WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ReadApp, ct);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -87,10 +87,10 @@ public sealed class SqliteStore : IStore
         {
             await ExecuteAsync(connection, transaction,
                 """
-                INSERT INTO apps (app, env, spec, desired_revision, created_at, updated_at) VALUES ($app, $env, $spec, $desired, $created, $updated)
-                ON CONFLICT (app, env) DO UPDATE SET spec = excluded.spec, desired_revision = excluded.desired_revision, updated_at = excluded.updated_at
+                INSERT INTO apps (app, env, uid, spec, desired_revision, created_at, updated_at) VALUES ($app, $env, $uid, $spec, $desired, $created, $updated)
+                ON CONFLICT (app, env) DO UPDATE SET uid = excluded.uid, spec = excluded.spec, desired_revision = excluded.desired_revision, updated_at = excluded.updated_at
                 """,
-                [("$app", app.App), ("$env", app.Environment), ("$spec", Serialize(app.Spec)), ("$desired", app.DesiredRevision), ("$created", app.CreatedAt.ToString("O")), ("$updated", app.UpdatedAt.ToString("O"))],
+                [("$app", app.App), ("$env", app.Environment), ("$uid", app.Uid), ("$spec", Serialize(app.Spec)), ("$desired", app.DesiredRevision), ("$created", app.CreatedAt.ToString("O")), ("$updated", app.UpdatedAt.ToString("O"))],
                 ct);
             if (newRevision is not null)
             {
@@ -185,7 +185,7 @@ public sealed class SqliteStore : IStore
     }
 
     private static AppRecord ReadApp(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), Deserialize<ApplicationSpec>(r.GetString(2)), r.GetInt32(3), ReadTime(r, 4), ReadTime(r, 5));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), Deserialize<ApplicationSpec>(r.GetString(3)), r.GetInt32(4), ReadTime(r, 5), ReadTime(r, 6));
 
     private static DateTimeOffset ReadTime(SqliteDataReader r, int ordinal) =>
         DateTimeOffset.Parse(r.GetString(ordinal), System.Globalization.CultureInfo.InvariantCulture);
@@ -198,7 +198,7 @@ public sealed class SqliteStore : IStore
     private const string Schema =
         """
         CREATE TABLE IF NOT EXISTS apps (
-            app TEXT NOT NULL, env TEXT NOT NULL, spec TEXT NOT NULL, desired_revision INTEGER NOT NULL,
+            app TEXT NOT NULL, env TEXT NOT NULL, uid TEXT NOT NULL, spec TEXT NOT NULL, desired_revision INTEGER NOT NULL,
             created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (app, env));
         CREATE TABLE IF NOT EXISTS revisions (
             app TEXT NOT NULL, env TEXT NOT NULL, number INTEGER NOT NULL, template TEXT NOT NULL,

@@ -14,7 +14,7 @@ public sealed class AppPersistenceTests : StoreTest
     {
         var app = App();
         var revision = Revision(1);
-        var status = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start);
+        var status = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start).Status!;
 
         await Store.SaveAppAsync(app, revision, status, [new NewEvent(1, Reasons.RolloutStarted, "revision 1 created (first revision); rolling out")], Ct);
 
@@ -169,14 +169,14 @@ public sealed class AppPersistenceTests : StoreTest
     [Fact]
     public async Task A_save_that_fails_changes_nothing()
     {
-        var before = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start);
+        var before = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start).Status!;
         await Store.SaveAppAsync(App(spec: Spec(replicas: 3)), Revision(1), before, [new NewEvent(1, Reasons.RolloutStarted, "first")], Ct);
 
         // Revision 1 exists already: the insert fails after the app row was written in the same transaction.
         await Assert.ThrowsAsync<SqliteException>(() => Store.SaveAppAsync(
             App(spec: Spec(replicas: 7), desiredRevision: 1),
             Revision(1, template: Template("other")),
-            RolloutCommands.StartRevision(before, 2, TemporaryStore.Start),
+            RolloutCommands.StartRevision(before, 2, TemporaryStore.Start).Status!,
             [new NewEvent(2, Reasons.RolloutStarted, "second")],
             Ct));
 
@@ -189,7 +189,7 @@ public sealed class AppPersistenceTests : StoreTest
     [Fact]
     public async Task Several_apps_saved_together_are_saved_all_or_none()
     {
-        var started = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start);
+        var started = RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start).Status!;
         await Store.SaveAppAsync(App(), Revision(1), started, [], Ct);
 
         // The second change repeats revision 1 of web/prod: the whole save fails, api/prod included.

@@ -12,7 +12,7 @@ public sealed class DeleteAppTests : StoreTest
     {
         foreach (var (app, env) in new[] { ("web", "prod"), ("web", "staging"), ("api", "prod") })
         {
-            await Store.SaveAppAsync(App(app, env), Revision(1, app, env), RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start), [new NewEvent(1, Reasons.RolloutStarted, $"{app} {env} 1")], Ct);
+            await Store.SaveAppAsync(App(app, env), Revision(1, app, env), RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start).Status!, [new NewEvent(1, Reasons.RolloutStarted, $"{app} {env} 1")], Ct);
             await Store.SaveAppAsync(App(app, env, desiredRevision: 2), Revision(2, app, env), MidCanary(), [new NewEvent(2, Reasons.RolloutStarted, $"{app} {env} 2")], Ct);
         }
 

@@ -36,7 +36,7 @@ public sealed class StatusAndEventsTests : StoreTest
     [Fact]
     public async Task Saving_a_status_replaces_the_previous_one_and_appends_its_events_in_order()
     {
-        await Store.SaveAppAsync(App(), Revision(1), RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start), [new NewEvent(1, Reasons.RolloutStarted, "started")], Ct);
+        await Store.SaveAppAsync(App(), Revision(1), RolloutCommands.StartRevision(RolloutStatus.Empty, 1, TemporaryStore.Start).Status!, [new NewEvent(1, Reasons.RolloutStarted, "started")], Ct);
         Fixture.Time.Advance(TimeSpan.FromSeconds(5));
         var paused = MidCanary();
 

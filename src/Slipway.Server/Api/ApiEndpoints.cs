@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
-using Slipway.Local;
 using Slipway.Local.Logs;
 using Slipway.Server.Apply;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Targets;
 using Slipway.Store;
 
 namespace Slipway.Server.Api;
@@ -26,19 +26,20 @@ internal static class ApiEndpoints
         api.MapPost("/apply", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
             Outcome(await apply.ApplyAsync(request, dryRun: false, ct)));
 
-        api.MapGet("/apps", async (IStore store, Reconciler reconciler, LocalSupervisor supervisor, CancellationToken ct) =>
+        api.MapGet("/apps", async (IStore store, Reconciler reconciler, ITarget target, CancellationToken ct) =>
         {
             var summaries = new List<AppSummary>();
+            var instances = target.Instances;
             foreach (var record in await store.ListAppsAsync(ct))
             {
                 var status = await store.GetStatusAsync(record.App, record.Environment, ct);
-                summaries.Add(StatusViews.Summarize(StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), supervisor.Instances, routerUrl)));
+                summaries.Add(StatusViews.Summarize(StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), instances, routerUrl)));
             }
 
             return Json(summaries);
         });
 
-        api.MapGet("/apps/{app}/{env}", async (string app, string env, IStore store, Reconciler reconciler, LocalSupervisor supervisor, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}", async (string app, string env, IStore store, Reconciler reconciler, ITarget target, CancellationToken ct) =>
         {
             var record = await store.GetAppAsync(app, env, ct);
             if (record is null)
@@ -47,7 +48,7 @@ internal static class ApiEndpoints
             }
 
             var status = await store.GetStatusAsync(app, env, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), supervisor.Instances, routerUrl));
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.Instances, routerUrl));
         });
 
         api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, ReconcileSignal signal, CancellationToken ct) =>

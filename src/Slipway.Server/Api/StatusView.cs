@@ -1,7 +1,7 @@
 using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
-using Slipway.Local;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Targets;
 using Slipway.Store;
 
 namespace Slipway.Server.Api;
@@ -31,7 +31,8 @@ public sealed record StatusView(
     IReadOnlyList<RolloutCondition> Conditions,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
-    DateTimeOffset? PauseStartedAt);
+    DateTimeOffset? PauseStartedAt,
+    string? Error);
 
 /// <summary>Share of main-route traffic (percent) for the stable and the canary (updated) revision.</summary>
 public sealed record WeightsView(int Stable, int Canary);
@@ -44,24 +45,25 @@ public sealed record AppSummary(string App, string Environment, string Phase, in
 
 internal static class StatusViews
 {
-    public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyCollection<Instance> allInstances, string routerUrl)
+    public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl)
     {
-        var status = view?.Decision.Status ?? persisted;
-        var instances = allInstances.Where(i => i.Spec.App == app.App && i.Spec.Environment == app.Environment).ToList();
-        var replicas = view?.Decision.Replicas ?? new Dictionary<int, int>();
+        var plan = view?.Plan;
+        var status = plan?.Status ?? persisted;
+        var instances = allInstances.Where(i => i.App == app.App && i.Environment == app.Environment && (i.AppUid is null || i.AppUid == app.Uid)).ToList();
+        var replicas = plan?.Replicas ?? new Dictionary<int, int>();
         var canary = status.InProgress ? status.UpdatedRevision : null;
-        var numbers = instances.Select(i => i.Spec.Revision).Concat(replicas.Where(r => r.Value > 0).Select(r => r.Key))
+        var numbers = instances.Select(i => i.Revision).Concat(replicas.Where(r => r.Value > 0).Select(r => r.Key))
             .Concat(new[] { status.StableRevision }.OfType<int>())
             .Distinct().OrderByDescending(n => n);
         var revisions = numbers.Select(n =>
         {
-            var mine = instances.Where(i => i.Spec.Revision == n).OrderBy(i => i.Spec.InstanceId, StringComparer.Ordinal).ToList();
+            var mine = instances.Where(i => i.Revision == n).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
             return new RevisionView(
                 n,
                 n == canary ? (app.Spec.Strategy is CanaryStrategy ? "canary" : "updated") : n == status.StableRevision ? "stable" : n == status.PreviousStableRevision ? "previous" : "old",
-                mine.Count(i => i.Status.Ready),
+                mine.Count(i => i.Ready),
                 replicas.GetValueOrDefault(n),
-                mine.Select(i => new InstanceView(i.Spec.InstanceId, i.Endpoint, i.Status.Phase.ToString(), i.Status.Ready, i.Status.Restarts, i.Status.Pid, i.Status.LastExit)).ToList());
+                mine.Select(i => new InstanceView(i.Id, i.Endpoint, i.Phase, i.Ready, i.Restarts, i.Pid, i.LastExit)).ToList());
         }).ToList();
 
         return new StatusView(
@@ -75,7 +77,7 @@ internal static class StatusViews
             app.Spec.Strategy is CanaryStrategy c ? c.Steps.Count : 0,
             status.StableRevision,
             canary,
-            view?.Decision.Traffic.PreviewRevision,
+            plan?.Traffic.PreviewRevision,
             Weights(status, view),
             status.HeaderRoute,
             status.MirrorPercent,
@@ -85,7 +87,8 @@ internal static class StatusViews
             status.Conditions,
             status.StartedAt,
             status.CompletedAt,
-            status.PauseStartedAt);
+            status.PauseStartedAt,
+            view?.Error);
     }
 
     public static AppSummary Summarize(StatusView view) =>
@@ -101,12 +104,12 @@ internal static class StatusViews
     /// <summary>Shares as the router applies them: by weight, among revisions that have ready instances.</summary>
     private static WeightsView Weights(RolloutStatus status, AppView? view)
     {
-        if (view is null || status.StableRevision is not int stable)
+        if (view?.Plan is not { } plan || status.StableRevision is not int stable)
         {
             return status.InProgress ? new WeightsView(100 - status.CanaryWeight, status.CanaryWeight) : new WeightsView(100, 0);
         }
 
-        var serving = view.Decision.Traffic.Main.Where(w => w.Weight > 0 && view.Observed.GetValueOrDefault(w.Revision)?.Ready > 0).ToList();
+        var serving = plan.Traffic.Main.Where(w => w.Weight > 0 && view.Observed.Any(i => i.Revision == w.Revision && i.Ready)).ToList();
         var total = serving.Sum(w => w.Weight);
         if (total == 0)
         {

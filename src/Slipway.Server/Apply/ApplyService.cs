@@ -134,10 +134,9 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         var unchangedRevision = current is not null && current.DesiredRevision == number && status.UpdatedRevision == number;
         if (!unchangedRevision)
         {
-            status = RolloutCommands.StartRevision(status, number, now, fastTrack);
-            events.Add(new NewEvent(number, fastTrack ? Reasons.Undo : Reasons.RolloutStarted, created is not null
-                ? $"revision {number} created ({created.ChangeCause}); rolling out"
-                : $"rolling out revision {number} again"));
+            var started = RolloutCommands.StartRevision(status, number, now, created?.ChangeCause, fastTrack);
+            status = started.Status!;
+            events.Add(new NewEvent(started.Event!.Revision, started.Event.Reason, started.Event.Message));
         }
         else if (!SlipwayJson.SameValue(current!.Spec, spec))
         {
@@ -146,7 +145,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         var applied = new AppliedApp(app, env, number, created is not null, unchangedRevision && SlipwayJson.SameValue(current!.Spec, spec));
         return current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision
-            ? (applied, new AppChange(new AppRecord(app, env, spec, number, current?.CreatedAt ?? now, now), created, status, events))
+            ? (applied, new AppChange(new AppRecord(app, env, current?.Uid ?? AppRecord.NewUid(), spec, number, current?.CreatedAt ?? now, now), created, status, events))
             : (applied, null);
     }
 

@@ -1,44 +1,32 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Rollouts;
-using Slipway.Core.Spec;
-using Slipway.Local;
-using Slipway.Router;
-using Slipway.Server.Apply;
-using Slipway.Server.Routing;
+using Slipway.Server.Targets;
 using Slipway.Store;
 
 namespace Slipway.Server.Reconcile;
 
 /// <summary>
-/// The level-triggered control loop of the local target. Each pass, for every app×env: read the
-/// spec and the persisted status, observe the instances, plan (<see cref="RolloutPlanner"/>),
-/// persist the new status (intent before acting), then act: write the router's table first
-/// (traffic first), start missing instances, and drain then stop surplus ones.
-/// Every action is idempotent, so a crash anywhere resumes correctly on the next pass.
+/// The level-triggered control loop: an executor of <see cref="RolloutPlanner"/>'s plans. Each pass, for every
+/// app×env: read the spec and the persisted status, observe its instances, plan, persist the new status (intent before
+/// acting); then act through the <see cref="ITarget"/>: publish traffic first, start the instances the plans ask for,
+/// and drain then stop the ones they let go. It decides nothing itself. Every action is idempotent, so a crash
+/// anywhere resumes correctly on the next pass, and one app×env's failure is that app×env's error, never the others'.
 /// </summary>
 internal sealed partial class Reconciler(
     IStore store,
     ControlPlaneLock gate,
     ReconcileSignal signal,
-    LocalSupervisor supervisor,
-    RouteTable routeTable,
-    RouterAdminClient router,
-    ArtifactStore artifacts,
+    ITarget target,
     TimeProvider time,
     ILogger<Reconciler> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan AdoptionHold = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RouterCatchUpTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, Instance> _terminating = new();
+    private readonly ConcurrentDictionary<string, byte> _terminating = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string App, string Env), AppView> _views = new();
-    private readonly ConcurrentDictionary<(string App, string Env, int Revision), RevisionRecord> _revisionCache = new();
-    private long _routerVersion = -1;
+    private readonly Dictionary<(string App, string Env), AppTraffic> _traffic = [];
 
     /// <summary>True once adopted instances have been re-probed and the loop acts.</summary>
     public bool Started { get; private set; }
@@ -47,290 +35,172 @@ internal sealed partial class Reconciler(
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var adopted = await supervisor.AdoptAllAsync(ct);
-        supervisor.Changed += _ => signal.Notify();
-        await HoldForAdoptedAsync(adopted, ct);
+        await target.AdoptAsync(ct);
+        target.Changed += signal.Notify;
         Started = true;
-        Log.Started(logger, adopted.Count);
 
         while (!ct.IsCancellationRequested)
         {
+            var wakeAt = (DateTimeOffset?)null;
             try
             {
-                await PassAsync(ct);
+                wakeAt = await PassAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.PassFailed(logger, e);
             }
 
-            await signal.WaitAsync(Tick, time, ct);
+            var wait = wakeAt is { } at ? TimeSpan.FromTicks(Math.Clamp((at - time.GetUtcNow()).Ticks, 0, Tick.Ticks)) : Tick;
+            await signal.WaitAsync(wait, time, ct);
         }
     }
 
-    /// <summary>
-    /// After a restart the adopted instances have not been probed yet. Until the ones the router
-    /// serves are ready again, planning would see them as not ready and act on that (stop them,
-    /// empty the table), so the loop waits, and the router keeps serving its last table meanwhile.
-    /// </summary>
-    private async Task HoldForAdoptedAsync(IReadOnlyList<Instance> adopted, CancellationToken ct)
-    {
-        var served = routeTable.CurrentEndpoints();
-        var until = time.GetUtcNow() + AdoptionHold;
-        while (time.GetUtcNow() < until)
-        {
-            if (adopted.Where(i => served.Contains(i.Endpoint)).All(i => i.Status.Ready || i.Status.Phase is InstancePhase.CrashLoopBackOff or InstancePhase.Stopped))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
-        }
-    }
-
-    private async Task PassAsync(CancellationToken ct)
+    /// <summary>One pass over every app×env; returns the earliest moment a plan asked to be looked at again.</summary>
+    internal async Task<DateTimeOffset?> PassAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var routes = new List<RouteConfig>();
-        var toStart = new List<InstanceSpec>();
-        var toStop = new List<Instance>();
-        var live = supervisor.Instances.Where(i => !_terminating.ContainsKey(i.Spec.InstanceId)).ToList();
-        var views = new Dictionary<(string App, string Env), AppView>();
+        var instances = target.Instances;
+        var outcomes = new List<AppOutcome>();
+        var strays = new List<TargetInstance>();
 
         using (await gate.AcquireAsync(ct))
         {
             var apps = await store.ListAppsAsync(ct);
-            var known = apps.Select(a => (a.App, a.Environment)).ToHashSet();
+            var byApp = instances.ToLookup(i => (i.App, i.Environment));
             foreach (var app in apps)
             {
-                var instances = live.Where(i => i.Spec.App == app.App && i.Spec.Environment == app.Environment).ToList();
-                var status = await store.GetStatusAsync(app.App, app.Environment, ct);
-                var observed = Observe(instances, _terminating.Values.Where(i => i.Spec.App == app.App && i.Spec.Environment == app.Environment));
-                var decision = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now));
-                if (!decision.Status.IsEquivalentTo(status) || decision.Events.Count > 0)
-                {
-                    await store.SaveStatusAsync(app.App, app.Environment, decision.Status, decision.Events.Select(e => new NewEvent(e.Revision, e.Reason, e.Message)).ToList(), ct);
-                    foreach (var e in decision.Events)
-                    {
-                        Log.RolloutEvent(logger, app.App, app.Environment, e.Reason, e.Message);
-                    }
-                }
-
-                views[(app.App, app.Environment)] = new AppView(decision, observed);
-                await PlanInstancesAsync(app, decision, instances, now, toStart, toStop, ct);
-                var stopping = toStop.Select(i => i.Spec.InstanceId).ToHashSet();
-                routes.AddRange(RouteTable.BuildRoutes(app.App, app.Environment, app.Spec, decision.Traffic, revision =>
-                    instances.Where(i => i.Spec.Revision == revision && i.Status.Ready && !stopping.Contains(i.Spec.InstanceId))
-                        .Select(i => i.Endpoint).Order(StringComparer.Ordinal).ToList()));
+                // Instances with this app×env's name but another identity belong to a deleted app of that name.
+                var named = byApp[(app.App, app.Environment)].ToList();
+                var owned = named.Where(i => i.AppUid is null || i.AppUid == app.Uid).ToList();
+                strays.AddRange(named.Except(owned));
+                outcomes.Add(await ReconcileAppAsync(app, owned, now, ct));
             }
 
-            // Instances of apps that were deleted.
-            toStop.AddRange(live.Where(i => !known.Contains((i.Spec.App, i.Spec.Environment))));
-            foreach (var view in _views.Keys.Where(k => !known.Contains(k)))
+            var known = apps.Select(a => (a.App, a.Environment)).ToHashSet();
+            strays.AddRange(instances.Where(i => !known.Contains((i.App, i.Environment))));
+            foreach (var key in _views.Keys.Where(k => !known.Contains(k)))
             {
-                _views.TryRemove(view, out _);
+                _views.TryRemove(key, out _);
+                _traffic.Remove(key);
             }
         }
 
-        foreach (var instance in toStop)
+        var stops = outcomes.SelectMany(o => o.Stop).Concat(strays.Select(s => s.Id)).Where(id => _terminating.TryAdd(id, 0)).ToList();
+
+        // Traffic first: the data plane stops sending to instances about to be stopped before any is stopped.
+        var version = await target.PublishAsync(_traffic.Values.ToList(), ct);
+
+        // What status reports, the data plane serves: a rollout shown Healthy already has its traffic.
+        foreach (var outcome in outcomes)
         {
-            _terminating[instance.Spec.InstanceId] = instance;
+            _views[outcome.Key] = outcome.View;
         }
 
-        // Traffic first: the router stops sending to surplus instances before any is stopped.
-        var version = routeTable.Write(routes);
-
-        // What status reports, the router serves: a rollout shown Healthy already has its traffic.
-        await WaitForRouterAsync(version, ct);
-        foreach (var (key, view) in views)
+        foreach (var launch in outcomes.SelectMany(o => o.Launches))
         {
-            _views[key] = view;
-        }
-
-        foreach (var spec in toStart)
-        {
-            Log.Starting(logger, spec.InstanceId);
+            Log.Starting(logger, launch.InstanceId);
             try
             {
-                supervisor.Start(spec);
+                target.Start(launch);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+            catch (TargetException e)
             {
                 // The rollout waits for it and, past its progress deadline, aborts with the reason.
-                Log.StartFailed(logger, spec.InstanceId, e);
+                Log.StartFailed(logger, launch.InstanceId, e);
             }
         }
 
-        foreach (var instance in toStop)
+        foreach (var id in stops)
         {
-            _ = DrainAndStopAsync(instance, version, ct);
-        }
-    }
-
-    /// <summary>
-    /// Waits (briefly) until the router serves table <paramref name="version"/>. A router that is down or slow does not
-    /// hold the loop: after the timeout the pass goes on, and the next change waits again.
-    /// </summary>
-    private async Task WaitForRouterAsync(long version, CancellationToken ct)
-    {
-        if (version <= _routerVersion)
-        {
-            return;
+            _ = DrainAndStopAsync(id, version, ct);
         }
 
-        var until = time.GetUtcNow() + RouterCatchUpTimeout;
-        do
-        {
-            if (await router.GetStateAsync(ct) is { } state && state.ConfigVersion >= version)
-            {
-                _routerVersion = state.ConfigVersion;
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct);
-        }
-        while (time.GetUtcNow() < until);
-
-        Log.RouterBehind(logger, version);
-        _routerVersion = version;
+        return outcomes.Select(o => o.View.Plan?.WakeAt).Where(w => w is not null).Min();
     }
 
-    private static Dictionary<int, RevisionObservation> Observe(List<Instance> instances, IEnumerable<Instance> terminating)
+    private async Task<AppOutcome> ReconcileAppAsync(AppRecord app, List<TargetInstance> instances, DateTimeOffset now, CancellationToken ct)
     {
-        var stopping = terminating.ToList();
-        return instances.Concat(stopping).Select(i => i.Spec.Revision).Distinct().ToDictionary(
-            revision => revision,
-            revision => new RevisionObservation(
-                instances.Count(i => i.Spec.Revision == revision),
-                instances.Count(i => i.Spec.Revision == revision && i.Status.Ready),
-                stopping.Count(i => i.Spec.Revision == revision)));
-    }
-
-    private async Task PlanInstancesAsync(AppRecord app, RolloutDecision decision, List<Instance> instances, DateTimeOffset now, List<InstanceSpec> toStart, List<Instance> toStop, CancellationToken ct)
-    {
-        var revisions = instances.Select(i => i.Spec.Revision).Concat(decision.Replicas.Keys).Distinct();
-        foreach (var revision in revisions)
+        var key = (app.App, app.Environment);
+        try
         {
-            var desired = decision.Replicas.GetValueOrDefault(revision);
-            var current = instances.Where(i => i.Spec.Revision == revision).ToList();
-
-            // A restart replaces the stable revision's instances started before it, one at a time.
-            var restartAt = decision.Status.RestartedAt;
-            var stale = restartAt is { } at && revision == decision.Status.StableRevision
-                ? current.Where(i => InstanceIds.StartedAt(i.Spec.InstanceId) < at).ToList()
-                : [];
-            if (stale.Count > 0)
+            var status = await store.GetStatusAsync(app.App, app.Environment, ct);
+            var observed = instances.Select(i => i.Observe(_terminating.ContainsKey(i.Id))).ToList();
+            var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now));
+            if (!plan.Status.IsEquivalentTo(status) || plan.Events.Count > 0)
             {
-                // One replacement at a time: surge one, wait until it is ready, then drain a stale one.
-                var replacementStarting = current.Any(i => !stale.Contains(i) && !i.Status.Ready);
-                desired = replacementStarting ? Math.Max(desired, current.Count) : current.Count == desired ? desired + 1 : desired;
-            }
-
-            if (current.Count < desired)
-            {
-                var record = await GetRevisionAsync(app, revision, ct);
-                for (var n = current.Count; n < desired; n++)
+                await store.SaveStatusAsync(app.App, app.Environment, plan.Status, plan.Events.Select(e => new NewEvent(e.Revision, e.Reason, e.Message)).ToList(), ct);
+                foreach (var e in plan.Events)
                 {
-                    toStart.Add(InstanceSpecFor(app, record, now));
+                    Log.RolloutEvent(logger, app.App, app.Environment, e.Reason, e.Message);
                 }
             }
-            else if (current.Count > desired)
+
+            var stopping = plan.Stop.ToHashSet(StringComparer.Ordinal);
+            var serving = instances
+                .Where(i => i.Ready && !stopping.Contains(i.Id) && !_terminating.ContainsKey(i.Id))
+                .GroupBy(i => i.Revision)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(i => i.Id).ToList());
+            _traffic[key] = new AppTraffic(app.App, app.Environment, app.Spec, plan.Traffic, serving);
+            return new AppOutcome(key, new AppView(plan, observed, null), await LaunchesAsync(app, plan, now, ct), plan.Stop);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // This app×env only: the others go on, and its traffic stays as it was last published.
+            Log.AppFailed(logger, app.App, app.Environment, e);
+            var last = _views.GetValueOrDefault(key);
+            return new AppOutcome(key, new AppView(last?.Plan, last?.Observed ?? [], $"reconcile failed: {e.Message}"), [], []);
+        }
+    }
+
+    private async Task<IReadOnlyList<InstanceLaunch>> LaunchesAsync(AppRecord app, RolloutPlan plan, DateTimeOffset now, CancellationToken ct)
+    {
+        if (plan.Start.Count == 0)
+        {
+            return [];
+        }
+
+        // Read from the store, never cached: a deleted and re-applied app's revision 1 is not the old revision 1.
+        var revisions = (await store.ListRevisionsAsync(app.App, app.Environment, ct)).ToDictionary(r => r.Number);
+        var launches = new List<InstanceLaunch>();
+        foreach (var (revision, count) in plan.Start)
+        {
+            var record = revisions.GetValueOrDefault(revision)
+                ?? throw new InvalidOperationException($"revision {revision} of {app.App}/{app.Environment} is not in the store");
+            for (var n = 0; n < count; n++)
             {
-                // Stale ones go first (restart), then not-ready ones, then the newest.
-                var victims = current
-                    .OrderBy(i => stale.Contains(i) ? 0 : 1)
-                    .ThenBy(i => i.Status.Ready ? 1 : 0)
-                    .ThenByDescending(i => InstanceIds.StartedAt(i.Spec.InstanceId))
-                    .Take(current.Count - desired);
-                toStop.AddRange(victims);
+                launches.Add(new InstanceLaunch(app.App, app.Environment, app.Uid, revision, InstanceLaunch.NewId(app.App, app.Environment, revision), now, record.Template));
             }
         }
+
+        return launches;
     }
 
-    private async Task<RevisionRecord> GetRevisionAsync(AppRecord app, int revision, CancellationToken ct)
-    {
-        if (_revisionCache.TryGetValue((app.App, app.Environment, revision), out var cached))
-        {
-            return cached;
-        }
-
-        foreach (var record in await store.ListRevisionsAsync(app.App, app.Environment, ct))
-        {
-            _revisionCache[(record.App, record.Environment, record.Number)] = record;
-        }
-
-        return _revisionCache.TryGetValue((app.App, app.Environment, revision), out var found)
-            ? found
-            : throw new InvalidOperationException($"revision {revision} of {app.App}/{app.Environment} is not in the store");
-    }
-
-    private InstanceSpec InstanceSpecFor(AppRecord app, RevisionRecord revision, DateTimeOffset now)
-    {
-        var template = revision.Template;
-        var env = template.Env.ToDictionary(e => e.Name, e => e.Value);
-        return new InstanceSpec(
-            app.App,
-            app.Environment,
-            revision.Number,
-            InstanceIds.New(app.App, app.Environment, revision.Number, now),
-            // The copy taken when the revision was applied, never the source directory, which may hold newer code.
-            template.Artifact.Digest is { } digest ? artifacts.PathFor(digest) : template.Artifact.Path,
-            template.Command,
-            template.Args,
-            env,
-            template.Probes,
-            TimeSpan.FromSeconds(template.TerminationGracePeriodSeconds));
-    }
-
-    /// <summary>Waits until the router serves a table without the instance and has no request in flight to it, then stops it.</summary>
-    private async Task DrainAndStopAsync(Instance instance, long version, CancellationToken ct)
+    private async Task DrainAndStopAsync(string instanceId, long version, CancellationToken ct)
     {
         try
         {
-            var until = time.GetUtcNow() + DrainTimeout;
-            var unreachable = 0;
-            while (time.GetUtcNow() < until)
-            {
-                var state = await router.GetStateAsync(ct);
-                if (state is null)
-                {
-                    // No router: nothing can be in flight through it. Give it a moment in case it restarts.
-                    if (++unreachable > 20)
-                    {
-                        break;
-                    }
-                }
-                else if (state.ConfigVersion >= version && (state.Inflight is null || state.Inflight.GetValueOrDefault(instance.Endpoint) == 0))
-                {
-                    break;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
-            }
-
-            Log.Stopping(logger, instance.Spec.InstanceId);
-            await supervisor.StopAsync(instance, ct);
+            await target.DrainAndStopAsync(instanceId, version, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // the controller is stopping; the instance stays and is re-adopted (and drained) on restart
+            // The controller is stopping; the instance stays and is re-adopted (and drained) on restart.
         }
         catch (Exception e)
         {
-            Log.StopFailed(logger, instance.Spec.InstanceId, e);
+            Log.StopFailed(logger, instanceId, e);
         }
         finally
         {
-            _terminating.TryRemove(instance.Spec.InstanceId, out _);
+            _terminating.TryRemove(instanceId, out _);
             signal.Notify();
         }
     }
 
+    private sealed record AppOutcome((string App, string Env) Key, AppView View, IReadOnlyList<InstanceLaunch> Launches, IReadOnlyList<string> Stop);
+
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Reconciler started; {Count} running instances adopted")]
-        public static partial void Started(ILogger logger, int count);
-
         [LoggerMessage(2, LogLevel.Error, "Reconcile pass failed")]
         public static partial void PassFailed(ILogger logger, Exception e);
 
@@ -340,34 +210,16 @@ internal sealed partial class Reconciler(
         [LoggerMessage(4, LogLevel.Information, "Starting instance {Instance}")]
         public static partial void Starting(ILogger logger, string instance);
 
-        [LoggerMessage(5, LogLevel.Information, "Stopping instance {Instance}")]
-        public static partial void Stopping(ILogger logger, string instance);
-
         [LoggerMessage(7, LogLevel.Error, "Starting instance {Instance} failed")]
         public static partial void StartFailed(ILogger logger, string instance, Exception e);
 
         [LoggerMessage(6, LogLevel.Error, "Stopping instance {Instance} failed")]
         public static partial void StopFailed(ILogger logger, string instance, Exception e);
 
-        [LoggerMessage(8, LogLevel.Warning, "The router has not loaded routing table version {Version} yet; status goes on without it")]
-        public static partial void RouterBehind(ILogger logger, long version);
+        [LoggerMessage(9, LogLevel.Error, "{App}/{Env}: reconcile failed; the other apps go on")]
+        public static partial void AppFailed(ILogger logger, string app, string env, Exception e);
     }
 }
 
-/// <summary>What the last pass decided and observed for one app×env, for the status API.</summary>
-internal sealed record AppView(RolloutDecision Decision, IReadOnlyDictionary<int, RevisionObservation> Observed);
-
-/// <summary>Instance ids carry their creation time, so a restarted controller still knows which instances a restart must replace.</summary>
-internal static class InstanceIds
-{
-    public static string New(string app, string env, int revision, DateTimeOffset now) =>
-        $"{app}-{env}-r{revision}-{now.ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}";
-
-    public static DateTimeOffset StartedAt(string instanceId)
-    {
-        var last = instanceId[(instanceId.LastIndexOf('-') + 1)..];
-        return last.Length > 3 && long.TryParse(last[..^3], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : DateTimeOffset.MinValue;
-    }
-}
+/// <summary>What the last pass planned and observed for one app×env, for the status API; <see cref="Error"/> when it failed.</summary>
+internal sealed record AppView(RolloutPlan? Plan, IReadOnlyList<ObservedInstance> Observed, string? Error);

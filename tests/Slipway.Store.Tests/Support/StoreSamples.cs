@@ -50,7 +50,7 @@ internal static class StoreSamples
         strategy ?? Canary());
 
     public static AppRecord App(string app = "web", string env = "prod", ApplicationSpec? spec = null, int desiredRevision = 1, DateTimeOffset? at = null) =>
-        new(app, env, spec ?? Spec(), desiredRevision, at ?? TemporaryStore.Start, at ?? TemporaryStore.Start);
+        new(app, env, "uid-" + app + "-" + env, spec ?? Spec(), desiredRevision, at ?? TemporaryStore.Start, at ?? TemporaryStore.Start);
 
     public static RevisionRecord Revision(int number, string app = "web", string env = "prod", InstanceTemplate? template = null, string cause = "first revision") =>
         new(app, env, number, template ?? Template("v" + number), "hash-" + number, cause, TemporaryStore.Start.AddMinutes(number));
@@ -69,8 +69,8 @@ internal static class StoreSamples
         MirrorPercent = 20,
         PauseStartedAt = TemporaryStore.Start.AddSeconds(30),
         PromoteRequested = true,
-        WaitingFor = "pause",
-        WaitingSince = TemporaryStore.Start.AddSeconds(31),
+        Progress = new RolloutProgress(2, 1, TemporaryStore.Start.AddSeconds(31)),
+        StableHistory = [1],
         PreviousStableRevision = 1,
         ScaleDownAt = TemporaryStore.Start.AddMinutes(5),
         RestartedAt = TemporaryStore.Start.AddHours(-1),

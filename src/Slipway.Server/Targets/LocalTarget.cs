@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using Slipway.Local;
+using Slipway.Router;
+using Slipway.Server.Apply;
+using Slipway.Server.Routing;
+
+namespace Slipway.Server.Targets;
+
+/// <summary>
+/// The local target: instances are processes run by <see cref="LocalSupervisor"/>, and traffic is the table of
+/// Slipway's router, written as a file (<see cref="RouteTable"/>) that the router loads on its own.
+/// </summary>
+internal sealed partial class LocalTarget(
+    LocalSupervisor supervisor,
+    RouteTable routeTable,
+    RouterAdminClient router,
+    ArtifactStore artifacts,
+    TimeProvider time,
+    ILogger<LocalTarget> logger) : ITarget
+{
+    private static readonly TimeSpan AdoptionHold = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RouterCatchUpTimeout = TimeSpan.FromSeconds(2);
+
+    private long _routerVersion = -1;
+
+    public event Action? Changed;
+
+    public IReadOnlyList<TargetInstance> Instances => supervisor.Instances.Select(Describe).ToList();
+
+    /// <summary>
+    /// Adopts the instances recorded in the data directory. They have not been probed yet: until the ones the router
+    /// serves are ready again, planning would see them as not ready and act on that (stop them, empty the table), so
+    /// this waits, and the router keeps serving its last table meanwhile.
+    /// </summary>
+    public async Task AdoptAsync(CancellationToken ct)
+    {
+        var adopted = await supervisor.AdoptAllAsync(ct);
+        supervisor.Changed += _ => Changed?.Invoke();
+        var served = routeTable.CurrentEndpoints();
+        var until = time.GetUtcNow() + AdoptionHold;
+        while (time.GetUtcNow() < until
+            && !adopted.Where(i => served.Contains(i.Endpoint)).All(i => i.Status.Ready || i.Status.Phase is InstancePhase.CrashLoopBackOff or InstancePhase.Stopped))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
+        }
+
+        Log.Adopted(logger, adopted.Count);
+    }
+
+    public void Start(InstanceLaunch launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var template = launch.Template;
+        var spec = new InstanceSpec(
+            launch.App,
+            launch.Environment,
+            launch.Revision,
+            launch.InstanceId,
+            // The copy taken when the revision was applied, never the source directory, which may hold newer code.
+            template.Artifact.Digest is { } digest ? artifacts.PathFor(digest) : template.Artifact.Path,
+            template.Command,
+            template.Args,
+            template.Env.ToDictionary(e => e.Name, e => e.Value),
+            template.Probes,
+            TimeSpan.FromSeconds(template.TerminationGracePeriodSeconds),
+            launch.AppUid,
+            launch.CreatedAt);
+        try
+        {
+            supervisor.Start(spec);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            throw new TargetException($"instance {launch.InstanceId} cannot start: {e.Message}", e);
+        }
+    }
+
+    public async Task<long> PublishAsync(IReadOnlyList<AppTraffic> traffic, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(traffic);
+        var endpoints = supervisor.Instances.ToDictionary(i => i.Spec.InstanceId, i => i.Endpoint, StringComparer.Ordinal);
+        var routes = traffic.SelectMany(t => RouteTable.BuildRoutes(t.App, t.Environment, t.Spec, t.Plan, revision =>
+            t.Serving.GetValueOrDefault(revision, [])
+                .Select(id => endpoints.GetValueOrDefault(id))
+                .OfType<string>()
+                .Order(StringComparer.Ordinal)
+                .ToList()))
+            .ToList();
+        var version = routeTable.Write(routes);
+        await WaitForRouterAsync(version, ct);
+        return version;
+    }
+
+    public async Task DrainAndStopAsync(string instanceId, long version, CancellationToken ct)
+    {
+        var instance = supervisor.Instances.FirstOrDefault(i => i.Spec.InstanceId == instanceId);
+        if (instance is null)
+        {
+            return;
+        }
+
+        var until = time.GetUtcNow() + DrainTimeout;
+        var unreachable = 0;
+        while (time.GetUtcNow() < until)
+        {
+            var state = await router.GetStateAsync(ct);
+            if (state is null)
+            {
+                // No router: nothing can be in flight through it. Give it a moment in case it restarts.
+                if (++unreachable > 20)
+                {
+                    break;
+                }
+            }
+            else if (state.ConfigVersion >= version && (state.Inflight is null || state.Inflight.GetValueOrDefault(instance.Endpoint) == 0))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
+        }
+
+        Log.Stopping(logger, instanceId);
+        await supervisor.StopAsync(instance, ct);
+    }
+
+    /// <summary>
+    /// Waits (briefly) until the router serves table <paramref name="version"/>. A router that is down or slow does not
+    /// hold the reconciler: after the timeout it goes on, and the next change waits again.
+    /// </summary>
+    private async Task WaitForRouterAsync(long version, CancellationToken ct)
+    {
+        if (version <= _routerVersion)
+        {
+            return;
+        }
+
+        var until = time.GetUtcNow() + RouterCatchUpTimeout;
+        do
+        {
+            if (await router.GetStateAsync(ct) is { } state && state.ConfigVersion >= version)
+            {
+                _routerVersion = state.ConfigVersion;
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct);
+        }
+        while (time.GetUtcNow() < until);
+
+        Log.RouterBehind(logger, version);
+        _routerVersion = version;
+    }
+
+    private static TargetInstance Describe(Instance instance)
+    {
+        var spec = instance.Spec;
+        var status = instance.Status;
+        return new TargetInstance(
+            spec.InstanceId,
+            spec.App,
+            spec.Environment,
+            spec.AppUid,
+            spec.Revision,
+            spec.CreatedAt,
+            status.Phase.ToString(),
+            status.Ready,
+            status.ReadySince,
+            status.Restarts,
+            instance.Endpoint,
+            status.Pid,
+            status.LastExit);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "{Count} running instances adopted")]
+        public static partial void Adopted(ILogger logger, int count);
+
+        [LoggerMessage(2, LogLevel.Information, "Stopping instance {Instance}")]
+        public static partial void Stopping(ILogger logger, string instance);
+
+        [LoggerMessage(3, LogLevel.Warning, "The router has not loaded routing table version {Version} yet; status goes on without it")]
+        public static partial void RouterBehind(ILogger logger, long version);
+    }
+}
