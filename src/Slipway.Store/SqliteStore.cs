@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
+using Slipway.Store.Schema;
 
 namespace Slipway.Store;
 
@@ -18,16 +19,40 @@ public sealed class SqliteStore : IStore
         _time = time;
     }
 
-    public static async Task<SqliteStore> OpenAsync(string path, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Opens the store at <paramref name="path"/>, creating it when there is none, and migrates its schema
+    /// forward to the newest version (see <see cref="Migrations"/>).
+    /// </summary>
+    /// <exception cref="SchemaTooNewException">A newer Slipway wrote it; it was left untouched.</exception>
+    /// <exception cref="StoreOpenException">It is not a store this Slipway can open (not a database,
+    /// a migration failed); the message says which file and why.</exception>
+    public static Task<SqliteStore> OpenAsync(string path, TimeProvider time, CancellationToken ct) =>
+        OpenAsync(path, time, Migrations.All, ct);
+
+    /// <summary>Opens the store with a given migration list: the seam tests use to add versions.</summary>
+    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<Migration> migrations, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(time);
+        var migrator = new SchemaMigrator(path, migrations);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = true };
         var store = new SqliteStore(builder.ToString(), time);
-        await using var connection = await store.OpenConnectionAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        await command.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await using var connection = new SqliteConnection(store._connectionString);
+            await connection.OpenAsync(ct);
+
+            // Refuse a newer store before the first write: even setting the journal mode writes to the file.
+            await migrator.RefuseNewerAsync(connection, ct);
+            await ConfigureAsync(connection, ct);
+            await migrator.MigrateAsync(connection, ct);
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreOpenException(path, $"cannot open the store {path}: {e.Message}", e);
+        }
+
         return store;
     }
 
@@ -146,10 +171,15 @@ public sealed class SqliteStore : IStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
+        await ConfigureAsync(connection, ct);
+        return connection;
+    }
+
+    private static async Task ConfigureAsync(SqliteConnection connection, CancellationToken ct)
+    {
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
         await pragma.ExecuteNonQueryAsync(ct);
-        return connection;
     }
 
     private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters, Func<SqliteDataReader, T> read, CancellationToken ct)
@@ -194,22 +224,4 @@ public sealed class SqliteStore : IStore
 
     private static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, SlipwayJson.Options) ?? throw new InvalidDataException($"stored {typeof(T).Name} is null");
-
-    private const string Schema =
-        """
-        CREATE TABLE IF NOT EXISTS apps (
-            app TEXT NOT NULL, env TEXT NOT NULL, uid TEXT NOT NULL, spec TEXT NOT NULL, desired_revision INTEGER NOT NULL,
-            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (app, env));
-        CREATE TABLE IF NOT EXISTS revisions (
-            app TEXT NOT NULL, env TEXT NOT NULL, number INTEGER NOT NULL, template TEXT NOT NULL,
-            template_hash TEXT NOT NULL, change_cause TEXT NOT NULL, created_at TEXT NOT NULL,
-            PRIMARY KEY (app, env, number));
-        CREATE TABLE IF NOT EXISTS rollouts (
-            app TEXT NOT NULL, env TEXT NOT NULL, status TEXT NOT NULL, updated_at TEXT NOT NULL,
-            PRIMARY KEY (app, env));
-        CREATE TABLE IF NOT EXISTS events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, env TEXT NOT NULL, revision INTEGER,
-            time TEXT NOT NULL, reason TEXT NOT NULL, message TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS events_by_app ON events (app, env, id);
-        """;
 }

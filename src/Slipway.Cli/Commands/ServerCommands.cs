@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Slipway.Router;
 using Slipway.Server;
+using Slipway.Store;
 
 namespace Slipway.Cli.Commands;
 
@@ -24,7 +25,17 @@ internal static class ServerCommands
         CliAction.Set(command, async (result, ct) =>
         {
             var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!);
-            await ServerHost.RunAsync(options, ct);
+            try
+            {
+                await ServerHost.RunAsync(options, ct);
+            }
+            catch (StoreOpenException e)
+            {
+                // A data directory the store cannot open (written by a newer Slipway, not a database):
+                // the operator's problem to fix, so a message, not a stack trace.
+                throw new CliException(e.Message, 1);
+            }
+
             return 0;
         });
         return command;
