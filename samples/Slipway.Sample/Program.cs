@@ -53,8 +53,10 @@ app.MapGet("/", () =>
         : Results.Json(body, SampleJson.Default.SampleResponse);
 });
 
+// FLAP_READINESS_SECONDS=N: ready for N seconds, not ready for N seconds, and so on (a readiness that flaps).
 app.MapGet("/healthz", () =>
     settings.NeverReady || uptime.Elapsed < settings.StartupDelay
+        || settings.FlapReadiness is { } flap && (long)(uptime.Elapsed / flap) % 2 == 1
         ? Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable)
         : Results.Text("ok\n"));
 

@@ -16,7 +16,8 @@ internal sealed record SampleSettings(
     TimeSpan StartupDelay,
     bool NeverReady,
     TimeSpan? CrashAfter,
-    bool IgnoreSigterm)
+    bool IgnoreSigterm,
+    TimeSpan? FlapReadiness = null)
 {
     public static SampleSettings FromEnvironment(Func<string, string?> env, string workingDirectory) => new(
         Port: Int(env("PORT")) ?? 8080,
@@ -27,7 +28,8 @@ internal sealed record SampleSettings(
         StartupDelay: TimeSpan.FromSeconds(Double(env("STARTUP_DELAY_SECONDS")) ?? 0),
         NeverReady: Bool(env("NEVER_READY")),
         CrashAfter: Double(env("CRASH_AFTER_SECONDS")) is { } crash ? TimeSpan.FromSeconds(crash) : null,
-        IgnoreSigterm: Bool(env("IGNORE_SIGTERM")));
+        IgnoreSigterm: Bool(env("IGNORE_SIGTERM")),
+        FlapReadiness: Double(env("FLAP_READINESS_SECONDS")) is { } flap and > 0 ? TimeSpan.FromSeconds(flap) : null);
 
     private static string? VersionFile(string directory)
     {

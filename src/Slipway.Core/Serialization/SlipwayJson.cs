@@ -18,18 +18,24 @@ public static class SlipwayJson
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
     /// <summary>
+    /// The HTTP API's documents: every field is always present, <c>null</c> when it has no value, so a script reads
+    /// <c>.reason</c> the same way whether or not the rollout has one (docs/api.md). The store keeps leaving nulls out.
+    /// </summary>
+    public static JsonSerializerOptions Api { get; } = Create(indented: false, writeNulls: true);
+
+    /// <summary>
     /// Value equality for Slipway's records, lists included (records compare lists by reference,
     /// so a spec read back from the store never equals the one just parsed).
     /// </summary>
     public static bool SameValue<T>(T a, T b) =>
         JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options);
 
-    private static JsonSerializerOptions Create(bool indented)
+    private static JsonSerializerOptions Create(bool indented, bool writeNulls = false)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             WriteIndented = indented,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            DefaultIgnoreCondition = writeNulls ? JsonIgnoreCondition.Never : JsonIgnoreCondition.WhenWritingNull,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));

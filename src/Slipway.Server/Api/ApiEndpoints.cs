@@ -80,7 +80,7 @@ internal static class ApiEndpoints
             };
             return error is null
                 ? Json(new { message = $"{command}: done" })
-                : Results.Json(new { error }, SlipwayJson.Options, statusCode: error.Contains("has no environment", StringComparison.Ordinal) ? 404 : 409);
+                : Results.Json(new { error }, SlipwayJson.Api, statusCode: error.Contains("has no environment", StringComparison.Ordinal) ? 404 : 409);
         });
 
         api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, CancellationToken ct) =>
@@ -117,13 +117,13 @@ internal static class ApiEndpoints
 
     private static IResult Outcome(ApplyOutcome outcome) =>
         outcome.Errors.Count > 0
-            ? Results.Json(new { errors = outcome.Errors }, SlipwayJson.Options, statusCode: 422)
+            ? Results.Json(new { errors = outcome.Errors }, SlipwayJson.Api, statusCode: 422)
             : Json(new { applied = outcome.Applied });
 
     private static IResult NotFound(string app, string env) =>
-        Results.Json(new { error = $"app {app} has no environment {env}" }, SlipwayJson.Options, statusCode: 404);
+        Results.Json(new { error = $"app {app} has no environment {env}" }, SlipwayJson.Api, statusCode: 404);
 
-    private static IResult Json<T>(T value) => Results.Json(value, SlipwayJson.Options);
+    private static IResult Json<T>(T value) => Results.Json(value, SlipwayJson.Api);
 }
 
 public sealed record HistoryView(IReadOnlyList<RevisionHistory> Revisions, IReadOnlyList<EventRecord> Events);
