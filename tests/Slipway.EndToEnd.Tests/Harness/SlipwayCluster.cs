@@ -112,6 +112,17 @@ internal sealed class SlipwayCluster : IAsyncDisposable
     /// <summary>Runs the real CLI against this cluster.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args)
     {
+        using var process = StartCli(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the real CLI against this cluster and leaves it running (for <c>--follow</c>); the caller kills it.</summary>
+    public Process StartCli(params string[] args)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Paths.SlipwayDll);
         foreach (var arg in args)
@@ -120,12 +131,7 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         }
 
         info.Environment["SLIPWAY_SERVER"] = ServerUrl;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return Process.Start(info)!;
     }
 
     /// <summary>
