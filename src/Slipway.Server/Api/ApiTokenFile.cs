@@ -112,7 +112,10 @@ public static class ApiTokenFile
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
