@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,50 +7,121 @@ using Slipway.Core.Serialization;
 
 namespace Slipway.Cli;
 
-/// <summary>The CLI's only way to the control plane: its HTTP API.</summary>
-internal sealed class ApiClient(Uri server) : IDisposable
+/// <summary>
+/// The CLI's only way to the control plane: its HTTP API, with the API token on every call, and a JSON body
+/// on every mutation (<c>{}</c> when there is nothing to say), as the API requires.
+/// </summary>
+internal sealed class ApiClient : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http;
+    private readonly ApiCredential _credential;
 
-    public Uri Server => server;
+    public ApiClient(Uri server, ApiCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(credential);
+        Server = server;
+        _credential = credential;
+        _http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential.Token);
+    }
+
+    public Uri Server { get; }
 
     public async Task<ApiResult> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        if (body is not null || method != HttpMethod.Get)
         {
+            body ??= new JsonObject();
             request.Content = JsonContent.Create(body, body.GetType(), options: SlipwayJson.Options);
+        }
+
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        return new ApiResult(response.StatusCode, ParseJson(response, text), text);
+    }
+
+    /// <summary>A streamed GET (logs --follow); a refusal is thrown as a CLI error like any other.</summary>
+    public async Task<HttpResponseMessage> StreamAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            new ApiResult(response.StatusCode, ParseJson(response, text), text).EnsureOk();
+            return response; // not reached: EnsureOk throws for every status that is not a success
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            var why = e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} {inner.Message}" : e.Message;
+            throw new CliException($"cannot reach the Slipway server at {Server} ({why}); is `slipway server` running? (set --server or $SLIPWAY_SERVER)", 2);
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                var error = ParseJson(response, text)?["error"]?.GetValue<string>() ?? text;
+                throw new CliException($"the server at {Server} refused the API token from {_credential.Source}: {error}", 2);
+            }
+        }
+
+        return response;
+    }
+
+    private static JsonNode? ParseJson(HttpResponseMessage response, string text)
+    {
+        if (text.Length == 0 || response.Content.Headers.ContentType?.MediaType != "application/json")
+        {
+            return null;
         }
 
         try
         {
-            using var response = await _http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            var json = text.Length > 0 && response.Content.Headers.ContentType?.MediaType == "application/json" ? JsonNode.Parse(text) : null;
-            return new ApiResult(response.StatusCode, json, text);
+            return JsonNode.Parse(text);
         }
-        catch (HttpRequestException e)
+        catch (JsonException)
         {
-            throw new CliException($"cannot reach the Slipway server at {server} ({e.Message}); is `slipway server` running? (set --server or SLIPWAY_SERVER)", 2);
+            return null;
         }
     }
-
-    public Task<HttpResponseMessage> StreamAsync(string path, CancellationToken ct) =>
-        _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
-
-    public void Dispose() => _http.Dispose();
 }
 
 internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, string Text)
 {
     public bool Ok => (int)Status is >= 200 and < 300;
 
-    /// <summary>The error the server gave, or the body; thrown as a CLI error with exit code 1.</summary>
+    /// <summary>The error the server gave (every spec error of a rejected spec, one per line), thrown as a CLI error with exit code 1.</summary>
     public ApiResult EnsureOk()
     {
         if (Ok)
         {
             return this;
+        }
+
+        if (Json?["errors"] is JsonArray errors)
+        {
+            var lines = errors.Select(e => e?.Deserialize<Core.Spec.SpecError>(SlipwayJson.Options)?.ToString() ?? "");
+            throw new CliException(string.Join('\n', lines), 1);
         }
 
         var message = Json?["error"]?.GetValue<string>() ?? (Text.Length > 0 ? Text : Status.ToString());

@@ -2,7 +2,11 @@ using System.CommandLine;
 
 namespace Slipway.Cli;
 
-/// <summary>Runs a command body and turns failures into a message on stderr and a non-zero exit code.</summary>
+/// <summary>
+/// Runs a command body and turns failures into a message on stderr and a non-zero exit code: no input ever
+/// prints a stack trace. An unexpected exception (a defect) prints its message, and its stack trace only
+/// with <c>$SLIPWAY_DEBUG</c> set.
+/// </summary>
 internal static class CliAction
 {
     public static void Set(Command command, Func<ParseResult, CancellationToken, Task<int>> body) =>
@@ -20,6 +24,14 @@ internal static class CliAction
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return 130;
+            }
+            catch (Exception e)
+            {
+                var debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("SLIPWAY_DEBUG"));
+                await Console.Error.WriteLineAsync(debug
+                    ? $"error: {e}"
+                    : $"error: {e.Message} ({e.GetType().Name}; set SLIPWAY_DEBUG=1 to see where)");
+                return 1;
             }
         });
 }

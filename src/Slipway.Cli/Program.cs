@@ -4,12 +4,14 @@ using Slipway.Cli.Commands;
 
 var root = new RootCommand("Slipway: from a commit to a production canary. Runs services on this machine behind its own router and replaces them by rolling, blue-green or canary rollouts.");
 var globals = new GlobalOptions();
-root.Options.Add(globals.Server);
-root.Options.Add(globals.Environment);
+foreach (var option in globals.All)
+{
+    root.Options.Add(option);
+}
 
-root.Subcommands.Add(ServerCommands.Server());
+root.Subcommands.Add(ServerCommands.Server(globals));
 root.Subcommands.Add(ServerCommands.Router());
-root.Subcommands.Add(ServerCommands.Down());
+root.Subcommands.Add(ServerCommands.Down(globals));
 root.Subcommands.Add(SpecCommands.Validate());
 root.Subcommands.Add(SpecCommands.Apply(globals));
 root.Subcommands.Add(AppCommands.Get(globals));
@@ -19,5 +21,30 @@ root.Subcommands.Add(AppCommands.Logs(globals));
 root.Subcommands.Add(AppCommands.Delete(globals));
 root.Subcommands.Add(RolloutCommandsCli.Rollout(globals));
 root.Subcommands.Add(DemoCommand.Create());
+globals.RefuseWhereUnused(root);
 
-return await root.Parse(args).InvokeAsync();
+if (args.Length == 0)
+{
+    return await root.Parse(["--help"]).InvokeAsync();
+}
+
+// A command line that does not parse is a usage error: every problem on its own line, exit code 2.
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync($"error: {error.Message}");
+    }
+
+    var command = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [] : CommandNames(parsed.CommandResult.Command));
+    await Console.Error.WriteLineAsync($"see `slipway {(command.Length > 0 ? command + " " : "")}--help`");
+    return 2;
+}
+
+return await parsed.InvokeAsync();
+
+static IEnumerable<string> CommandNames(Command command) =>
+    command.Parents.OfType<Command>().FirstOrDefault() is { } parent and not RootCommand
+        ? [.. CommandNames(parent), command.Name]
+        : [command.Name];

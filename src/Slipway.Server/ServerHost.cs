@@ -20,17 +20,28 @@ namespace Slipway.Server;
 /// running instances, reconciles, and serves the HTTP API. Stopping it (or killing it) leaves the
 /// router and the instances serving.
 /// </summary>
-public static class ServerHost
+public static partial class ServerHost
 {
+    /// <summary>Runs until <paramref name="ct"/> is cancelled.</summary>
+    /// <exception cref="ApiConfigurationException">The API cannot be served as configured; nothing was started.</exception>
     public static async Task RunAsync(ServerOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var listener = ApiListener.From(options);
+        if (!Directory.Exists(options.DataDirectory) && !OperatingSystem.IsWindows())
+        {
+            // The store holds every spec; only its owner reads it.
+            Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         Directory.CreateDirectory(options.DataDirectory);
+
+        var token = new ApiToken(ApiTokenFile.LoadOrCreate(options.DataDirectory));
         var time = TimeProvider.System;
         var store = await SqliteStore.OpenAsync(options.StorePath, time, ct);
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://{options.ApiListen}");
+        builder.WebHost.ConfigureKestrel(listener.Configure);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -46,6 +57,7 @@ public static class ServerHost
         });
 
         var services = builder.Services;
+        services.AddApiSecurity(token, listener.AllowedHosts);
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton<IStore>(store);
@@ -67,8 +79,17 @@ public static class ServerHost
 
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
+        app.UseApiSecurity();
         ApiEndpoints.Map(app, options);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost));
+        app.Lifetime.ApplicationStarted.Register(() => Log.ApiListening(logger, listener.Url, options.ApiTokenPath));
         await app.RunAsync(ct);
         await app.Services.GetRequiredService<LocalSupervisor>().DisposeAsync();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "API on {Url}; every call but /healthz needs the token in {TokenPath}")]
+        public static partial void ApiListening(ILogger logger, string url, string tokenPath);
     }
 }

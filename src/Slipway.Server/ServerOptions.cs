@@ -2,7 +2,7 @@ namespace Slipway.Server;
 
 /// <summary>Where the control plane keeps its state and where it and the router listen.</summary>
 /// <param name="DataDirectory">Holds the SQLite store, instance state, logs and the router's table.</param>
-/// <param name="ApiListen">The HTTP API (CLI and scripts), loopback by default.</param>
+/// <param name="ApiListen">The HTTP API (CLI and scripts), loopback by default: <c>host:port</c> (see <c>ListenAddress</c>).</param>
 /// <param name="RouterListen">The router's public listener; started by the server when not running.</param>
 /// <param name="RouterAdmin">The router's admin listener (/healthz, /state, /metrics).</param>
 public sealed record ServerOptions(
@@ -13,6 +13,27 @@ public sealed record ServerOptions(
 {
     /// <summary>The least severe log level written to the console (the demo raises it to keep its screen readable).</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>
+    /// Host names the API answers to besides the loopback names and the address it binds (see
+    /// <c>HostAllowList</c>): the names clients use to reach a non-loopback API.
+    /// </summary>
+    public IReadOnlyList<string> ApiAllowedHosts { get; init; } = [];
+
+    /// <summary>PEM certificate (chain) of the API's TLS listener; with <see cref="TlsKeyPath"/>, the API speaks HTTPS.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>
+    /// The operator accepts an API on a non-loopback address without TLS (the token then crosses the
+    /// network in clear text). Without it, such an address is refused at start.
+    /// </summary>
+    public bool InsecureRemoteApi { get; init; }
+
+    /// <summary>The token every API call but /healthz must present (see <c>ApiTokenFile</c>).</summary>
+    public string ApiTokenPath => Api.ApiTokenFile.PathIn(DataDirectory);
 
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 

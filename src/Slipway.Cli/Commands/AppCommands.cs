@@ -38,7 +38,7 @@ internal static class AppCommands
 
             return 0;
         });
-        return command;
+        return globals.Uses(command, globals.Server, globals.Data); // lists every environment
     }
 
     public static Command Status(GlobalOptions globals)
@@ -59,7 +59,7 @@ internal static class AppCommands
             Console.Write(Describe(response.Read<StatusView>()));
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 
     public static string Describe(StatusView s)
@@ -122,38 +122,23 @@ internal static class AppCommands
 
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 
     public static Command Logs(GlobalOptions globals)
     {
         var app = AppArgument();
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines" };
-        var revision = new Option<int?>("--revision") { Description = "Only this revision" };
-        var tail = new Option<int>("--tail") { Description = "Lines of history per instance", DefaultValueFactory = _ => 100 };
+        var revision = IntegerOption.CreateOptional("--revision", "Only this revision", 1, int.MaxValue);
+        var tail = IntegerOption.Create("--tail", "Lines of history per instance", 100, 0, int.MaxValue);
         var command = new Command("logs", "Print the stdout and stderr of the app's instances") { app, follow, revision, tail };
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
             var query = $"?tail={result.GetValue(tail)}&follow={(result.GetValue(follow) ? "true" : "false")}"
                 + (result.GetValue(revision) is int r ? $"&revision={r}" : "");
-            HttpResponseMessage response;
-            try
+            using (var response = await client.StreamAsync(AppPath(result, globals, app) + "/logs" + query, ct))
             {
-                response = await client.StreamAsync(AppPath(result, globals, app) + "/logs" + query, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new CliException($"cannot reach the Slipway server at {client.Server} ({e.Message})", 2);
-            }
-
-            using (response)
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new CliException(await response.Content.ReadAsStringAsync(ct), 1);
-                }
-
                 await using var stream = await response.Content.ReadAsStreamAsync(ct);
                 using var reader = new StreamReader(stream);
                 while (await reader.ReadLineAsync(ct) is { } line)
@@ -164,7 +149,7 @@ internal static class AppCommands
 
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 
     public static Command Delete(GlobalOptions globals)
@@ -178,7 +163,7 @@ internal static class AppCommands
             Console.WriteLine(response.Json?["message"]?.GetValue<string>());
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 
     public static Argument<string> AppArgument() => new("app") { Description = "The app's name" };

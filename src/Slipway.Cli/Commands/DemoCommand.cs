@@ -17,9 +17,9 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "Router port", DefaultValueFactory = _ => 8080 };
+        var port = IntegerOption.Create("--port", "Router port", 8080, 1, 65535);
         var exit = new Option<bool>("--exit-when-done") { Description = "Stop once the canary completed instead of waiting for Ctrl-C" };
-        var pause = new Option<int>("--pause-seconds") { Description = "Length of each canary pause", DefaultValueFactory = _ => 10 };
+        var pause = IntegerOption.Create("--pause-seconds", "Length of each canary pause", 10, 0, 3600);
         var command = new Command("demo", "Release a sample service by canary on this machine, under live traffic") { port, exit, pause };
         CliAction.Set(command, (result, ct) => RunAsync(result.GetValue(port), result.GetValue(exit), result.GetValue(pause), ct));
         return command;
@@ -43,12 +43,15 @@ internal static class DemoCommand
         {
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         };
+        // The token the server will find and reuse: the demo's client needs it before the server is up.
+        Directory.CreateDirectory(data);
+        var credential = new ApiCredential(ApiTokenFile.LoadOrCreate(data), ApiTokenFile.PathIn(data));
         using var serverStop = new CancellationTokenSource();
         var server = Task.Run(() => ServerHost.RunAsync(options, serverStop.Token), CancellationToken.None);
         var url = $"http://web.dev.localhost:{routerPort}/";
         try
         {
-            using var client = new ApiClient(new Uri($"http://{options.ApiListen}"));
+            using var client = new ApiClient(new Uri($"http://{options.ApiListen}"), credential);
             await WaitForServerAsync(client, server, ct);
             Say($"server up: API http://{options.ApiListen}, router http://{options.RouterListen}");
 
@@ -68,7 +71,7 @@ internal static class DemoCommand
             var totals = load.Totals();
             Say($"canary completed: v2 is stable. {totals.Requests} requests during the release, {totals.Failed} failed.");
             Say($"try it: curl {url}   (or open it in a browser)");
-            Say($"status: slipway status web --server http://{options.ApiListen}   metrics: curl http://{options.RouterAdmin}/metrics");
+            Say($"status: slipway status web --server {options.ApiListen} --data {data}   metrics: curl http://{options.RouterAdmin}/metrics");
             if (!exitWhenDone)
             {
                 Say("press Ctrl-C to stop everything");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Server.Api;
 
 namespace Slipway.Cli.Commands;
 
@@ -29,11 +30,12 @@ internal static class RolloutCommandsCli
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
-            var path = AppCommands.AppPath(result, globals, app) + $"/rollout/{name}" + (withFull && result.GetValue(full) ? "?full=true" : "");
-            var response = (await client.SendAsync(HttpMethod.Post, path, null, ct)).EnsureOk();
+            var path = AppCommands.AppPath(result, globals, app) + $"/rollout/{name}";
+            var body = new RolloutCommandRequest(Full: withFull && result.GetValue(full));
+            var response = (await client.SendAsync(HttpMethod.Post, path, body, ct)).EnsureOk();
             Console.WriteLine($"{result.GetValue(app)}: {response.Json?["message"]?.GetValue<string>()}");
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 }

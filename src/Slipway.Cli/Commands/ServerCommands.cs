@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Slipway.Router;
 using Slipway.Server;
+using Slipway.Server.Api;
 using Slipway.Store;
 
 namespace Slipway.Cli.Commands;
@@ -8,23 +9,40 @@ namespace Slipway.Cli.Commands;
 /// <summary><c>server</c>, <c>router</c> and <c>down</c>: the processes of the control and data planes.</summary>
 internal static class ServerCommands
 {
-    public static Option<string> DataOption() => new("--data", "-d")
+    public static Command Server(GlobalOptions globals)
     {
-        Description = "Data directory (store, instance state, logs, router table); default $SLIPWAY_DATA or ~/.slipway",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SLIPWAY_DATA")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".slipway"),
-    };
-
-    public static Command Server()
-    {
-        var data = DataOption();
-        var api = new Option<string>("--api") { Description = "Address of the HTTP API", DefaultValueFactory = _ => "127.0.0.1:7070" };
+        var api = new Option<string>("--api")
+        {
+            Description = "Address of the HTTP API, host:port; a non-loopback address needs --tls-cert/--tls-key or --insecure-remote-api",
+            DefaultValueFactory = _ => "127.0.0.1:7070",
+        };
+        var allowedHosts = new Option<string[]>("--api-allowed-host")
+        {
+            Description = "A host name clients use to reach the API (repeatable); loopback names and the --api address are always allowed",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate of the API: the API then speaks HTTPS (with --tls-key)" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert" };
+        var insecure = new Option<bool>("--insecure-remote-api")
+        {
+            Description = "Serve a non-loopback --api without TLS: the API token then crosses the network in clear text",
+        };
         var listen = new Option<string>("--router-listen") { Description = "Address the router serves on", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var admin = new Option<string>("--router-admin") { Description = "Address of the router's admin endpoint (/metrics, /state)", DefaultValueFactory = _ => "127.0.0.1:8081" };
-        var command = new Command("server", "Run the control plane (starts the router if it is not running)") { data, api, listen, admin };
+        var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
+        {
+            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin,
+        };
         CliAction.Set(command, async (result, ct) =>
         {
-            var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!);
+            var options = new ServerOptions(globals.DataDirectory(result), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!)
+            {
+                ApiAllowedHosts = result.GetValue(allowedHosts) ?? [],
+                TlsCertificatePath = FullPath(result.GetValue(tlsCert)),
+                TlsKeyPath = FullPath(result.GetValue(tlsKey)),
+                InsecureRemoteApi = result.GetValue(insecure),
+            };
             try
             {
                 await ServerHost.RunAsync(options, ct);
@@ -35,10 +53,14 @@ internal static class ServerCommands
                 // the operator's problem to fix, so a message, not a stack trace.
                 throw new CliException(e.Message, 1);
             }
+            catch (ApiConfigurationException e)
+            {
+                throw new CliException(e.Message.Replace("\n", "\nerror: ", StringComparison.Ordinal), 2);
+            }
 
             return 0;
         });
-        return command;
+        return globals.Uses(command, globals.Data);
     }
 
     public static Command Router()
@@ -54,6 +76,15 @@ internal static class ServerCommands
         var command = new Command("router", "Run the router (the server starts it; it keeps serving when the server stops)") { config, listen, admin, accessLog, inline };
         CliAction.Set(command, async (result, ct) =>
         {
+            var errors = new[] { ("--listen", result.GetValue(listen)!), ("--admin", result.GetValue(admin)!) }
+                .Select(a => ListenAddress.TryParse(a.Item2, out _, out var error) ? null : $"{a.Item1} {error}")
+                .OfType<string>()
+                .ToList();
+            if (errors.Count > 0)
+            {
+                throw new CliException(string.Join("\nerror: ", errors), 2);
+            }
+
             var options = new RouterOptions(result.GetValue(config)!, result.GetValue(listen)!, result.GetValue(admin)!, result.GetValue(accessLog))
             {
                 InlineScheduling = result.GetValue(inline),
@@ -64,16 +95,17 @@ internal static class ServerCommands
         return command;
     }
 
-    public static Command Down()
+    public static Command Down(GlobalOptions globals)
     {
-        var data = DataOption();
-        var command = new Command("down", "Stop every instance and the router of a data directory (run after stopping the server)") { data };
+        var command = new Command("down", "Stop every instance and the router of a data directory (run after stopping the server)");
         CliAction.Set(command, async (result, ct) =>
         {
-            await DataPlane.StopAllAsync(Path.GetFullPath(result.GetValue(data)!), ct);
+            await DataPlane.StopAllAsync(globals.DataDirectory(result), ct);
             Console.WriteLine("stopped every instance and the router");
             return 0;
         });
-        return command;
+        return globals.Uses(command, globals.Data);
     }
+
+    private static string? FullPath(string? path) => path is null ? null : Path.GetFullPath(path);
 }

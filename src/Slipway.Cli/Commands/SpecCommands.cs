@@ -65,7 +65,7 @@ internal static class SpecCommands
 
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 
     private static Option<string> FileOption() => new("--file", "-f") { Description = "Spec file (YAML)", Required = true };

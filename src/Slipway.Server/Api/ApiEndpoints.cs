@@ -67,11 +67,27 @@ internal static class ApiEndpoints
             return Json(new { message = $"app {app} deleted from environment {env}; its instances are being stopped" });
         });
 
-        api.MapPost("/apps/{app}/{env}/rollout/{command}", async (string app, string env, string command, bool? full, RolloutService rollouts, CancellationToken ct) =>
+        api.MapPost("/apps/{app}/{env}/rollout/{command}", async (HttpRequest request, string app, string env, string command, RolloutService rollouts, CancellationToken ct) =>
         {
+            if (request.QueryString.HasValue)
+            {
+                return BadRequest($"rollout commands take their options in the JSON body (e.g. {{\"full\": true}}), not in the query string '{request.QueryString}'");
+            }
+
+            var (options, invalid) = await ApiBody.ReadAsync<RolloutCommandRequest>(request, ct);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            if (options!.Full && command != "promote")
+            {
+                return BadRequest($"'full' applies to promote only, not to {command}");
+            }
+
             var error = command switch
             {
-                "promote" => await rollouts.PromoteAsync(app, env, full == true, ct),
+                "promote" => await rollouts.PromoteAsync(app, env, options.Full, ct),
                 "abort" => await rollouts.AbortAsync(app, env, ct),
                 "retry" => await rollouts.RetryAsync(app, env, ct),
                 "undo" => await rollouts.UndoAsync(app, env, ct),
@@ -119,6 +135,8 @@ internal static class ApiEndpoints
         outcome.Errors.Count > 0
             ? Results.Json(new { errors = outcome.Errors }, SlipwayJson.Api, statusCode: 422)
             : Json(new { applied = outcome.Applied });
+
+    private static IResult BadRequest(string error) => ApiErrors.Error(StatusCodes.Status400BadRequest, error);
 
     private static IResult NotFound(string app, string env) =>
         Results.Json(new { error = $"app {app} has no environment {env}" }, SlipwayJson.Api, statusCode: 404);

@@ -16,6 +16,8 @@ namespace Slipway.EndToEnd.Tests.Harness;
 /// </summary>
 internal sealed class SlipwayCluster : IAsyncDisposable
 {
+    public const string ApiTokenVariable = "SLIPWAY_TOKEN";
+
     private Process? _server;
 
     public SlipwayCluster()
@@ -42,19 +44,18 @@ internal sealed class SlipwayCluster : IAsyncDisposable
 
     public int? ServerPid => _server is { HasExited: false } ? _server.Id : null;
 
-    public async Task StartServerAsync()
+    /// <summary>The API token the server wrote to the data directory; <see cref="Api"/> sends it once the server started.</summary>
+    public string? Token { get; private set; }
+
+    public string ServerLog => Path.Combine(DataDirectory, "server.log");
+
+    /// <summary>
+    /// Starts <c>slipway server</c> on this cluster's data directory and ports and waits for its /healthz;
+    /// <paramref name="apiArguments"/> replace <c>--api 127.0.0.1:ApiPort</c> (the API must still answer there).
+    /// </summary>
+    public async Task StartServerAsync(params string[] apiArguments)
     {
-        var log = Path.Combine(DataDirectory, "server.log");
-        var info = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            ArgumentList =
-            {
-                "-c", "exec dotnet \"$0\" server --data \"$1\" --api \"$2\" --router-listen \"$3\" --router-admin \"$4\" >>\"$5\" 2>&1 </dev/null",
-                Paths.SlipwayDll, DataDirectory, $"127.0.0.1:{ApiPort}", $"127.0.0.1:{RouterPort}", $"127.0.0.1:{AdminPort}", log,
-            },
-        };
-        _server = Process.Start(info)!;
+        _server = StartServerProcess(apiArguments);
         await Eventually.WaitAsync(
             async () => (await Api.GetAsync("healthz")).IsSuccessStatusCode,
             ok => ok || _server.HasExited,
@@ -62,8 +63,37 @@ internal sealed class SlipwayCluster : IAsyncDisposable
             "the server's /healthz");
         if (_server.HasExited)
         {
-            throw new InvalidOperationException("the server exited: " + await File.ReadAllTextAsync(log));
+            throw new InvalidOperationException("the server exited: " + await File.ReadAllTextAsync(ServerLog));
         }
+
+        Token = (await File.ReadAllTextAsync(ApiTokenFile.PathIn(DataDirectory))).Trim();
+        Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    /// <summary>
+    /// The <c>slipway server</c> process with this cluster's data directory and router ports, output appended to
+    /// <see cref="ServerLog"/>; <paramref name="arguments"/> replace the default <c>--api 127.0.0.1:ApiPort</c>.
+    /// The cluster stops it when disposed.
+    /// </summary>
+    public Process StartServerProcess(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            ArgumentList =
+            {
+                "-c", "log=$1; shift; exec dotnet \"$0\" \"$@\" >>\"$log\" 2>&1 </dev/null",
+                Paths.SlipwayDll, ServerLog, "server", "--data", DataDirectory, "--router-listen", $"127.0.0.1:{RouterPort}", "--router-admin", $"127.0.0.1:{AdminPort}",
+            },
+        };
+        foreach (var argument in arguments.Length > 0 ? arguments : ["--api", $"127.0.0.1:{ApiPort}"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove(ApiTokenVariable);
+        _server = Process.Start(info)!;
+        return _server;
     }
 
     /// <summary>SIGKILL: the controller dies at whatever line it was on.</summary>
@@ -99,7 +129,7 @@ internal sealed class SlipwayCluster : IAsyncDisposable
 
     public async Task CommandAsync(string app, string command, bool full = false)
     {
-        using var response = await Api.PostAsync($"api/v1/apps/{app}/dev/rollout/{command}{(full ? "?full=true" : "")}", null);
+        using var response = await Api.PostAsJsonAsync($"api/v1/apps/{app}/dev/rollout/{command}", new RolloutCommandRequest(full), SlipwayJson.Options);
         Assert.True(response.IsSuccessStatusCode, $"{command} failed: {await response.Content.ReadAsStringAsync()}");
     }
 
@@ -109,10 +139,14 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         return await http.GetStringAsync($"http://127.0.0.1:{AdminPort}/metrics");
     }
 
-    /// <summary>Runs the real CLI against this cluster.</summary>
-    public async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args)
+    /// <summary>Runs the real CLI against this cluster: the server in $SLIPWAY_SERVER, the token in the data directory ($SLIPWAY_DATA).</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args) =>
+        CliAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the real CLI with <paramref name="environment"/> over the defaults of <see cref="CliAsync(string[])"/> (null removes a variable).</summary>
+    public async Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = StartCli(args);
+        using var process = StartCli(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -120,8 +154,10 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts the real CLI against this cluster and leaves it running (for <c>--follow</c>); the caller kills it.</summary>
-    public Process StartCli(params string[] args)
+    /// <summary>Starts the real CLI as <see cref="CliAsync(string[])"/> does and leaves it running (for <c>--follow</c>); the caller kills it.</summary>
+    public Process StartCli(params string[] args) => StartCli(new Dictionary<string, string?>(), args);
+
+    private Process StartCli(IReadOnlyDictionary<string, string?> environment, string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Paths.SlipwayDll);
@@ -131,6 +167,20 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         }
 
         info.Environment["SLIPWAY_SERVER"] = ServerUrl;
+        info.Environment["SLIPWAY_DATA"] = DataDirectory;
+        info.Environment.Remove(ApiTokenVariable);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         return Process.Start(info)!;
     }
 
