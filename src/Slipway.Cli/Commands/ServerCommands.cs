@@ -24,6 +24,9 @@ internal static class ServerCommands
         CliAction.Set(command, async (result, ct) =>
         {
             var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!);
+            // The router is started detached, where its refusal would only reach its log: check its addresses here.
+            RefuseInvalid(new RouterOptions(options.RouterConfigPath, options.RouterListen, options.RouterAdmin).Validate()
+                .Select(e => "router-" + e));
             await ServerHost.RunAsync(options, ct);
             return 0;
         });
@@ -47,10 +50,21 @@ internal static class ServerCommands
             {
                 InlineScheduling = result.GetValue(inline),
             };
+            RefuseInvalid(options.Validate());
             await RouterHost.RunAsync(options, ct);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Stops with every error, one a line, when there is any.</summary>
+    private static void RefuseInvalid(IEnumerable<string> errors)
+    {
+        var list = errors.ToList();
+        if (list.Count > 0)
+        {
+            throw new CliException(string.Join(Environment.NewLine + "error: ", list), 2);
+        }
     }
 
     public static Command Down()
