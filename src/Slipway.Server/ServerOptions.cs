@@ -14,6 +14,9 @@ public sealed record ServerOptions(
     /// <summary>The least severe log level written to the console (the demo raises it to keep its screen readable).</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>Where instances get their ports; outside the kernel's ephemeral range (see <see cref="Slipway.Local.PortRange.DefaultInstancePorts"/>).</summary>
+    public Slipway.Local.PortRange InstancePorts { get; init; } = Slipway.Local.PortRange.DefaultInstancePorts;
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

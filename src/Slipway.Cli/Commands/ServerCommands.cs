@@ -20,13 +20,23 @@ internal static class ServerCommands
         var api = new Option<string>("--api") { Description = "Address of the HTTP API", DefaultValueFactory = _ => "127.0.0.1:7070" };
         var listen = new Option<string>("--router-listen") { Description = "Address the router serves on", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var admin = new Option<string>("--router-admin") { Description = "Address of the router's admin endpoint (/metrics, /state)", DefaultValueFactory = _ => "127.0.0.1:8081" };
-        var command = new Command("server", "Run the control plane (starts the router if it is not running)") { data, api, listen, admin };
+        var instancePorts = new Option<string>("--instance-ports")
+        {
+            Description = "Ports given to instances, first-last; outside the kernel's ephemeral range",
+            DefaultValueFactory = _ => Slipway.Local.PortRange.DefaultInstancePorts.ToString(),
+        };
+        var command = new Command("server", "Run the control plane (starts the router if it is not running)") { data, api, listen, admin, instancePorts };
         CliAction.Set(command, async (result, ct) =>
         {
-            var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!);
+            var ports = Slipway.Local.PortRange.Parse(result.GetValue(instancePorts), out var portsError);
+            var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!)
+            {
+                InstancePorts = ports ?? Slipway.Local.PortRange.DefaultInstancePorts,
+            };
             // The router is started detached, where its refusal would only reach its log: check its addresses here.
             RefuseInvalid(new RouterOptions(options.RouterConfigPath, options.RouterListen, options.RouterAdmin).Validate()
-                .Select(e => "router-" + e));
+                .Select(e => "router-" + e)
+                .Concat(ports is null ? [$"instance-ports: {portsError}"] : new Slipway.Local.SupervisorOptions { InstancePorts = ports }.Validate()));
             await ServerHost.RunAsync(options, ct);
             return 0;
         });
