@@ -8,8 +8,9 @@ namespace Slipway.Local;
 /// <summary>
 /// The supervision loop of one instance: spawn (or adopt) the process, probe it, and when it
 /// exits or fails its startup or liveness probe, restart it on the same port after an
-/// exponential backoff (on a new port when another process has taken it meanwhile). Halting the loop leaves the process running (the controller is going
-/// away, the instance must keep serving); only <see cref="StopAsync"/> terminates it.
+/// exponential backoff (on a new port when another process has taken it meanwhile). Halting
+/// the loop leaves the process running (the controller is going away, the instance must keep
+/// serving); only <see cref="StopAsync"/> terminates it.
 /// </summary>
 internal sealed partial class InstanceRunner
 {

@@ -38,8 +38,8 @@ internal sealed class CompiledRoute
         _mirrorPercent = Math.Clamp(config.Mirror?.Percent ?? 0, 0, 100);
 
         // Only revisions with a weight serve the route's traffic. A weight-0 revision is there for its header route or
-        // its mirror (a canary before its first step): when every weighted revision is
-        // empty the answer is 503, never production traffic on a revision that was given none.
+        // its mirror (a canary before its first step): when every weighted revision is empty the answer is 503, never
+        // production traffic on a revision that was given none.
         _weighted = Array.FindAll(revisions, static r => r.Weight > 0 && r.HasEndpoints);
         _schedule = WeightedSchedule.Create(Array.ConvertAll(_weighted, static r => r.Weight));
     }
