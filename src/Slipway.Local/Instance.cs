@@ -11,10 +11,9 @@ public sealed class Instance
     private readonly Action<Instance> _changed;
     private InstanceStatus _status;
 
-    internal Instance(InstanceSpec spec, int port, string logPath, InstanceStatus status, Action<Instance> changed)
+    internal Instance(InstanceSpec spec, string logPath, InstanceStatus status, Action<Instance> changed)
     {
         Spec = spec;
-        Port = port;
         LogPath = logPath;
         _status = status;
         _changed = changed;
@@ -22,8 +21,11 @@ public sealed class Instance
 
     public InstanceSpec Spec { get; }
 
-    /// <summary>The loopback port given to the process as $PORT; kept across restarts.</summary>
-    public int Port { get; }
+    /// <summary>
+    /// The loopback port given to the process as $PORT; kept across restarts, unless another process has taken it
+    /// while the instance was down: then the instance moves to a new port (a status change, so Changed is raised).
+    /// </summary>
+    public int Port => Status.Port;
 
     public InstanceStatus Status
     {
@@ -36,6 +38,7 @@ public sealed class Instance
         }
     }
 
+    /// <summary>Where the router reaches it, <c>127.0.0.1:port</c>; follows <see cref="Port"/>.</summary>
     public string Endpoint => $"127.0.0.1:{Port}";
 
     /// <summary>The file the process's stdout and stderr are appended to.</summary>

@@ -8,8 +8,9 @@ namespace Slipway.Local;
 /// <summary>
 /// The supervision loop of one instance: spawn (or adopt) the process, probe it, and when it
 /// exits or fails its startup or liveness probe, restart it on the same port after an
-/// exponential backoff. Halting the loop leaves the process running (the controller is going
-/// away, the instance must keep serving); only <see cref="StopAsync"/> terminates it.
+/// exponential backoff (on a new port when another process has taken it meanwhile). Halting
+/// the loop leaves the process running (the controller is going away, the instance must keep
+/// serving); only <see cref="StopAsync"/> terminates it.
 /// </summary>
 internal sealed partial class InstanceRunner
 {
@@ -17,7 +18,7 @@ internal sealed partial class InstanceRunner
 
     private readonly Instance _instance;
     private readonly SupervisorContext _context;
-    private readonly IReadOnlyDictionary<string, string> _environment;
+    private IReadOnlyDictionary<string, string> _environment; // rebuilt by the loop when the port moves
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
@@ -137,6 +138,11 @@ internal sealed partial class InstanceRunner
 
     private async Task<ProcessHandle?> SpawnAsync(bool isRestart)
     {
+        if (!EnsurePortFree())
+        {
+            return null;
+        }
+
         var spec = _instance.Spec;
         ProcessHandle process;
         try
@@ -169,6 +175,41 @@ internal sealed partial class InstanceRunner
         Persist();
         Log.Spawned(_context.Logger, spec.InstanceId, process.Pid, _instance.Port);
         return process;
+    }
+
+    /// <summary>
+    /// Before each start: when another process holds the instance's port (an outgoing connection took it while the
+    /// instance was down, or some server did), moves the instance to a new port rather than start, again and again, a
+    /// process that cannot listen. The status says why (and the new port is its endpoint); the record is saved before
+    /// the process starts, so a controller that dies in between knows which port the process got. False when no
+    /// port is free: the start fails, and is tried again after the backoff.
+    /// </summary>
+    private bool EnsurePortFree()
+    {
+        var port = _instance.Port;
+        if (PortAllocator.CanBind(port))
+        {
+            return true;
+        }
+
+        int moved;
+        try
+        {
+            moved = _context.Ports.Allocate();
+        }
+        catch (InvalidOperationException e)
+        {
+            Log.NoFreePort(_context.Logger, _instance.Spec.InstanceId, port, e.Message);
+            _instance.Update(s => s with { LastExit = $"port {port} is taken by another process, and {e.Message}" });
+            return false;
+        }
+
+        _environment = InstanceEnvironment.Build(_instance.Spec, moved, _context.Options.InheritedEnvironment);
+        var why = $"port {port} is taken by another process; moved to port {moved}";
+        _instance.Update(s => s with { Port = moved, LastExit = s.LastExit is null ? why : $"{s.LastExit}; {why}" });
+        Persist();
+        Log.PortMoved(_context.Logger, _instance.Spec.InstanceId, port, moved);
+        return true;
     }
 
     /// <summary>Watches one process until it exits (alive = false) or its probes ask for a restart (alive = true).</summary>
@@ -374,6 +415,12 @@ internal sealed partial class InstanceRunner
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: pid {Pid} is still alive after SIGKILL")]
         public static partial void StillAlive(ILogger logger, string instanceId, int pid);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: port {Port} is taken by another process; moving to port {NewPort}")]
+        public static partial void PortMoved(ILogger logger, string instanceId, int port, int newPort);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: port {Port} is taken by another process and no other port is free: {Reason}")]
+        public static partial void NoFreePort(ILogger logger, string instanceId, int port, string reason);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: cannot persist its state")]
         public static partial void PersistFailed(ILogger logger, string instanceId, Exception exception);

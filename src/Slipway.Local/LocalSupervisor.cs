@@ -41,6 +41,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         _logRoot = Path.Combine(DataDirectory, "logs");
         Directory.CreateDirectory(_logRoot);
         _logger = loggerFactory.CreateLogger<LocalSupervisor>();
+        options ??= new SupervisorOptions();
         _http = new HttpClient(new SocketsHttpHandler
         {
             // Probes go straight to loopback, never through an HTTP_PROXY from the environment.
@@ -52,11 +53,12 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             Timeout = Timeout.InfiniteTimeSpan, // each probe has its own timeout
         };
         _context = new SupervisorContext(
-            options ?? new SupervisorOptions(),
+            options,
             time,
             new ProcessLauncher(time, _logger),
             new ProbeRunner(_http, time),
             new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
+            new PortAllocator(options.InstancePorts, () => _runners.Values.Select(r => r.Instance.Port)),
             _logger);
         _rotation = Task.Run(() => RotateLogsAsync(_lifetime.Token));
     }
@@ -75,8 +77,8 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     /// <summary>
     /// Takes over the instances recorded in the data directory, once, at startup: a process still
     /// running (same pid and start time) is supervised again without a restart, keeping its
-    /// readiness; one that died while no supervisor watched (or whose pid was never saved) is restarted on its port,
-    /// once any process of it that the record does not know is killed.
+    /// readiness; one that died while no supervisor watched (or whose pid was never saved) is restarted on its port
+    /// (on a new one when another process has taken it), once any process of it that the record does not know is killed.
     /// </summary>
     public async Task<IReadOnlyList<Instance>> AdoptAllAsync(CancellationToken ct)
     {
@@ -117,7 +119,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                     ready ? record.ReadySince : null);
                 var logPath = LogLayout.InstanceLog(_logRoot, record.Spec.App, record.Spec.Environment, record.Spec.Revision, record.Spec.InstanceId);
                 Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-                var instance = new Instance(record.Spec, record.Port, logPath, status, OnChanged);
+                var instance = new Instance(record.Spec, logPath, status, OnChanged);
                 var runner = new InstanceRunner(instance, _context, record.ConsecutiveFailures);
                 _runners[record.Spec.InstanceId] = runner;
                 runner.Run(process, started);
@@ -162,10 +164,10 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     }
 
     /// <summary>
-    /// Allocates a free loopback port and starts supervising a new instance; the process is
-    /// spawned in the background (watch <see cref="Changed"/> or <see cref="Instance.Status"/>).
+    /// Allocates a free port from <see cref="SupervisorOptions.InstancePorts"/> and starts supervising a new instance;
+    /// the process is spawned in the background (watch <see cref="Changed"/> or <see cref="Instance.Status"/>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">An instance with this id is already supervised.</exception>
+    /// <exception cref="InvalidOperationException">An instance with this id is already supervised, or no port is free.</exception>
     public Instance Start(InstanceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -178,10 +180,10 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                 throw new InvalidOperationException($"instance '{spec.InstanceId}' is already supervised");
             }
 
-            var port = PortAllocator.Allocate(_runners.Values.Select(r => r.Instance.Port).ToHashSet());
+            var port = _context.Ports.Allocate();
             var logPath = LogLayout.InstanceLog(_logRoot, spec.App, spec.Environment, spec.Revision, spec.InstanceId);
             PrepareLogDirectory(spec);
-            var instance = new Instance(spec, port, logPath, new InstanceStatus(InstancePhase.Starting, false, 0, port, 0, null, null), OnChanged);
+            var instance = new Instance(spec, logPath, new InstanceStatus(InstancePhase.Starting, false, 0, port, 0, null, null), OnChanged);
             var runner = new InstanceRunner(instance, _context, consecutiveFailures: 0);
             _runners[spec.InstanceId] = runner;
             runner.Run(adopted: null, started: false);

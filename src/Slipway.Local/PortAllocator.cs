@@ -4,25 +4,94 @@ using System.Net.Sockets;
 namespace Slipway.Local;
 
 /// <summary>
-/// Asks the kernel for a free loopback port. The port is released before the instance binds it,
-/// so another process could take it in between; skipping ports held by known instances (some of
-/// which may be down, waiting to restart on theirs) covers the case that matters.
+/// Gives instances their ports, from a range of Slipway's own (<see cref="SupervisorOptions.InstancePorts"/>) rather
+/// than from the kernel's ephemeral range: there an outgoing connection can take an instance's port while the instance
+/// waits out its restart backoff. Skips ports of the kernel's ephemeral range (should the two overlap), ports of known
+/// instances (some may be down, waiting to restart on theirs) and ports that cannot be bound right now.
 /// </summary>
-internal static class PortAllocator
+/// <remarks>
+/// The search goes on from after the last port given (starting at a random place), so a port is given again only
+/// after the rest of the range: a new instance does not take the address of one just stopped, which the router may
+/// still be draining. The port is free when given but not held, so another process could still take it before the
+/// instance binds it; the instance's runner then moves it to another port (see <see cref="CanBind"/>).
+/// </remarks>
+internal sealed class PortAllocator
 {
-    public static int Allocate(IReadOnlySet<int> reserved)
+    private readonly Lock _gate = new();
+    private readonly PortRange _range;
+    private readonly Func<IEnumerable<int>> _knownPorts;
+    private int _next;
+
+    /// <param name="range">Where ports come from.</param>
+    /// <param name="knownPorts">The ports of every instance the supervisor knows, running or not.</param>
+    public PortAllocator(PortRange range, Func<IEnumerable<int>> knownPorts)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        _range = range;
+        _knownPorts = knownPorts;
+        _next = Random.Shared.Next(range.Count);
+    }
+
+    /// <summary>A port for an instance.</summary>
+    /// <exception cref="InvalidOperationException">No port of the range is usable; the message says why.</exception>
+    public int Allocate()
+    {
+        var ephemeral = EphemeralPorts.Read();
+        lock (_gate)
         {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            if (!reserved.Contains(port))
+            var known = _knownPorts().ToHashSet();
+            for (var i = 0; i < _range.Count; i++)
             {
+                var offset = (_next + i) % _range.Count;
+                var port = _range.First + offset;
+                if (ephemeral?.Contains(port) == true || known.Contains(port) || !CanBind(port))
+                {
+                    continue;
+                }
+
+                _next = (offset + 1) % _range.Count;
                 return port;
             }
         }
 
-        throw new InvalidOperationException("no free loopback port found");
+        throw new InvalidOperationException(_range.CountOutside(ephemeral) == 0
+            ? $"no port for the instance: every port of the instance range {_range} is in the kernel's ephemeral range {ephemeral} ({EphemeralPorts.RangeFile}); choose a range outside it"
+            : $"no port for the instance: every port of the instance range {_range} outside the kernel's ephemeral range is taken");
+    }
+
+    /// <summary>
+    /// Whether a server could listen on <paramref name="port"/> now, on any address: false when a listener holds it,
+    /// or a connection the kernel gave it to (an outgoing connection's local port). It binds and listens as a server
+    /// does, with SO_REUSEADDR (.NET sets it on Linux), so connections of an earlier process in TIME_WAIT do not count.
+    /// </summary>
+    public static bool CanBind(int port)
+    {
+        try
+        {
+            using var v4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            v4.Bind(new IPEndPoint(IPAddress.Any, port));
+            v4.Listen(1);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+
+        if (!Socket.OSSupportsIPv6)
+        {
+            return true;
+        }
+
+        try
+        {
+            // An instance may listen on [::] only: a process on an IPv6 address takes the port from it too.
+            using var v6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = false };
+            v6.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+            v6.Listen(1);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode != SocketError.AddressAlreadyInUse;
+        }
     }
 }

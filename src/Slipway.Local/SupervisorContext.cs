@@ -12,4 +12,5 @@ internal sealed record SupervisorContext(
     ProcessLauncher Launcher,
     ProbeRunner Probes,
     InstanceStateStore Store,
+    PortAllocator Ports,
     ILogger Logger);

@@ -28,9 +28,29 @@ public sealed record SupervisorOptions
     public int RetainedLogRevisions { get; init; } = 5;
 
     /// <summary>
+    /// Where instances get their ports (<see cref="PortRange.DefaultInstancePorts"/> by default). Ports of the kernel's
+    /// ephemeral range are never given, even when this range overlaps it.
+    /// </summary>
+    public PortRange InstancePorts { get; init; } = PortRange.DefaultInstancePorts;
+
+    /// <summary>
     /// Variables of the controller's environment passed on to instances. Only these: the
     /// controller's environment may hold its own secrets.
     /// </summary>
     public IReadOnlyList<string> InheritedEnvironment { get; init; } =
         ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT"];
+
+    /// <summary>Every problem with these options, all at once; empty when a supervisor can run with them.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var ephemeral = EphemeralPorts.Read();
+        if (InstancePorts.CountOutside(ephemeral) == 0)
+        {
+            errors.Add($"instance ports {InstancePorts} all lie inside the kernel's ephemeral port range {ephemeral} "
+                + $"({EphemeralPorts.RangeFile}), where outgoing connections take their ports; choose a range outside it");
+        }
+
+        return errors;
+    }
 }

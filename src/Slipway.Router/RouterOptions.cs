@@ -1,9 +1,14 @@
+using System.Net;
+
 namespace Slipway.Router;
 
 /// <summary>How to run the router process.</summary>
 /// <param name="ConfigPath">The routing table file the controller writes (see <see cref="RouterConfigFile"/>); watched for changes.</param>
 /// <param name="Listen">Where clients connect, <c>host:port</c>; port 0 picks a free port.</param>
-/// <param name="Admin">The admin listener (<c>/healthz</c>, <c>/state</c>, <c>/metrics</c>), <c>host:port</c>.</param>
+/// <param name="Admin">
+/// The admin listener (<c>/healthz</c>, <c>/state</c>, <c>/metrics</c>), <c>host:port</c> on a loopback address only:
+/// it describes every backend and is meant for the controller and a local Prometheus, not for the network.
+/// </param>
 /// <param name="AccessLogPath">File that receives one JSON line per request; standard output when null.</param>
 public sealed record RouterOptions(
     string ConfigPath,
@@ -38,4 +43,34 @@ public sealed record RouterOptions(
 
     /// <summary>Whether to write the access log at all.</summary>
     public bool AccessLogEnabled { get; init; } = true;
+
+    /// <summary>
+    /// Every problem with these options, all at once (empty when the router can start with them): addresses that do not
+    /// parse, and an admin address that is not loopback.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrEmpty(ConfigPath))
+        {
+            errors.Add("config: the routing table file is required");
+        }
+
+        if (ListenAddress.Parse(Listen, out var listenError) is null)
+        {
+            errors.Add($"listen: {listenError}");
+        }
+
+        if (ListenAddress.Parse(Admin, out var adminError) is not { } admin)
+        {
+            errors.Add($"admin: {adminError}");
+        }
+        else if (!IPAddress.IsLoopback(admin.Address))
+        {
+            errors.Add($"admin: '{Admin}' is not a loopback address; the admin listener (/state, /metrics, /healthz) "
+                + "only listens on loopback, for example 127.0.0.1:8081, localhost:8081 or [::1]:8081");
+        }
+
+        return errors;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -61,6 +60,7 @@ public sealed class RouterServer : IAsyncDisposable
 
     /// <summary>Loads the table (if the file exists), binds both listeners and starts serving.</summary>
     /// <returns>The addresses actually bound.</returns>
+    /// <exception cref="ArgumentException">The options are invalid (see <see cref="RouterOptions.Validate"/>); nothing was started.</exception>
     public async Task<RouterAddresses> StartAsync(CancellationToken ct)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -68,8 +68,13 @@ public sealed class RouterServer : IAsyncDisposable
             throw new InvalidOperationException("the router was already started");
         }
 
-        var listen = ParseEndPoint(_options.Listen, nameof(_options.Listen));
-        var admin = ParseEndPoint(_options.Admin, nameof(_options.Admin));
+        if (_options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), "options");
+        }
+
+        var listen = ListenAddress.Parse(_options.Listen, out _)!;
+        var admin = ListenAddress.Parse(_options.Admin, out _)!;
 
         var metrics = new RouterMetrics(_timeProvider);
         var registry = new EndpointRegistry();
@@ -193,27 +198,6 @@ public sealed class RouterServer : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the listener reported no address");
         return new Uri(first);
-    }
-
-    /// <summary>Parses <c>host:port</c>, <c>:port</c>, <c>*:port</c>, <c>localhost:port</c> or <c>[v6]:port</c>.</summary>
-    internal static IPEndPoint ParseEndPoint(string value, string name)
-    {
-        var colon = value.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-        {
-            throw new ArgumentException($"{name}: expected host:port, got '{value}'", name);
-        }
-
-        var host = value[..colon];
-        var address = host switch
-        {
-            "" or "*" or "0.0.0.0" => IPAddress.Any,
-            "localhost" => IPAddress.Loopback,
-            _ when host.StartsWith('[') && host.EndsWith(']') && IPAddress.TryParse(host[1..^1], out var v6) => v6,
-            _ when IPAddress.TryParse(host, out var ip) => ip,
-            _ => throw new ArgumentException($"{name}: '{host}' is not an IP address", name),
-        };
-        return new IPEndPoint(address, port);
     }
 
     private static ILoggerFactory CreateDefaultLoggerFactory() =>

@@ -63,7 +63,7 @@ public static partial class ServerHost
         services.AddSingleton<IStore>(store);
         services.AddSingleton<ControlPlaneLock>();
         services.AddSingleton<ReconcileSignal>();
-        services.AddSingleton(sp => new LocalSupervisor(options.DataDirectory, time, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new LocalSupervisor(options.DataDirectory, time, sp.GetRequiredService<ILoggerFactory>(), new SupervisorOptions { InstancePorts = options.InstancePorts }));
         services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
         services.AddSingleton<RouteTable>();
         services.AddSingleton(new RouterAdminClient(new HttpClient { BaseAddress = new Uri($"http://{options.RouterAdmin}"), Timeout = TimeSpan.FromSeconds(2) }));

@@ -35,6 +35,9 @@ public sealed record ServerOptions(
     /// <summary>The token every API call but /healthz must present (see <c>ApiTokenFile</c>).</summary>
     public string ApiTokenPath => Api.ApiTokenFile.PathIn(DataDirectory);
 
+    /// <summary>Where instances get their ports; outside the kernel's ephemeral range (see <see cref="Slipway.Local.PortRange.DefaultInstancePorts"/>).</summary>
+    public Slipway.Local.PortRange InstancePorts { get; init; } = Slipway.Local.PortRange.DefaultInstancePorts;
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

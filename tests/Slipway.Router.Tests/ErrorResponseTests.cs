@@ -30,6 +30,24 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task A_route_whose_weighted_revisions_have_no_endpoints_is_503_even_when_a_weight_0_revision_has_some()
+    {
+        await using var canary = await TestBackend.StartAsync("canary");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1,
+            new BackendGroup("1", 100, []),
+            new BackendGroup("2", 0, [canary.Address])));
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await router.Client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("no endpoints available\n", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(0, canary.Count);
+    }
+
+    [Fact]
     public async Task A_backend_slower_than_the_timeout_is_504()
     {
         await using var backend = await TestBackend.StartAsync("web");

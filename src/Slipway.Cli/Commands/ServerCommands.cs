@@ -30,19 +30,31 @@ internal static class ServerCommands
         };
         var listen = new Option<string>("--router-listen") { Description = "Address the router serves on", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var admin = new Option<string>("--router-admin") { Description = "Address of the router's admin endpoint (/metrics, /state)", DefaultValueFactory = _ => "127.0.0.1:8081" };
+        var instancePorts = new Option<string>("--instance-ports")
+        {
+            Description = "Ports given to instances, first-last; outside the kernel's ephemeral range",
+            DefaultValueFactory = _ => Slipway.Local.PortRange.DefaultInstancePorts.ToString(),
+        };
         var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
         {
-            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin,
+            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts,
         };
         CliAction.Set(command, async (result, ct) =>
         {
+            var ports = Slipway.Local.PortRange.Parse(result.GetValue(instancePorts), out var portsError);
             var options = new ServerOptions(globals.DataDirectory(result), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!)
             {
                 ApiAllowedHosts = result.GetValue(allowedHosts) ?? [],
                 TlsCertificatePath = FullPath(result.GetValue(tlsCert)),
                 TlsKeyPath = FullPath(result.GetValue(tlsKey)),
                 InsecureRemoteApi = result.GetValue(insecure),
+                InstancePorts = ports ?? Slipway.Local.PortRange.DefaultInstancePorts,
             };
+
+            // The router is started detached, where its refusal would only reach its log: check its addresses here.
+            RefuseInvalid(new RouterOptions(options.RouterConfigPath, options.RouterListen, options.RouterAdmin).Validate()
+                .Select(e => "router-" + e)
+                .Concat(ports is null ? [$"instance-ports: {portsError}"] : new Slipway.Local.SupervisorOptions { InstancePorts = ports }.Validate()));
             try
             {
                 await ServerHost.RunAsync(options, ct);
@@ -89,10 +101,21 @@ internal static class ServerCommands
             {
                 InlineScheduling = result.GetValue(inline),
             };
+            RefuseInvalid(options.Validate());
             await RouterHost.RunAsync(options, ct);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Stops with every error, one a line, when there is any.</summary>
+    private static void RefuseInvalid(IEnumerable<string> errors)
+    {
+        var list = errors.ToList();
+        if (list.Count > 0)
+        {
+            throw new CliException(string.Join(Environment.NewLine + "error: ", list), 2);
+        }
     }
 
     public static Command Down(GlobalOptions globals)

@@ -7,9 +7,10 @@ using Slipway.Router.Routing;
 namespace Slipway.Router.Admin;
 
 /// <summary>
-/// The admin listener, on its own port so it is never exposed with the traffic: liveness, the served table version and
-/// in-flight requests per endpoint (the controller drains an instance by waiting for its count to reach zero), and
-/// Prometheus metrics.
+/// The admin listener, on its own loopback port so it is never exposed with the traffic: liveness, the served table
+/// version and in-flight requests per endpoint (the controller drains an instance by waiting for its count to reach
+/// zero), and Prometheus metrics. Read-only: the table comes only from its file, so nothing here changes what the
+/// router does, and any method but GET and HEAD is refused.
 /// </summary>
 internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry endpoints, RouterMetrics metrics, ConfigWatcher watcher)
 {
@@ -19,6 +20,7 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, HEAD";
             return Task.CompletedTask;
         }
 

@@ -47,9 +47,9 @@ internal sealed class ProxyHandler(
             return;
         }
 
-        var revision = route.PickRevision(request.Headers);
-        var endpoint = revision?.Pick();
-        if (revision is null || endpoint is null)
+        var pick = route.PickRevision(request.Headers);
+        var endpoint = pick?.Revision.Pick();
+        if (pick is not { } picked || endpoint is null)
         {
             var sent = await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, UnavailableBody, id).ConfigureAwait(false);
             metrics.ForRevision(route.App, route.Environment, "none").RecordRequest(StatusCodes.Status503ServiceUnavailable, timeProvider.GetTimestamp() - start);
@@ -57,12 +57,13 @@ internal sealed class ProxyHandler(
             return;
         }
 
+        var revision = picked.Revision;
         var upgrade = UpgradeTunnel.IsUpgrade(context);
         var hasBody = !upgrade && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
 
         byte[]? bufferedBody = null;
         var mirrored = false;
-        if (!upgrade && route.ShouldMirror())
+        if (!upgrade && route.ShouldMirror(revision))
         {
             (mirrored, bufferedBody, var failed) = await MirrorAsync(context, route, id, hasBody).ConfigureAwait(false);
             if (failed)
@@ -77,7 +78,7 @@ internal sealed class ProxyHandler(
 
         var retried = false;
         if (result.Error.IsRetryable() && !hasBody && IsIdempotent(request.Method) && !context.Response.HasStarted
-            && route.PickRetry(revision, endpoint) is var (retryRevision, retryEndpoint))
+            && route.PickRetry(picked, endpoint, mirrored) is var (retryRevision, retryEndpoint))
         {
             retried = true;
             route.Metrics.RecordRetry();

@@ -37,18 +37,11 @@ internal sealed class CompiledRoute
         MirrorRevision = mirrorRevision is { HasEndpoints: true } ? mirrorRevision : null;
         _mirrorPercent = Math.Clamp(config.Mirror?.Percent ?? 0, 0, 100);
 
-        // Revisions that take weighted traffic. When every weighted revision is empty (its instances died), serving
-        // from any revision that has instances beats failing: a control-plane lag must not drop requests.
+        // Only revisions with a weight serve the route's traffic. A weight-0 revision is there for its header route or
+        // its mirror (a canary before its first step): when every weighted revision is empty the answer is 503, never
+        // production traffic on a revision that was given none.
         _weighted = Array.FindAll(revisions, static r => r.Weight > 0 && r.HasEndpoints);
-        if (_weighted.Length == 0)
-        {
-            _weighted = Array.FindAll(revisions, static r => r.HasEndpoints);
-            _schedule = WeightedSchedule.Create(Array.ConvertAll(_weighted, static _ => 1));
-        }
-        else
-        {
-            _schedule = WeightedSchedule.Create(Array.ConvertAll(_weighted, static r => r.Weight));
-        }
+        _schedule = WeightedSchedule.Create(Array.ConvertAll(_weighted, static r => r.Weight));
     }
 
     public string Id { get; }
@@ -69,13 +62,16 @@ internal sealed class CompiledRoute
 
     public RouteMetrics Metrics { get; }
 
-    /// <summary>The revision for this request; null when no revision of the route has an endpoint (503).</summary>
-    public Revision? PickRevision(IHeaderDictionary headers)
+    /// <summary>
+    /// The revision for this request: the header route's when the request matches it, else one of the weighted
+    /// revisions; null when none of them has an endpoint (503).
+    /// </summary>
+    public RevisionPick? PickRevision(IHeaderDictionary headers)
     {
         // A header route to a revision without instances falls back to the weights instead of failing.
         if (_headerMatcher is not null && _headerRevision!.HasEndpoints && _headerMatcher.Matches(headers))
         {
-            return _headerRevision;
+            return new RevisionPick(_headerRevision, ByHeader: true);
         }
 
         var schedule = _schedule;
@@ -84,16 +80,18 @@ internal sealed class CompiledRoute
             return null;
         }
 
-        return schedule.Length == 1 ? _weighted[0] : _weighted[schedule.Pick(Counters.NextWeighted())];
+        return new RevisionPick(schedule.Length == 1 ? _weighted[0] : _weighted[schedule.Pick(Counters.NextWeighted())], ByHeader: false);
     }
 
     /// <summary>
-    /// Whether this request is one of the mirrored <c>percent</c> %. Request n is mirrored when ⌊n·p/100⌋ steps up,
-    /// which spreads exactly p of every 100 consecutive requests evenly.
+    /// Whether a copy of a request served by <paramref name="serving"/> goes to the mirror: never when the mirror is the
+    /// revision that serves it (it would see the request twice: a duplicate write for a POST); otherwise for
+    /// <c>percent</c> % of the requests served elsewhere. Request n of those is mirrored when ⌊n·p/100⌋ steps up, which
+    /// spreads exactly p of every 100 consecutive requests evenly.
     /// </summary>
-    public bool ShouldMirror()
+    public bool ShouldMirror(Revision serving)
     {
-        if (MirrorRevision is null || _mirrorPercent == 0)
+        if (MirrorRevision is null || _mirrorPercent == 0 || serving == MirrorRevision)
         {
             return false;
         }
@@ -104,28 +102,27 @@ internal sealed class CompiledRoute
     }
 
     /// <summary>
-    /// Where to retry after <paramref name="failed"/> refused the connection: another endpoint of the same revision,
-    /// else an endpoint of another revision of the route; null when there is nowhere else.
+    /// Where to retry a request after <paramref name="failed"/> refused the connection, among the revisions that may
+    /// serve it: another endpoint of the same revision, else (not for a header-matched request, which only its header
+    /// revision serves) an endpoint of another weighted revision — but not the mirror when a copy of this request went
+    /// there. Null when there is nowhere else.
     /// </summary>
-    public (Revision Revision, BackendEndpoint BackendEndpoint)? PickRetry(Revision revision, BackendEndpoint failed)
+    public (Revision Revision, BackendEndpoint BackendEndpoint)? PickRetry(RevisionPick pick, BackendEndpoint failed, bool mirrored)
     {
+        var revision = pick.Revision;
         if (revision.PickOther(failed) is { } sibling)
         {
             return (revision, sibling);
         }
 
-        // Prefer revisions that take weighted traffic; a weight-0 revision (e.g. a mirror target) is a last resort.
-        foreach (var candidate in _weighted)
+        if (pick.ByHeader)
         {
-            if (candidate != revision && candidate.PickOther(failed) is { } other)
-            {
-                return (candidate, other);
-            }
+            return null;
         }
 
-        foreach (var candidate in Revisions)
+        foreach (var candidate in _weighted)
         {
-            if (candidate != revision && candidate.PickOther(failed) is { } other)
+            if (candidate != revision && !(mirrored && candidate == MirrorRevision) && candidate.PickOther(failed) is { } other)
             {
                 return (candidate, other);
             }
