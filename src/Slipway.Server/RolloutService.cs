@@ -12,16 +12,16 @@ namespace Slipway.Server;
 /// </summary>
 internal sealed class RolloutService(IStore store, ControlPlaneLock gate, ReconcileSignal signal, ApplyService apply, TimeProvider time)
 {
-    public Task<string?> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
+    public Task<CommandRefusal?> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
         ChangeAsync(app, env, s => RolloutCommands.Promote(s, full), ct);
 
-    public Task<string?> AbortAsync(string app, string env, CancellationToken ct) =>
+    public Task<CommandRefusal?> AbortAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, RolloutCommands.Abort, ct);
 
-    public Task<string?> RetryAsync(string app, string env, CancellationToken ct) =>
+    public Task<CommandRefusal?> RetryAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, s => RolloutCommands.Retry(s, time.GetUtcNow()), ct);
 
-    public Task<string?> RestartAsync(string app, string env, CancellationToken ct) =>
+    public Task<CommandRefusal?> RestartAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, s => RolloutCommands.Restart(s, time.GetUtcNow()), ct);
 
     /// <summary>
@@ -29,20 +29,20 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
     /// runs, so traffic returns at once; otherwise the revision stable before the current one, rolled out without
     /// pausing at canary steps — immediate when it still runs (blue-green's scale-down delay).
     /// </summary>
-    public async Task<string?> UndoAsync(string app, string env, CancellationToken ct)
+    public async Task<CommandRefusal?> UndoAsync(string app, string env, CancellationToken ct)
     {
         using var _ = await gate.AcquireAsync(ct);
         var record = await store.GetAppAsync(app, env, ct);
         if (record is null)
         {
-            return NoSuchApp(app, env);
+            return CommandRefusal.NoSuchApp(app, env);
         }
 
         var status = await store.GetStatusAsync(app, env, ct);
         var target = RolloutCommands.Undo(status);
         if (target.Revision is not int revision)
         {
-            return target.Error;
+            return new CommandRefusal(target.Error!, false);
         }
 
         var template = (await store.ListRevisionsAsync(app, env, ct)).Single(r => r.Number == revision).Template;
@@ -66,19 +66,19 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         return null;
     }
 
-    private async Task<string?> ChangeAsync(string app, string env, Func<RolloutStatus, CommandResult> command, CancellationToken ct)
+    private async Task<CommandRefusal?> ChangeAsync(string app, string env, Func<RolloutStatus, CommandResult> command, CancellationToken ct)
     {
         using var _ = await gate.AcquireAsync(ct);
         if (await store.GetAppAsync(app, env, ct) is null)
         {
-            return NoSuchApp(app, env);
+            return CommandRefusal.NoSuchApp(app, env);
         }
 
         var status = await store.GetStatusAsync(app, env, ct);
         var result = command(status);
         if (result.Error is not null)
         {
-            return result.Error;
+            return new CommandRefusal(result.Error, false);
         }
 
         await store.SaveStatusAsync(app, env, result.Status!, result.Event is { } e ? [ToNew(e)] : [], ct);
@@ -86,7 +86,11 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         return null;
     }
 
-    private static string NoSuchApp(string app, string env) => $"app {app} has no environment {env}";
-
     private static NewEvent ToNew(RolloutEvent e) => new(e.Revision, e.Reason, e.Message);
+}
+
+/// <summary>Why a rollout command was not carried out: the app×env does not exist, or the command does not apply now.</summary>
+internal sealed record CommandRefusal(string Message, bool AppNotFound)
+{
+    public static CommandRefusal NoSuchApp(string app, string env) => new($"app {app} has no environment {env}", true);
 }

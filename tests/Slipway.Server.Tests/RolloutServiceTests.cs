@@ -46,7 +46,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_command_on_an_unknown_app_is_refused()
     {
-        Assert.Equal("app web has no environment dev", await _rollouts.PromoteAsync("web", "dev", full: false, Ct));
+        Assert.Equal(new CommandRefusal("app web has no environment dev", AppNotFound: true), await _rollouts.PromoteAsync("web", "dev", full: false, Ct));
     }
 
     [Fact]
@@ -55,8 +55,8 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await DeployAsync("v1");
         var before = await _store.ListEventsAsync("web", "dev", 100, Ct);
 
-        Assert.Equal("no rollout is in progress", await _rollouts.PromoteAsync("web", "dev", full: false, Ct));
-        Assert.Equal("no rollout is in progress", await _rollouts.AbortAsync("web", "dev", Ct));
+        Assert.Equal("no rollout is in progress", (await _rollouts.PromoteAsync("web", "dev", full: false, Ct))?.Message);
+        Assert.Equal("no rollout is in progress", (await _rollouts.AbortAsync("web", "dev", Ct))?.Message);
 
         Assert.Equal(before.Count, (await _store.ListEventsAsync("web", "dev", 100, Ct)).Count);
     }
@@ -114,7 +114,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
     {
         await _store.DeleteAppAsync("web", "dev", Ct);
         await DeployAsync("v9");
-        return await _rollouts.UndoAsync("web", "dev", Ct);
+        return (await _rollouts.UndoAsync("web", "dev", Ct))?.Message;
     }
 
     private async Task<(RolloutPhase, int?)> PhaseAndStableAsync()

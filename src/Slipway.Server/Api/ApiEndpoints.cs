@@ -85,18 +85,18 @@ internal static class ApiEndpoints
                 return BadRequest($"'full' applies to promote only, not to {command}");
             }
 
-            var error = command switch
+            var refusal = command switch
             {
                 "promote" => await rollouts.PromoteAsync(app, env, options.Full, ct),
                 "abort" => await rollouts.AbortAsync(app, env, ct),
                 "retry" => await rollouts.RetryAsync(app, env, ct),
                 "undo" => await rollouts.UndoAsync(app, env, ct),
                 "restart" => await rollouts.RestartAsync(app, env, ct),
-                _ => $"unknown rollout command '{command}': expected promote, abort, retry, undo or restart",
+                _ => new CommandRefusal($"unknown rollout command '{command}': expected promote, abort, retry, undo or restart", AppNotFound: false),
             };
-            return error is null
+            return refusal is null
                 ? Json(new { message = $"{command}: done" })
-                : Results.Json(new { error }, SlipwayJson.Api, statusCode: error.Contains("has no environment", StringComparison.Ordinal) ? 404 : 409);
+                : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: refusal.AppNotFound ? 404 : 409);
         });
 
         api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, CancellationToken ct) =>

@@ -100,11 +100,9 @@ public static class ApiTokenFile
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another start won the race; its file holds the token.
+            // Not File.Move: without overwrite it checks and then renames, so two first starts could both "win"
+            // and hand out different tokens. link(2) fails when the name exists: one start wins, the others read its file.
+            Slipway.Local.Files.HardLink.TryCreate(temporary, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
