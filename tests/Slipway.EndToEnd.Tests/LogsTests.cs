@@ -37,17 +37,22 @@ public sealed class LogsTests
             }
         }
 
-        await Eventually.WaitAsync(() => Task.FromResult(Seen(firstInstance, "listening")), ok => ok, TimeSpan.FromSeconds(30), "the running instance's start line");
+        try
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(Seen(firstInstance, "listening")), ok => ok, TimeSpan.FromSeconds(30), "the running instance's start line");
 
-        // A new revision starts a new instance after the follow began: its lines arrive too.
-        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", Strategies.Rolling, replicas: 1));
-        var second = await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy" && s.StableRevision == 2, "v2 healthy");
-        var secondInstance = second.Revisions.Single(r => r.Number == 2).Instances.Single().Id;
-        await Eventually.WaitAsync(() => Task.FromResult(Seen(secondInstance, "version=v2 listening")), ok => ok, TimeSpan.FromSeconds(30), "the new instance's start line");
-        Assert.False(follow.HasExited, await follow.StandardError.ReadToEndAsync());
-
-        follow.Kill();
-        await follow.WaitForExitAsync();
-        await reading;
+            // A new revision starts a new instance after the follow began: its lines arrive too.
+            await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", Strategies.Rolling, replicas: 1));
+            var second = await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy" && s.StableRevision == 2, "v2 healthy");
+            var secondInstance = second.Revisions.Single(r => r.Number == 2).Instances.Single().Id;
+            await Eventually.WaitAsync(() => Task.FromResult(Seen(secondInstance, "version=v2 listening")), ok => ok, TimeSpan.FromSeconds(30), "the new instance's start line");
+            Assert.False(follow.HasExited, "logs --follow ended by itself");
+        }
+        finally
+        {
+            follow.Kill(entireProcessTree: true);
+            await follow.WaitForExitAsync();
+            await reading;
+        }
     }
 }
