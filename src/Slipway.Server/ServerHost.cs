@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
 using Slipway.Local;
@@ -45,6 +46,7 @@ public static class ServerHost
         });
 
         var services = builder.Services;
+        services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton<IStore>(store);
@@ -65,7 +67,8 @@ public static class ServerHost
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
         ApiEndpoints.Map(app, options);
+        // Returns once ct is cancelled and the host has stopped, and disposes the host: the container
+        // then disposes the supervisor (instances keep running) after the hosted services stopped.
         await app.RunAsync(ct);
-        await app.Services.GetRequiredService<LocalSupervisor>().DisposeAsync();
     }
 }
