@@ -44,19 +44,24 @@ public sealed class DemoTests
 
     [Fact]
     public Task Ctrl_C_after_the_release_stops_the_demo_and_everything_it_started() =>
-        StopByAsync("press Ctrl-C to stop everything", "INT", group: true, closeStdout: false);
+        StopByAsync("press Ctrl-C to stop everything", "INT", group: true);
 
     [Fact]
     public Task SIGTERM_during_the_release_stops_the_demo_and_everything_it_started() =>
-        StopByAsync("releasing v2 by canary", "TERM", group: false, closeStdout: false);
+        StopByAsync("releasing v2 by canary", "TERM", group: false);
 
     /// <summary><c>slipway demo | tee log</c>, then Ctrl-C: tee dies too, and every later write of the demo fails with EPIPE.</summary>
     [Fact]
     public Task Ctrl_C_with_the_output_pipe_closed_stops_the_demo_and_everything_it_started() =>
         StopByAsync("press Ctrl-C to stop everything", "INT", group: true, closeStdout: true);
 
+    /// <summary>An impatient user: the second Ctrl-C, while it stops, kills instead of waiting, and still leaves nothing.</summary>
+    [Fact]
+    public Task A_second_Ctrl_C_while_the_demo_stops_still_leaves_nothing_behind() =>
+        StopByAsync("releasing v2 by canary", "INT", group: true, secondSignal: true);
+
     /// <summary>Runs the demo until a line of its output, signals it, and checks that nothing it started is left.</summary>
-    private static async Task StopByAsync(string runningLine, string signal, bool group, bool closeStdout)
+    private static async Task StopByAsync(string runningLine, string signal, bool group, bool closeStdout = false, bool secondSignal = false)
     {
         var port = FreePorts.Next();
         await using var demo = CliProcess.Start("demo", "--port", port.ToString(CultureInfo.InvariantCulture), "--pause-seconds", "2");
@@ -72,7 +77,13 @@ public sealed class DemoTests
                 demo.CloseStdout();
             }
 
-            await demo.SignalAsync(signal, group);
+            Assert.True(await demo.SignalAsync(signal, group));
+            if (secondSignal)
+            {
+                await demo.WaitForLineAsync("stopping the server", StopTimeout);
+                await demo.SignalAsync(signal, group); // false, harmlessly, if it was quicker than us
+            }
+
             Assert.True(await demo.WaitForExitAsync(StopTimeout), $"the demo still runs {StopTimeout.TotalSeconds:0}s after SIG{signal}:\n{demo.Stdout}\n{demo.Stderr}");
             Assert.True(demo.ExitCode == 0, $"exit code {demo.ExitCode}:\n{demo.Stdout}\n{demo.Stderr}");
             Assert.DoesNotContain("   at ", demo.Stderr, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class ServerSignalTests
                 "the server's /healthz");
             Assert.False(server.HasExited, server.Stderr);
 
-            await server.SignalAsync(signal, group);
+            Assert.True(await server.SignalAsync(signal, group));
             Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"still running after SIG{signal}:\n{server.Stdout}\n{server.Stderr}");
             Assert.True(server.ExitCode == 0, $"exit code {server.ExitCode}:\n{server.Stdout}\n{server.Stderr}");
             Assert.DoesNotContain("Exception", server.Stdout + server.Stderr, StringComparison.Ordinal);

@@ -61,7 +61,8 @@ internal sealed class CliProcess : IAsyncDisposable
             if (_process.HasExited)
             {
                 await _readers.WaitAsync(TimeSpan.FromSeconds(10));
-                throw new InvalidOperationException($"exited with {_process.ExitCode} before printing '{text}':\n{Stdout}\n{Stderr}");
+                return _stdout.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal))
+                    ?? throw new InvalidOperationException($"exited with {_process.ExitCode} before printing '{text}':\n{Stdout}\n{Stderr}");
             }
 
             await Task.Delay(100);
@@ -70,13 +71,17 @@ internal sealed class CliProcess : IAsyncDisposable
         throw new TimeoutException($"no line with '{text}' after {timeout.TotalSeconds:0}s:\n{Stdout}\n{Stderr}");
     }
 
-    /// <summary>Sends a signal with kill(1): to the process group (as a terminal's Ctrl-C does) or to the process alone.</summary>
-    public async Task SignalAsync(string signal, bool group)
+    /// <summary>
+    /// Sends a signal with kill(1): to the process group (as a terminal's Ctrl-C does) or to the
+    /// process alone. False when there was no process left to receive it.
+    /// </summary>
+    public async Task<bool> SignalAsync(string signal, bool group)
     {
         var target = (group ? -Pid : Pid).ToString(CultureInfo.InvariantCulture);
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", target }, UseShellExecute = false })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", signal, "--", target }, UseShellExecute = false, RedirectStandardError = true })!;
+        await kill.StandardError.ReadToEndAsync();
         await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
+        return kill.ExitCode == 0;
     }
 
     /// <summary>Closes the read end of stdout, as a <c>| tee</c> killed by the same Ctrl-C does: the next write fails with EPIPE.</summary>
