@@ -93,8 +93,9 @@ internal static class DemoCommand
     /// <summary>
     /// Stops the server, then every instance and the router, and removes the data directory. Runs
     /// to the end whatever happens meanwhile: a second Ctrl-C (<paramref name="hurry"/>) only
-    /// replaces the grace periods by SIGKILL, and nothing here writes anywhere that could block or
-    /// throw (stdout may be a pipe whose reader died with the same Ctrl-C).
+    /// replaces the grace periods by SIGKILL. Stdout may be a pipe whose reader died with the same
+    /// Ctrl-C (<c>| tee</c>): .NET's console streams drop writes that fail with EPIPE, so the
+    /// messages here neither throw nor stop the cleanup.
     /// </summary>
     private static async Task StopEverythingAsync(string data, Task? server, CancellationTokenSource serverStop, CancellationToken hurry)
     {
