@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
 using Slipway.Local;
@@ -57,6 +58,7 @@ public static partial class ServerHost
 
         var services = builder.Services;
         services.AddApiSecurity(token, listener.AllowedHosts);
+        services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton<IStore>(store);
@@ -80,8 +82,9 @@ public static partial class ServerHost
         ApiEndpoints.Map(app, options);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost));
         app.Lifetime.ApplicationStarted.Register(() => Log.ApiListening(logger, listener.Url, options.ApiTokenPath));
+        // Returns once ct is cancelled and the host has stopped, and disposes the host: the container
+        // then disposes the supervisor (instances keep running) after the hosted services stopped.
         await app.RunAsync(ct);
-        await app.Services.GetRequiredService<LocalSupervisor>().DisposeAsync();
     }
 
     private static partial class Log
