@@ -30,6 +30,7 @@ public static class ServerHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://{options.ApiListen}");
+        builder.WebHost.ConfigureKestrel(RequestBodyLimit.Configure);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -64,6 +65,7 @@ public static class ServerHost
 
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
+        RequestBodyLimit.Use(app);
         ApiEndpoints.Map(app, options);
         await app.RunAsync(ct);
         await app.Services.GetRequiredService<LocalSupervisor>().DisposeAsync();

@@ -14,6 +14,9 @@ public sealed record ServerOptions(
     /// <summary>The least severe log level written to the console (the demo raises it to keep its screen readable).</summary>
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>Bounds on reading an artifact directory on apply: size and time (see <c>ArtifactLimits</c>).</summary>
+    public Apply.ArtifactLimits Artifacts { get; init; } = Apply.ArtifactLimits.Default;
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

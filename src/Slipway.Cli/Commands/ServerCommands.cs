@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Slipway.Router;
+using Slipway.Core.Spec;
 using Slipway.Server;
+using Slipway.Server.Apply;
 
 namespace Slipway.Cli.Commands;
 
@@ -20,10 +22,33 @@ internal static class ServerCommands
         var api = new Option<string>("--api") { Description = "Address of the HTTP API", DefaultValueFactory = _ => "127.0.0.1:7070" };
         var listen = new Option<string>("--router-listen") { Description = "Address the router serves on", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var admin = new Option<string>("--router-admin") { Description = "Address of the router's admin endpoint (/metrics, /state)", DefaultValueFactory = _ => "127.0.0.1:8081" };
-        var command = new Command("server", "Run the control plane (starts the router if it is not running)") { data, api, listen, admin };
+        var maxArtifactSize = new Option<string>("--max-artifact-size")
+        {
+            Description = "Largest artifact directory an apply may copy, e.g. 500MiB or 4GiB (default 2GiB)",
+            DefaultValueFactory = _ => "2GiB",
+        };
+        var artifactTimeout = new Option<string>("--artifact-timeout")
+        {
+            Description = "Longest an apply may take to check, or to hash and copy, one artifact directory, e.g. 90s or 10m (default 5m)",
+            DefaultValueFactory = _ => "5m",
+        };
+        var command = new Command("server", "Run the control plane (starts the router if it is not running)") { data, api, listen, admin, maxArtifactSize, artifactTimeout };
         CliAction.Set(command, async (result, ct) =>
         {
-            var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!);
+            if (!ArtifactLimits.TryParseSize(result.GetValue(maxArtifactSize)!, out var maxBytes))
+            {
+                throw new CliException($"--max-artifact-size: expected a size such as 500MiB, 2GiB or a number of bytes, got '{result.GetValue(maxArtifactSize)}'", 1);
+            }
+
+            if (!DurationParser.TryParse(result.GetValue(artifactTimeout)!, out var timeout) || timeout <= TimeSpan.Zero)
+            {
+                throw new CliException($"--artifact-timeout: expected a positive duration such as 90s or 10m, got '{result.GetValue(artifactTimeout)}'", 1);
+            }
+
+            var options = new ServerOptions(Path.GetFullPath(result.GetValue(data)!), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!)
+            {
+                Artifacts = new ArtifactLimits(maxBytes, timeout),
+            };
             await ServerHost.RunAsync(options, ct);
             return 0;
         });
