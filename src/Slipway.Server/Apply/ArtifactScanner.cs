@@ -1,4 +1,5 @@
 using Slipway.Core.Spec;
+using Slipway.Local.Files;
 
 namespace Slipway.Server.Apply;
 

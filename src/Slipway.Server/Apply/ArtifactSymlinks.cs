@@ -1,3 +1,5 @@
+using Slipway.Local.Files;
+
 namespace Slipway.Server.Apply;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Slipway.Core.Spec;
+using Slipway.Local.Files;
 
 namespace Slipway.Server.Apply;
 

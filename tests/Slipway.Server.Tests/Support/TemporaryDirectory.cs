@@ -26,6 +26,6 @@ internal sealed class TemporaryDirectory : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         // The artifact store's copies are read-only.
-        Slipway.Server.Apply.WritableTree.Delete(Path);
+        Slipway.Local.Files.WritableTree.Delete(Path);
     }
 }

@@ -1,4 +1,4 @@
-namespace Slipway.Server.Apply;
+namespace Slipway.Local.Files;
 
 /// <summary>What a path is, as lstat(2) or stat(2) says, including the answers that are not a file at all.</summary>
 internal enum FileKind

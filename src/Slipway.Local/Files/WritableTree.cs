@@ -1,4 +1,4 @@
-namespace Slipway.Server.Apply;
+namespace Slipway.Local.Files;
 
 /// <summary>
 /// Deletes a directory tree that may hold read-only artifact copies (a data directory, a test's temporary one).

@@ -1,19 +1,12 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Slipway.Server.Apply;
-
-/// <summary>What a path is, with the identity of the file (device and inode) to tell if it was swapped later.</summary>
-internal readonly record struct FileStatus(FileKind Kind, UnixFileMode Mode, long Size, ulong Device, ulong Inode)
-{
-    public static readonly FileStatus Missing = new(FileKind.Missing, 0, 0, 0, 0);
-
-    public static readonly FileStatus Loop = new(FileKind.Loop, 0, 0, 0, 0);
-}
+namespace Slipway.Local.Files;
 
 /// <summary>
 /// lstat(2) and a non-blocking open(2), which .NET does not offer: <see cref="File"/> cannot tell a named pipe
-/// from an empty file, and opening a named pipe blocks until a writer comes — an apply that hung forever.
+/// from an empty file, and opening a named pipe blocks until a writer comes (an apply that hung for ever, a copy
+/// that would never finish).
 /// statx(2) is used because its buffer has the same layout on every Linux architecture, unlike struct stat.
 /// </summary>
 internal static partial class PosixFiles
@@ -45,7 +38,7 @@ internal static partial class PosixFiles
     /// return at once, and the file opened must be the one <paramref name="expected"/> describes (a regular file,
     /// same device and inode), so that a file swapped for a pipe or a symlink after it was checked is refused.
     /// </summary>
-    /// <exception cref="ArtifactChangedException">The path is no longer the file that was checked.</exception>
+    /// <exception cref="IOException">The path is no longer the file that was checked, or cannot be opened.</exception>
     public static SafeFileHandle OpenChecked(string path, FileStatus expected)
     {
         int fd;
@@ -66,7 +59,7 @@ internal static partial class PosixFiles
             var opened = Status(fd, "", AtEmptyPath);
             if (opened.Kind != FileKind.RegularFile || opened.Device != expected.Device || opened.Inode != expected.Inode)
             {
-                throw new ArtifactChangedException($"{path} was replaced while it was being read");
+                throw new IOException($"{path} was replaced while it was being read");
             }
 
             return handle;
