@@ -10,7 +10,7 @@ root.Options.Add(globals.Environment);
 root.Subcommands.Add(ServerCommands.Server());
 root.Subcommands.Add(ServerCommands.Router());
 root.Subcommands.Add(ServerCommands.Down());
-root.Subcommands.Add(SpecCommands.Validate());
+root.Subcommands.Add(SpecCommands.Validate(globals));
 root.Subcommands.Add(SpecCommands.Apply(globals));
 root.Subcommands.Add(AppCommands.Get(globals));
 root.Subcommands.Add(AppCommands.Status(globals));
