@@ -97,7 +97,7 @@ internal static class DemoCommand
             await DataPlane.StopAllAsync(data, CancellationToken.None);
             try
             {
-                Directory.Delete(data, recursive: true);
+                Slipway.Local.Files.WritableTree.Delete(data); // the artifact store's copies are read-only
                 Say($"stopped; removed {data}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -55,7 +55,7 @@ public static class SpecText
     public static SpecError TooLarge(string fileName, long bytes) =>
         new(fileName, 1, 1, SpecPath.File, $"the file is {FormatBytes(bytes)}; a spec file may be at most {FormatBytes(MaxBytes)}");
 
-    /// <summary>Sizes as people read them: <c>512 B</c>, <c>1 MiB</c>, <c>50.5 MiB</c>.</summary>
+    /// <summary>Sizes as people read them, to a tenth: <c>512 B</c>, <c>1 MiB</c>, <c>50.5 MiB</c>.</summary>
     public static string FormatBytes(long bytes)
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -67,10 +67,7 @@ public static class SpecText
             unit++;
         }
 
-        var number = unit == 0 || value == Math.Floor(value)
-            ? value.ToString("0", CultureInfo.InvariantCulture)
-            : value.ToString("0.0", CultureInfo.InvariantCulture);
-        return $"{number} {units[unit]}";
+        return $"{value.ToString(unit == 0 ? "0" : "0.#", CultureInfo.InvariantCulture)} {units[unit]}";
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal static class ArtifactScanner
     {
         var entries = new List<ArtifactEntry>();
         var problems = new List<string>();
-        var more = 0;
+        var more = false;
         long total = 0;
         var directories = new Stack<string>();
         directories.Push("");
@@ -34,11 +34,12 @@ internal static class ArtifactScanner
             }
             else
             {
-                more++;
+                more = true;
             }
         }
 
-        while (directories.TryPop(out var directory))
+        // Once there are more problems than anyone will read, the rest of the walk (of "/", say) is not worth its time.
+        while (!more && directories.TryPop(out var directory))
         {
             ct.ThrowIfCancellationRequested();
             IEnumerable<string> names;
@@ -106,9 +107,9 @@ internal static class ArtifactScanner
             }
         }
 
-        if (more > 0)
+        if (more)
         {
-            problems.Add($"… and {more} more problem(s) in {root}");
+            problems.Add($"{root} holds more problems than these {MaxProblems}; fix them and check again");
         }
 
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));

@@ -49,6 +49,7 @@ public sealed class SpecTextTests
     [InlineData(1023, "1023 B")]
     [InlineData(1536, "1.5 KiB")]
     [InlineData(2L * 1024 * 1024 * 1024, "2 GiB")]
+    [InlineData(50L * 1024 * 1024 + 300, "50 MiB")]
     public void Sizes_are_printed_as_people_read_them(long bytes, string expected)
     {
         Assert.Equal(expected, SpecText.FormatBytes(bytes));

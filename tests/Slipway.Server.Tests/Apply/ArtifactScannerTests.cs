@@ -116,6 +116,20 @@ public sealed class ArtifactScannerTests : IDisposable
     }
 
     [Fact]
+    public void Problems_beyond_the_cap_are_summarised_in_one_line()
+    {
+        for (var i = 0; i < ArtifactScanner.MaxProblems + 5; i++)
+        {
+            SpecialFiles.Fifo(_temp.Combine("out", "pipes", $"p{i:00}"));
+        }
+
+        var problems = Problems();
+
+        Assert.Equal(ArtifactScanner.MaxProblems + 1, problems.Count);
+        Assert.Equal($"{Root} holds more problems than these {ArtifactScanner.MaxProblems}; fix them and check again", problems[^1]);
+    }
+
+    [Fact]
     public void More_bytes_than_the_limit_is_a_problem_naming_the_limit()
     {
         _temp.WriteFile("out/big.bin", new string('x', 5000));
