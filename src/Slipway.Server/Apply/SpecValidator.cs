@@ -15,8 +15,6 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
 {
     public const string ArtifactPath = "spec.artifact.path";
 
-    public ArtifactLimits Limits => limits;
-
     public async Task<SpecValidation> ValidateAsync(ApplyRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
