@@ -14,7 +14,7 @@ foreach (var option in globals.All)
 root.Subcommands.Add(ServerCommands.Server(globals));
 root.Subcommands.Add(ServerCommands.Router());
 root.Subcommands.Add(ServerCommands.Down(globals));
-root.Subcommands.Add(SpecCommands.Validate());
+root.Subcommands.Add(SpecCommands.Validate(globals));
 root.Subcommands.Add(SpecCommands.Apply(globals));
 root.Subcommands.Add(AppCommands.Get(globals));
 root.Subcommands.Add(AppCommands.Status(globals));

@@ -42,6 +42,7 @@ public static partial class ServerHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(listener.Configure);
+        builder.WebHost.ConfigureKestrel(RequestBodyLimit.Configure);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -79,6 +80,7 @@ public static partial class ServerHost
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
         app.UseApiSecurity();
+        RequestBodyLimit.Use(app);
         ApiEndpoints.Map(app, options);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost));
         app.Lifetime.ApplicationStarted.Register(() => Log.ApiListening(logger, listener.Url, options.ApiTokenPath));

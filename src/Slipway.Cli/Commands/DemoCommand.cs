@@ -118,7 +118,7 @@ internal static class DemoCommand
 
         try
         {
-            Directory.Delete(data, recursive: true);
+            Slipway.Local.Files.WritableTree.Delete(data); // the artifact store's copies are read-only
             Say($"stopped; removed {data}");
         }
         catch (DirectoryNotFoundException)
