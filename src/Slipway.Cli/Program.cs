@@ -2,6 +2,8 @@ using System.CommandLine;
 using Slipway.Cli;
 using Slipway.Cli.Commands;
 
+// Before anything else: a Ctrl-C or SIGTERM from here on stops the command and lets it clean up.
+using var signals = new ShutdownSignals();
 var root = new RootCommand("Slipway: from a commit to a production canary. Runs services on this machine behind its own router and replaces them by rolling, blue-green or canary rollouts.");
 var globals = new GlobalOptions();
 foreach (var option in globals.All)
@@ -12,7 +14,7 @@ foreach (var option in globals.All)
 root.Subcommands.Add(ServerCommands.Server(globals));
 root.Subcommands.Add(ServerCommands.Router());
 root.Subcommands.Add(ServerCommands.Down(globals));
-root.Subcommands.Add(SpecCommands.Validate());
+root.Subcommands.Add(SpecCommands.Validate(globals));
 root.Subcommands.Add(SpecCommands.Apply(globals));
 root.Subcommands.Add(AppCommands.Get(globals));
 root.Subcommands.Add(AppCommands.Status(globals));
@@ -20,7 +22,7 @@ root.Subcommands.Add(AppCommands.History(globals));
 root.Subcommands.Add(AppCommands.Logs(globals));
 root.Subcommands.Add(AppCommands.Delete(globals));
 root.Subcommands.Add(RolloutCommandsCli.Rollout(globals));
-root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(DemoCommand.Create(signals.Hurry));
 globals.RefuseWhereUnused(root);
 
 if (args.Length == 0)
@@ -42,7 +44,7 @@ if (parsed.Errors.Count > 0)
     return 2;
 }
 
-return await parsed.InvokeAsync();
+return await parsed.InvokeAsync(cancellationToken: signals.Stopping);
 
 static IEnumerable<string> CommandNames(Command command) =>
     command.Parents.OfType<Command>().FirstOrDefault() is { } parent and not RootCommand

@@ -11,10 +11,11 @@ public sealed class Instance
     private readonly Action<Instance> _changed;
     private InstanceStatus _status;
 
-    internal Instance(InstanceSpec spec, string logPath, InstanceStatus status, Action<Instance> changed)
+    internal Instance(InstanceSpec spec, string logPath, string workingDirectory, InstanceStatus status, Action<Instance> changed)
     {
         Spec = spec;
         LogPath = logPath;
+        WorkingDirectory = workingDirectory;
         _status = status;
         _changed = changed;
     }
@@ -43,6 +44,12 @@ public sealed class Instance
 
     /// <summary>The file the process's stdout and stderr are appended to.</summary>
     public string LogPath { get; }
+
+    /// <summary>
+    /// Where the process runs: this instance's own copy of its artifact (<see cref="InstanceSpec.WorkingDirectory"/>),
+    /// made when it first starts and removed when it is stopped.
+    /// </summary>
+    public string WorkingDirectory { get; }
 
     public override string ToString() => $"{Spec.InstanceId} ({Spec.App}/{Spec.Environment} r{Spec.Revision}, {Endpoint})";
 

@@ -92,6 +92,16 @@ internal sealed partial class InstanceRunner
             await TerminateAsync(process, ct).ConfigureAwait(false);
         }
 
+        // Before the state file: a controller dying in between restarts the instance from a fresh copy, never leaks one.
+        try
+        {
+            InstanceWorkingDirectory.Remove(_instance.WorkingDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.WorkingDirectoryNotRemoved(_context.Logger, _instance.Spec.InstanceId, _instance.WorkingDirectory, e);
+        }
+
         lock (_context.Store)
         {
             // A probe callback finishing late must not write the file back.
@@ -107,6 +117,12 @@ internal sealed partial class InstanceRunner
     {
         try
         {
+            if (process is not null)
+            {
+                // Adopted, perhaps from a controller that ran instances in the shared artifact copy: probes need the copy.
+                TryPrepareWorkingDirectory();
+            }
+
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
@@ -144,12 +160,17 @@ internal sealed partial class InstanceRunner
         }
 
         var spec = _instance.Spec;
+        if (!TryPrepareWorkingDirectory())
+        {
+            return null;
+        }
+
         ProcessHandle process;
         try
         {
             // Not cancellable (the launch is bounded): a stop or halt arriving mid-launch must
             // find the new process recorded below, or it would be orphaned.
-            process = await _context.Launcher.StartAsync(spec.WorkingDirectory, spec.Command, spec.Args, _environment, _instance.LogPath, CancellationToken.None).ConfigureAwait(false);
+            process = await _context.Launcher.StartAsync(_instance.WorkingDirectory, spec.Command, spec.Args, _environment, _instance.LogPath, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -212,6 +233,22 @@ internal sealed partial class InstanceRunner
         return true;
     }
 
+    /// <summary>Makes the instance's own copy of its artifact unless it has one; false (recorded as the last exit) when that fails.</summary>
+    private bool TryPrepareWorkingDirectory()
+    {
+        try
+        {
+            InstanceWorkingDirectory.Ensure(_instance.Spec.WorkingDirectory, _instance.WorkingDirectory);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.WorkingDirectoryFailed(_context.Logger, _instance.Spec.InstanceId, _instance.WorkingDirectory, e);
+            _instance.Update(s => s with { LastExit = $"failed to start: cannot copy the artifact into its working directory: {e.Message}" });
+            return false;
+        }
+    }
+
     /// <summary>Watches one process until it exits (alive = false) or its probes ask for a restart (alive = true).</summary>
     private async Task<(string Reason, bool Alive)> SuperviseAsync(ProcessHandle process, CancellationToken ct)
     {
@@ -226,7 +263,7 @@ internal sealed partial class InstanceRunner
         var ready = _instance.Status.Ready;
 
         var probes = new InstanceProbes(
-            _context.Probes, _context.Time, new ProbeTarget(_instance.Port, _instance.Spec.WorkingDirectory, _environment),
+            _context.Probes, _context.Time, new ProbeTarget(_instance.Port, _instance.WorkingDirectory, _environment),
             _instance.Spec.Probes, _context.Options.ImplicitReadinessPeriod, _instance.Spec.InstanceId, _context.Logger)
             .RunAsync(started, ready, () => OnStarted(process), r => OnReadinessChanged(process, r), incarnation.Token);
 
@@ -394,6 +431,12 @@ internal sealed partial class InstanceRunner
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: cannot start the process")]
         public static partial void SpawnFailed(ILogger logger, string instanceId, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: cannot copy its artifact into {Path}")]
+        public static partial void WorkingDirectoryFailed(ILogger logger, string instanceId, string path, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: cannot remove its working directory {Path}")]
+        public static partial void WorkingDirectoryNotRemoved(ILogger logger, string instanceId, string path, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: pid {Pid} exited: {Description}")]
         public static partial void Exited(ILogger logger, string instanceId, int pid, string description);

@@ -8,7 +8,8 @@ namespace Slipway.Local;
 /// SLIPWAY_INSTANCE to <see cref="Env"/>.
 /// </summary>
 /// <param name="InstanceId">Unique across the supervisor; also a file name, so letters, digits, '-', '_' and '.' only.</param>
-/// <param name="WorkingDirectory">The artifact directory; relative commands resolve against it.</param>
+/// <param name="WorkingDirectory">The artifact directory. Each instance runs in a copy of its own
+/// (<see cref="Instance.WorkingDirectory"/>), so relative commands resolve against that copy.</param>
 /// <param name="Command">Looked up on PATH unless it holds a '/'.</param>
 /// <param name="AppUid">The identity of the app×env that created it, so an instance of a deleted app is never taken
 /// for one of a new app with the same name; null in records written before apps had one.</param>

@@ -15,7 +15,8 @@ namespace Slipway.Local;
 /// <see cref="AdoptAllAsync"/>. Only <see cref="StopAsync"/> ends an instance.
 /// </summary>
 /// <remarks>
-/// Data directory layout: instances/{instanceId}.json (state, see <see cref="InstanceRecord"/>)
+/// Data directory layout: instances/{instanceId}.json (state, see <see cref="InstanceRecord"/>),
+/// workdirs/{instanceId}/ (the instance's copy of its artifact, see <see cref="InstanceWorkingDirectory"/>)
 /// and logs/{app}/{env}/{revision}/{instanceId}.log. Linux only: it relies on setsid, /proc and
 /// process-group signals.
 /// </remarks>
@@ -83,7 +84,9 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     public async Task<IReadOnlyList<Instance>> AdoptAllAsync(CancellationToken ct)
     {
         var adopted = new List<Instance>();
-        foreach (var record in _context.Store.LoadAll())
+        var records = _context.Store.LoadAll();
+        RemoveOrphanedWorkingDirectories(records);
+        foreach (var record in records)
         {
             ct.ThrowIfCancellationRequested();
             if (_runners.ContainsKey(record.Spec.InstanceId))
@@ -119,7 +122,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                     ready ? record.ReadySince : null);
                 var logPath = LogLayout.InstanceLog(_logRoot, record.Spec.App, record.Spec.Environment, record.Spec.Revision, record.Spec.InstanceId);
                 Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-                var instance = new Instance(record.Spec, logPath, status, OnChanged);
+                var instance = new Instance(record.Spec, logPath, WorkingDirectoryOf(record.Spec), status, OnChanged);
                 var runner = new InstanceRunner(instance, _context, record.ConsecutiveFailures);
                 _runners[record.Spec.InstanceId] = runner;
                 runner.Run(process, started);
@@ -183,7 +186,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             var port = _context.Ports.Allocate();
             var logPath = LogLayout.InstanceLog(_logRoot, spec.App, spec.Environment, spec.Revision, spec.InstanceId);
             PrepareLogDirectory(spec);
-            var instance = new Instance(spec, logPath, new InstanceStatus(InstancePhase.Starting, false, 0, port, 0, null, null), OnChanged);
+            var instance = new Instance(spec, logPath, WorkingDirectoryOf(spec), new InstanceStatus(InstancePhase.Starting, false, 0, port, 0, null, null), OnChanged);
             var runner = new InstanceRunner(instance, _context, consecutiveFailures: 0);
             _runners[spec.InstanceId] = runner;
             runner.Run(adopted: null, started: false);
@@ -227,6 +230,27 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         await _rotation.ConfigureAwait(false);
         _http.Dispose();
         _lifetime.Dispose();
+    }
+
+    private string WorkingDirectoryOf(InstanceSpec spec) => InstanceWorkingDirectory.PathFor(DataDirectory, spec.InstanceId);
+
+    private void RemoveOrphanedWorkingDirectories(IReadOnlyList<InstanceRecord> records)
+    {
+        lock (_startGate)
+        {
+            var known = records.Select(r => r.Spec.InstanceId).Concat(_runners.Keys).ToHashSet(StringComparer.Ordinal);
+            try
+            {
+                foreach (var removed in InstanceWorkingDirectory.RemoveOrphans(DataDirectory, known))
+                {
+                    Log.WorkingDirectoryOrphanRemoved(_logger, removed);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.LogMaintenanceFailed(_logger, e);
+            }
+        }
     }
 
     /// <summary>A new revision's first instance creates its log directory, and old revisions' directories go.</summary>
@@ -305,6 +329,9 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: killing processes its record does not know (pids {Pids})")]
         public static partial void KillingStrays(ILogger logger, string instanceId, string pids);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Removed the working directory {Path} of an instance no longer recorded")]
+        public static partial void WorkingDirectoryOrphanRemoved(ILogger logger, string path);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Rotated log {Path}")]
         public static partial void LogRotated(ILogger logger, string path);

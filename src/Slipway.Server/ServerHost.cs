@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
 using Slipway.Local;
@@ -42,6 +43,7 @@ public static partial class ServerHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(listener.Configure);
+        builder.WebHost.ConfigureKestrel(RequestBodyLimit.Configure);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
@@ -58,6 +60,7 @@ public static partial class ServerHost
 
         var services = builder.Services;
         services.AddApiSecurity(token, listener.AllowedHosts);
+        services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton<IStore>(store);
@@ -80,11 +83,13 @@ public static partial class ServerHost
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
         app.UseApiSecurity();
+        RequestBodyLimit.Use(app);
         ApiEndpoints.Map(app, options);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost));
         app.Lifetime.ApplicationStarted.Register(() => Log.ApiListening(logger, listener.Url, options.ApiTokenPath));
+        // Returns once ct is cancelled and the host has stopped, and disposes the host: the container
+        // then disposes the supervisor (instances keep running) after the hosted services stopped.
         await app.RunAsync(ct);
-        await app.Services.GetRequiredService<LocalSupervisor>().DisposeAsync();
     }
 
     private static partial class Log

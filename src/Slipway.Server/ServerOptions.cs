@@ -38,6 +38,9 @@ public sealed record ServerOptions(
     /// <summary>Where instances get their ports; outside the kernel's ephemeral range (see <see cref="Slipway.Local.PortRange.DefaultInstancePorts"/>).</summary>
     public Slipway.Local.PortRange InstancePorts { get; init; } = Slipway.Local.PortRange.DefaultInstancePorts;
 
+    /// <summary>Bounds on reading an artifact directory on apply: size and time (see <c>ArtifactLimits</c>).</summary>
+    public Apply.ArtifactLimits Artifacts { get; init; } = Apply.ArtifactLimits.Default;
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

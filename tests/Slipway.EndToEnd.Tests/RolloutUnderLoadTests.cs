@@ -4,12 +4,15 @@ using Xunit.Abstractions;
 namespace Slipway.EndToEnd.Tests;
 
 /// <summary>
-/// Every strategy under continuous load (300 requests per second through the router, at least 200
-/// asserted): the rollout reaches its end state and users see zero failed requests.
+/// Every strategy under continuous load (GET and POST, 300 requests per second through the router
+/// as the machine allows): the rollout reaches its end state, requests were in flight all through
+/// it, and users see zero failed requests.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
 {
+    private const long MinimumRequestsDuringRollout = 50;
+
     [Fact]
     public async Task Rolling_update_completes_with_zero_failed_requests()
     {
@@ -21,10 +24,12 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
         await using (var load = new LoadGenerator(cluster.RouterPort, "web.dev.localhost").Start())
         {
             await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
+            var sent = load.Total;
             await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", Strategies.Rolling));
             await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy" && s.StableRevision == 2 && s.Revisions.Count == 1, "v2 rolled out, v1 gone");
+            var during = load.Total - sent;
             await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
-            AssertNoFailures(load);
+            AssertNoFailures(load, during);
             Assert.True(load.Versions.GetValueOrDefault("v2") > 0, load.Summary());
         }
     }
@@ -39,6 +44,7 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
 
         await using var load = new LoadGenerator(cluster.RouterPort, "shop.dev.localhost").Start();
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
+        var sent = load.Total;
         await cluster.ApplyAsync(SlipwayCluster.SampleSpec("shop", "v2", Strategies.BlueGreenManual));
         var paused = await cluster.WaitForStatusAsync("shop", s => s.Phase == "Paused", "v2 ready on the preview route");
         Assert.Equal(100, paused.Weights.Stable);
@@ -55,8 +61,9 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
         await cluster.CommandAsync("shop", "undo");
         await cluster.WaitForStatusAsync("shop", s => s.Phase == "Healthy" && s.StableRevision == 1, "back on v1");
         await Eventually.WaitAsync(() => VersionsAsync(cluster, "shop.dev.localhost", 50), v => v.All(x => x == "v1"), TimeSpan.FromSeconds(10), "every request on v1");
+        var during = load.Total - sent;
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
-        AssertNoFailures(load);
+        AssertNoFailures(load, during);
     }
 
     [Fact]
@@ -69,6 +76,7 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
 
         await using var load = new LoadGenerator(cluster.RouterPort, "api.dev.localhost").Start();
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
+        var sent = load.Total;
         await cluster.ApplyAsync(SlipwayCluster.SampleSpec("api", "v2", Strategies.Canary));
         var paused = await cluster.WaitForStatusAsync("api", s => s.Phase == "Paused" && s.CurrentStepIndex == 1, "paused at 10 %");
         Assert.Equal(90, paused.Weights.Stable);
@@ -83,8 +91,9 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
 
         await cluster.CommandAsync("api", "promote");
         await cluster.WaitForStatusAsync("api", s => s.Phase == "Healthy" && s.StableRevision == 2 && s.Revisions.Count == 1, "canary completed");
+        var during = load.Total - sent;
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
-        AssertNoFailures(load);
+        AssertNoFailures(load, during);
         Assert.True(load.Versions.GetValueOrDefault("v2") > 0);
     }
 
@@ -97,6 +106,7 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
         await cluster.WaitForStatusAsync("pay", s => s.Phase == "Healthy", "v1 healthy");
 
         await using var load = new LoadGenerator(cluster.RouterPort, "pay.dev.localhost").Start();
+        var sent = load.Total;
         await cluster.ApplyAsync(SlipwayCluster.SampleSpec("pay", "v2", Strategies.Canary));
         await cluster.WaitForStatusAsync("pay", s => s.Phase == "Paused", "paused at 10 %");
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
@@ -116,8 +126,9 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
         await cluster.WaitForStatusAsync("pay", s => s.Phase == "Healthy" && s.StableRevision == 2 && s.Revisions.Count == 1, "v2 stable");
         await cluster.CommandAsync("pay", "undo");
         await cluster.WaitForStatusAsync("pay", s => s.Phase == "Healthy" && s.StableRevision == 1 && s.Revisions.Count == 1, "undo back to revision 1");
+        var during = load.Total - sent;
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
-        AssertNoFailures(load);
+        AssertNoFailures(load, during);
 
         var (exit, history, _) = await cluster.CliAsync("history", "pay");
         Assert.Equal(0, exit);
@@ -138,20 +149,27 @@ public sealed class RolloutUnderLoadTests(ITestOutputHelper output)
 
         await using var load = new LoadGenerator(cluster.RouterPort, "web.dev.localhost").Start();
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
+        var sent = load.Total;
         await cluster.CommandAsync("web", "restart");
         var after = await cluster.WaitForStatusAsync(
             "web",
             s => s.Revisions.Count == 1 && s.Revisions[0].Instances.Count == 3 && s.Revisions[0].Ready == 3 && s.Revisions[0].Instances.All(i => !oldIds.Contains(i.Id)),
             "every instance replaced");
         Assert.Equal(1, after.StableRevision);
+        var during = load.Total - sent;
         await load.WaitForMoreAsync(300, TimeSpan.FromSeconds(30));
-        AssertNoFailures(load);
+        AssertNoFailures(load, during);
     }
 
-    private void AssertNoFailures(LoadGenerator load)
+    /// <summary>
+    /// Zero failed requests, and enough of them (GET and POST) while the rollout ran for that to
+    /// mean something: a count, not a rate, so a slow machine is not a failure.
+    /// </summary>
+    private void AssertNoFailures(LoadGenerator load, long sentDuringRollout)
     {
-        output.WriteLine(load.Summary());
-        Assert.True(load.RequestsPerSecond >= 200, $"load too low to count: {load.Summary()}");
+        output.WriteLine($"{sentDuringRollout} requests during the rollout; {load.Summary()}");
+        Assert.True(sentDuringRollout >= MinimumRequestsDuringRollout, $"only {sentDuringRollout} requests while the rollout ran: {load.Summary()}");
+        Assert.True(load.Posts > 0, $"no POST answered: {load.Summary()}");
         Assert.True(load.Failed == 0, $"failed requests: {load.Summary()}");
     }
 

@@ -65,13 +65,14 @@ public sealed class ProbeTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task An_exec_probe_runs_in_the_working_directory_with_the_instance_environment()
     {
-        var marker = Path.Combine(_harness.WorkDirectory, "ready-marker");
         var probes = new ProbeSet(null, new ProbeSpec(new ExecAction(["/bin/sh", "-c", "test \"$SLIPWAY_INSTANCE\" = exec-1 && test -n \"$PORT\" && test -f ready-marker"]), PeriodSeconds: 1), null);
         var instance = _harness.Supervisor.Start(_harness.Shell("exec-1", "exec sleep 300", probes));
 
         await Eventually.TrueAsync(() => instance.Status.Phase == InstancePhase.Running, "Running");
         Assert.False(instance.Status.Ready);
-        await File.WriteAllTextAsync(marker, "");
+
+        // The instance's working directory is its own copy of the artifact.
+        await File.WriteAllTextAsync(Path.Combine(instance.WorkingDirectory, "ready-marker"), "");
 
         await _harness.WaitReadyAsync(instance);
     }

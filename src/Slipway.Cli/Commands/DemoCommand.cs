@@ -15,17 +15,20 @@ namespace Slipway.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    private static readonly TimeSpan ServerStopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <param name="hurry">Cancelled by a second Ctrl-C: the cleanup kills instead of waiting, and still removes everything.</param>
+    public static Command Create(CancellationToken hurry)
     {
         var port = IntegerOption.Create("--port", "Router port", 8080, 1, 65535);
         var exit = new Option<bool>("--exit-when-done") { Description = "Stop once the canary completed instead of waiting for Ctrl-C" };
         var pause = IntegerOption.Create("--pause-seconds", "Length of each canary pause", 10, 0, 3600);
         var command = new Command("demo", "Release a sample service by canary on this machine, under live traffic") { port, exit, pause };
-        CliAction.Set(command, (result, ct) => RunAsync(result.GetValue(port), result.GetValue(exit), result.GetValue(pause), ct));
+        CliAction.Set(command, (result, ct) => RunAsync(result.GetValue(port), result.GetValue(exit), result.GetValue(pause), ct, hurry));
         return command;
     }
 
-    private static async Task<int> RunAsync(int routerPort, bool exitWhenDone, int pauseSeconds, CancellationToken ct)
+    private static async Task<int> RunAsync(int routerPort, bool exitWhenDone, int pauseSeconds, CancellationToken ct, CancellationToken hurry)
     {
         var root = FindRepository() ?? throw new CliException("cannot find the Slipway repository (samples/Slipway.Sample); run the demo from a checkout", 1);
         if (!PortIsFree(routerPort))
@@ -33,12 +36,7 @@ internal static class DemoCommand
             throw new CliException($"port {routerPort} is in use: pass another router port with --port", 1);
         }
 
-        var data = Path.Combine(Path.GetTempPath(), $"slipway-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        var artifact = Path.Combine(data, "build", "sample");
-        Say($"data directory {data}");
-        Say("building the sample service …");
-        await BuildSampleAsync(root, artifact, ct);
-
+        var data = Path.Combine(Path.GetTempPath(), $"slipway-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
         var options = new ServerOptions(data, $"127.0.0.1:{FreePort()}", $"127.0.0.1:{routerPort}", $"127.0.0.1:{FreePort()}")
         {
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
@@ -47,10 +45,15 @@ internal static class DemoCommand
         Directory.CreateDirectory(data);
         var credential = new ApiCredential(ApiTokenFile.LoadOrCreate(data), ApiTokenFile.PathIn(data));
         using var serverStop = new CancellationTokenSource();
-        var server = Task.Run(() => ServerHost.RunAsync(options, serverStop.Token), CancellationToken.None);
-        var url = $"http://web.dev.localhost:{routerPort}/";
+        Task? server = null;
         try
         {
+            var artifact = Path.Combine(data, "build", "sample");
+            Say($"data directory {data}");
+            Say("building the sample service …");
+            await BuildSampleAsync(root, artifact, ct);
+
+            server = Task.Run(() => ServerHost.RunAsync(options, serverStop.Token), CancellationToken.None);
             using var client = new ApiClient(new Uri($"http://{options.ApiListen}"), credential);
             await WaitForServerAsync(client, server, ct);
             Say($"server up: API http://{options.ApiListen}, router http://{options.RouterListen}");
@@ -70,7 +73,7 @@ internal static class DemoCommand
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var totals = load.Totals();
             Say($"canary completed: v2 is stable. {totals.Requests} requests during the release, {totals.Failed} failed.");
-            Say($"try it: curl {url}   (or open it in a browser)");
+            Say($"try it: curl http://web.dev.localhost:{routerPort}/   (or open it in a browser)");
             Say($"status: slipway status web --server {options.ApiListen} --data {data}   metrics: curl http://{options.RouterAdmin}/metrics");
             if (!exitWhenDone)
             {
@@ -82,32 +85,72 @@ internal static class DemoCommand
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return 0;
+            return 0; // Ctrl-C is how the demo is meant to end
         }
         finally
         {
-            Say("stopping the server, the instances and the router …");
-            await serverStop.CancelAsync();
-            try
-            {
-                await server;
-            }
-            catch (Exception)
-            {
-                // stopped by us, or it failed to start, which was reported above
-            }
+            await StopEverythingAsync(data, server, serverStop, hurry);
+        }
+    }
 
-            await DataPlane.StopAllAsync(data, CancellationToken.None);
-            try
+    /// <summary>
+    /// Stops the server, then every instance and the router, and removes the data directory. Runs
+    /// to the end whatever happens meanwhile: a second Ctrl-C (<paramref name="hurry"/>) only
+    /// replaces the grace periods by SIGKILL. Stdout may be a pipe whose reader died with the same
+    /// Ctrl-C (<c>| tee</c>): .NET's console streams drop writes that fail with EPIPE, so the
+    /// messages here neither throw nor stop the cleanup.
+    /// </summary>
+    private static async Task StopEverythingAsync(string data, Task? server, CancellationTokenSource serverStop, CancellationToken hurry)
+    {
+        Say("stopping the server, the instances and the router … (Ctrl-C again to stop them at once)");
+        await serverStop.CancelAsync();
+        // The server has stopped its reconciler when it returns, so nothing starts an instance after
+        // that. When we hurry we do not wait for it, so the data plane is stopped again once it has.
+        var serverStopped = await WaitForServerStopAsync(server, hurry);
+        if (Directory.Exists(data))
+        {
+            await DataPlane.StopAllAsync(data, hurry);
+            if (!serverStopped && await WaitForServerStopAsync(server, CancellationToken.None))
             {
-                Directory.Delete(data, recursive: true);
-                Say($"stopped; removed {data}");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Say($"stopped; could not remove {data}: {e.Message}");
+                await DataPlane.StopAllAsync(data, hurry);
             }
         }
+
+        try
+        {
+            Slipway.Local.Files.WritableTree.Delete(data); // the artifact store's copies are read-only
+            Say($"stopped; removed {data}");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Say("stopped");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Say($"stopped; could not remove {data}: {e.Message}");
+        }
+    }
+
+    /// <summary>True once the server task has ended (however: stopped by us, or failed to start, which was reported).</summary>
+    private static async Task<bool> WaitForServerStopAsync(Task? server, CancellationToken hurry)
+    {
+        if (server is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await server.WaitAsync(ServerStopTimeout, hurry);
+        }
+        catch (Exception) when (server.IsCompleted)
+        {
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+        }
+
+        return server.IsCompleted;
     }
 
     private static async Task ApplyAsync(ApiClient client, string data, string artifact, string version, int pauseSeconds, CancellationToken ct)
@@ -217,12 +260,30 @@ internal static class DemoCommand
             RedirectStandardError = true,
         };
         using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // A SIGTERM reaches the demo alone (a Ctrl-C reaches its whole process group): the build goes with it.
+        using (ct.Register(() => KillTree(process)))
+        {
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        ct.ThrowIfCancellationRequested();
         if (process.ExitCode != 0)
         {
             throw new CliException($"building the sample failed:\n{await stdout}{await stderr}", 1);
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // it has exited already
         }
     }
 

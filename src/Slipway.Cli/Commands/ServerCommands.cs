@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Slipway.Router;
+using Slipway.Core.Spec;
 using Slipway.Server;
 using Slipway.Server.Api;
+using Slipway.Server.Apply;
 using Slipway.Store;
 
 namespace Slipway.Cli.Commands;
@@ -35,12 +37,32 @@ internal static class ServerCommands
             Description = "Ports given to instances, first-last; outside the kernel's ephemeral range",
             DefaultValueFactory = _ => Slipway.Local.PortRange.DefaultInstancePorts.ToString(),
         };
+        var maxArtifactSize = new Option<string>("--max-artifact-size")
+        {
+            Description = "Largest artifact directory an apply may copy, e.g. 500MiB or 4GiB (default 2GiB)",
+            DefaultValueFactory = _ => "2GiB",
+        };
+        var artifactTimeout = new Option<string>("--artifact-timeout")
+        {
+            Description = "Longest an apply may take to check, or to hash and copy, one artifact directory, e.g. 90s or 10m (default 5m)",
+            DefaultValueFactory = _ => "5m",
+        };
         var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
         {
-            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts,
+            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout,
         };
         CliAction.Set(command, async (result, ct) =>
         {
+            if (!ArtifactLimits.TryParseSize(result.GetValue(maxArtifactSize)!, out var maxBytes))
+            {
+                throw new CliException($"--max-artifact-size: expected a size such as 500MiB, 2GiB or a number of bytes, got '{result.GetValue(maxArtifactSize)}'", 2);
+            }
+
+            if (!DurationParser.TryParse(result.GetValue(artifactTimeout)!, out var timeout) || timeout <= TimeSpan.Zero)
+            {
+                throw new CliException($"--artifact-timeout: expected a positive duration such as 90s or 10m, got '{result.GetValue(artifactTimeout)}'", 2);
+            }
+
             var ports = Slipway.Local.PortRange.Parse(result.GetValue(instancePorts), out var portsError);
             var options = new ServerOptions(globals.DataDirectory(result), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!)
             {
@@ -49,6 +71,7 @@ internal static class ServerCommands
                 TlsKeyPath = FullPath(result.GetValue(tlsKey)),
                 InsecureRemoteApi = result.GetValue(insecure),
                 InstancePorts = ports ?? Slipway.Local.PortRange.DefaultInstancePorts,
+                Artifacts = new ArtifactLimits(maxBytes, timeout),
             };
 
             // The router is started detached, where its refusal would only reach its log: check its addresses here.

@@ -3,7 +3,8 @@ namespace Slipway.Core.Spec;
 /// <summary>
 /// A parsed and validated <c>kind: Application</c> document: one app in one environment.
 /// </summary>
-public sealed record ApplicationManifest(ApplicationMetadata Metadata, ApplicationSpec Spec)
+/// <param name="Source">Where its fields were written, when it was parsed from a file (see <see cref="SpecSource"/>).</param>
+public sealed record ApplicationManifest(ApplicationMetadata Metadata, ApplicationSpec Spec, SpecSource? Source = null)
 {
     public const string ApiVersion = "slipway.dev/v1alpha1";
     public const string Kind = "Application";

@@ -12,57 +12,36 @@ namespace Slipway.Server.Apply;
 /// Validates spec files and turns accepted ones into apps, revisions and rollouts. Everything is
 /// checked before anything is saved: a file with any error changes nothing.
 /// </summary>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, Reconcile.ReconcileSignal signal)
+/// <remarks>
+/// Reading artifacts (checking, hashing, copying into the store) is the slow part of an apply and is bounded in size
+/// and time; it happens before the control-plane lock is taken, so a large or broken artifact never holds up the
+/// reconcile loop, rollout commands or other applies. Only the final checks against the saved state (routes used by
+/// other apps) and the save itself run under the lock.
+/// </remarks>
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, Reconcile.ReconcileSignal signal, ServerOptions options)
 {
+    private readonly SpecValidator _validator = new(options.Artifacts, time);
+
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
-        var parsed = SpecParser.Parse(request.Content, request.FileName, request.BaseDirectory);
-        if (!parsed.IsValid)
+        var validation = await _validator.ValidateAsync(request, ct);
+        if (!validation.IsValid)
         {
-            return ApplyOutcome.Rejected(parsed.Errors);
+            return ApplyOutcome.Rejected(validation.Errors);
+        }
+
+        var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: !dryRun, ct);
+        if (artifactErrors.Count > 0)
+        {
+            return ApplyOutcome.Rejected(artifactErrors);
         }
 
         using var _ = await gate.AcquireAsync(ct);
         var errors = new List<SpecError>();
         var existing = await store.ListAppsAsync(ct);
-        var digests = new Dictionary<string, string>();
-        foreach (var manifest in parsed.Manifests)
+        foreach (var manifest in validation.Manifests)
         {
-            var artifact = manifest.Spec.Template.Artifact.Path;
-            if (!Directory.Exists(artifact))
-            {
-                errors.Add(ErrorAt(request, manifest, artifact, "spec.artifact.path", $"directory '{artifact}' does not exist"));
-            }
-            else if (!digests.ContainsKey(artifact))
-            {
-                try
-                {
-                    digests[artifact] = await ArtifactDigest.ComputeAsync(artifact, ct);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    errors.Add(ErrorAt(request, manifest, artifact, "spec.artifact.path", $"directory '{artifact}' cannot be read: {e.Message}"));
-                }
-            }
-
             CheckRouteConflicts(request, manifest, existing, errors);
-        }
-
-        if (errors.Count == 0 && !dryRun)
-        {
-            // Before anything is saved: a revision must never name an artifact the store does not hold.
-            foreach (var manifest in parsed.Manifests.DistinctBy(m => m.Spec.Template.Artifact.Path))
-            {
-                var artifact = manifest.Spec.Template.Artifact.Path;
-                try
-                {
-                    await artifacts.ImportAsync(artifact, digests[artifact], ct);
-                }
-                catch (Exception e) when (e is ArtifactChangedException or IOException or UnauthorizedAccessException)
-                {
-                    errors.Add(ErrorAt(request, manifest, artifact, "spec.artifact.path", $"directory '{artifact}' could not be copied: {e.Message}"));
-                }
-            }
         }
 
         if (errors.Count > 0)
@@ -72,7 +51,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         var results = new List<AppliedApp>();
         var changes = new List<AppChange>();
-        foreach (var manifest in parsed.Manifests)
+        foreach (var manifest in validation.Manifests)
         {
             var template = manifest.Spec.Template with
             {
@@ -94,6 +73,53 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         }
 
         return ApplyOutcome.Accepted(results);
+    }
+
+    /// <summary>
+    /// The digest of every artifact directory of the file and, with <paramref name="copy"/>, its read-only copy in the
+    /// store — before anything is saved, as a revision must never name an artifact the store does not hold. Each
+    /// artifact's pass is bounded by the time limit. Runs outside the control-plane lock.
+    /// </summary>
+    private async Task<(Dictionary<string, string> Digests, List<SpecError> Errors)> IngestArtifactsAsync(ApplyRequest request, SpecValidation validation, bool copy, CancellationToken ct)
+    {
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = new List<SpecError>();
+        foreach (var documents in validation.Manifests.GroupBy(m => m.Spec.Template.Artifact.Path, StringComparer.Ordinal))
+        {
+            var path = documents.Key;
+            var scan = validation.Artifacts[path];
+            string? problem;
+            try
+            {
+                digests[path] = await ArtifactTimeout.RunAsync(
+                    async t =>
+                    {
+                        var digest = await ArtifactDigest.ComputeAsync(scan, t);
+                        if (copy)
+                        {
+                            await artifacts.ImportAsync(scan, digest, t);
+                        }
+
+                        return digest;
+                    },
+                    options.Artifacts.Timeout,
+                    time,
+                    ct);
+                continue;
+            }
+            catch (TimeoutException)
+            {
+                problem = $"reading and copying directory '{path}' took longer than {DurationParser.Format(options.Artifacts.Timeout)}, the limit (slipway server --artifact-timeout): is it on a slow or hung file system?";
+            }
+            catch (Exception e) when (e is ArtifactChangedException or IOException or UnauthorizedAccessException)
+            {
+                problem = $"directory '{path}' could not be {(copy ? "copied" : "read")}: {e.Message}";
+            }
+
+            errors.AddRange(documents.Select(m => SpecValidator.ErrorAt(request, m, SpecValidator.ArtifactPath, problem)));
+        }
+
+        return (digests, [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
     }
 
     /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync"/>).</summary>
@@ -162,7 +188,9 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             {
                 if (Routes(other.Spec).Any(r => string.Equals(r.Route.Host, route.Host, StringComparison.OrdinalIgnoreCase) && r.Route.PathPrefix == route.PathPrefix))
                 {
-                    errors.Add(ErrorAt(request, manifest, route.Host, path, $"route {route.Host}{route.PathPrefix} is already used by app {other.App} in environment {other.Environment}"));
+                    // At the host when it was written; otherwise where the route (or the spec, for a default route) is.
+                    var at = manifest.Source?.PositionOf(path + ".host") ?? Core.Spec.Parsing.SpecPosition.Start;
+                    errors.Add(new SpecError(request.FileName, at.Line, at.Column, path, $"route {route.Host}{route.PathPrefix} is already used by app {other.App} in environment {other.Environment}"));
                 }
             }
         }
@@ -175,17 +203,6 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         {
             yield return (blueGreen.PreviewRoute, "spec.strategy.blueGreen.previewRoute");
         }
-    }
-
-    /// <summary>Points an error found after parsing at the line that holds the offending value (or the document's first line).</summary>
-    private static SpecError ErrorAt(ApplyRequest request, ApplicationManifest manifest, string value, string path, string message)
-    {
-        var lines = request.Content.Split('\n');
-        var nameLine = Array.FindIndex(lines, l => l.Contains($"name: {manifest.Metadata.Name}", StringComparison.Ordinal));
-        var valueText = Path.GetFileName(value.TrimEnd('/'));
-        var line = Array.FindIndex(lines, Math.Max(0, nameLine), l => valueText.Length > 0 && l.Contains(valueText, StringComparison.Ordinal));
-        line = line >= 0 ? line : Math.Max(0, nameLine);
-        return new SpecError(request.FileName, line + 1, 1, path, message);
     }
 
     private static string TemplateHash(InstanceTemplate template) =>
@@ -225,8 +242,6 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         return changes.Count == 0 ? "template changed" : "changed " + string.Join("; ", changes);
     }
 }
-
-public sealed record ApplyRequest(string FileName, string Content, string BaseDirectory);
 
 public sealed record AppliedApp(string App, string Environment, int Revision, bool RevisionCreated, bool Unchanged);
 

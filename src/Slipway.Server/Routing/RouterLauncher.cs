@@ -42,9 +42,11 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
             environment.TryAdd(name, value);
         }
 
+        // Not cancellable from spawn to pid file: a router started but not recorded would be
+        // running where `slipway down` (and the demo's Ctrl-C) cannot find it. Both steps are short.
         var launcher = new ProcessLauncher(time, logger);
-        var handle = await launcher.StartAsync(options.RouterDirectory, command, args, environment, Path.Combine(options.RouterDirectory, "router.log"), ct);
-        await File.WriteAllTextAsync(PidFile, handle.Pid.ToString(CultureInfo.InvariantCulture), ct);
+        var handle = await launcher.StartAsync(options.RouterDirectory, command, args, environment, Path.Combine(options.RouterDirectory, "router.log"), CancellationToken.None);
+        await File.WriteAllTextAsync(PidFile, handle.Pid.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
         Log.RouterStarted(logger, handle.Pid, options.RouterListen);
 
         var until = time.GetUtcNow() + StartTimeout;

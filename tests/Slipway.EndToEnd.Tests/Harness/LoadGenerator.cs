@@ -1,26 +1,37 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Slipway.EndToEnd.Tests.Harness;
 
 /// <summary>
-/// Continuous GET traffic through the router at a fixed rate, counting what users would see:
-/// responses by version, 5xx answers and connection errors. Bounded: it stops when disposed.
+/// Continuous traffic through the router at a fixed rate, counting what users would see. Every
+/// third request is a <c>POST /echo</c> with a body, which the router never retries (not
+/// idempotent), so a request lost in a switch or a drain shows; the rest are <c>GET /</c>. A
+/// request fails when it gets no response, a status other than 2xx (a <c>404 no route</c>
+/// included), or a POST whose echoed body differs from the one sent. Bounded: it stops when
+/// disposed.
 /// </summary>
 internal sealed class LoadGenerator : IAsyncDisposable
 {
     private const int Workers = 12;
+    private const int PostEvery = 3;
     private readonly HttpClient _http;
     private readonly string _host;
     private readonly double _rate;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly ConcurrentDictionary<string, long> _versions = new();
+    private readonly ConcurrentDictionary<string, long> _failuresByKind = new();
     private readonly ConcurrentQueue<string> _failures = new();
     private readonly Stopwatch _clock = new();
+    private long _sent;
     private long _ok;
     private long _failed;
+    private long _posts;
+    private int _disposed;
 
     public LoadGenerator(int routerPort, string host, double requestsPerSecond = 300)
     {
@@ -37,9 +48,11 @@ internal sealed class LoadGenerator : IAsyncDisposable
 
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Completed requests (answered or failed).</summary>
     public long Total => Ok + Failed;
 
-    public double RequestsPerSecond => Total / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
+    /// <summary>Completed POST requests.</summary>
+    public long Posts => Interlocked.Read(ref _posts);
 
     public IReadOnlyDictionary<string, long> Versions => _versions;
 
@@ -58,8 +71,11 @@ internal sealed class LoadGenerator : IAsyncDisposable
         return this;
     }
 
+    /// <summary>What was sent and seen; the rate is for the reader, never for an assertion (it is the machine's speed).</summary>
     public string Summary() =>
-        $"{Total} requests ({RequestsPerSecond:0} rps), {Failed} failed, versions [{string.Join(", ", _versions.Select(v => $"{v.Key}={v.Value}"))}]"
+        $"{Total} requests ({Posts} POST) in {_clock.Elapsed.TotalSeconds:0.0}s ({Total / Math.Max(0.001, _clock.Elapsed.TotalSeconds):0}/s), {Failed} failed"
+        + (Failed > 0 ? $" [{string.Join(", ", _failuresByKind.Select(f => $"{f.Key}: {f.Value}"))}]" : "")
+        + $", versions [{string.Join(", ", _versions.Select(v => $"{v.Key}={v.Value}"))}]"
         + (Failed > 0 ? $"; failures: {string.Join(" | ", FailureSamples)}" : "");
 
     /// <summary>Waits until at least <paramref name="count"/> more requests completed.</summary>
@@ -88,11 +104,12 @@ internal sealed class LoadGenerator : IAsyncDisposable
             }
 
             next += interval;
-            await SendOneAsync(ct);
+            var n = Interlocked.Increment(ref _sent);
+            await (n % PostEvery == 0 ? SendPostAsync(n, ct) : SendGetAsync(ct));
         }
     }
 
-    private async Task SendOneAsync(CancellationToken ct)
+    private async Task SendGetAsync(CancellationToken ct)
     {
         try
         {
@@ -100,36 +117,82 @@ internal sealed class LoadGenerator : IAsyncDisposable
             request.Headers.Host = _host;
             using var response = await _http.SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
-            if ((int)response.StatusCode >= 500)
+            if (!response.IsSuccessStatusCode)
             {
-                Fail($"{(int)response.StatusCode} {body.Trim()}");
+                Fail("GET", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body);
                 return;
             }
 
-            var version = response.Headers.TryGetValues("X-Version", out var v) ? v.First() : "(none)";
-            _versions.AddOrUpdate(version, 1, (_, n) => n + 1);
-            Interlocked.Increment(ref _ok);
+            Succeed(response);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException or IOException)
         {
-            Fail(e.GetBaseException().Message);
+            Fail("GET", "no response", e.GetBaseException().Message);
         }
     }
 
-    private void Fail(string why)
+    private async Task SendPostAsync(long n, CancellationToken ct)
+    {
+        // Different for every request, so an answer meant for another request cannot pass.
+        var sent = $"{{\"request\":{n},\"host\":\"{_host}\",\"padding\":\"{new string((char)('a' + (n % 26)), 200 + (int)(n % 300))}\"}}";
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new StringContent(sent, Encoding.UTF8, "application/json") };
+            request.Headers.Host = _host;
+            using var response = await _http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                Fail("POST", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), body);
+                return;
+            }
+
+            if (body != sent)
+            {
+                Fail("POST", "wrong echo", $"sent {sent.Length} characters, got {body.Length}");
+                return;
+            }
+
+            Interlocked.Increment(ref _posts);
+            Succeed(response);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException or IOException)
+        {
+            Fail("POST", "no response", e.GetBaseException().Message);
+        }
+    }
+
+    private void Succeed(HttpResponseMessage response)
+    {
+        var version = response.Headers.TryGetValues("X-Version", out var v) ? v.First() : "(none)";
+        _versions.AddOrUpdate(version, 1, (_, c) => c + 1);
+        Interlocked.Increment(ref _ok);
+    }
+
+    private void Fail(string method, string kind, string detail)
     {
         Interlocked.Increment(ref _failed);
+        _failuresByKind.AddOrUpdate($"{method} {kind}", 1, (_, c) => c + 1);
         if (_failures.Count < 100)
         {
-            _failures.Enqueue($"{why} at {_clock.Elapsed.TotalSeconds:0.00}s");
+            var text = detail.Trim();
+            _failures.Enqueue($"{method} {kind} {text[..Math.Min(text.Length, 120)]} at {_clock.Elapsed.TotalSeconds:0.00}s");
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await Task.WhenAll(_tasks);
         _clock.Stop();

@@ -228,7 +228,7 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         Api.Dispose();
         try
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            Slipway.Local.Files.WritableTree.Delete(DataDirectory); // the artifact store's copies are read-only
         }
         catch (IOException)
         {

@@ -29,8 +29,9 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     {
         _temp.WriteFile("artifacts/web/app.dll", "code v1");
         _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), TimeProvider.System, Ct);
-        _artifacts = new ArtifactStore(new ServerOptions(_temp.Combine("data")));
-        _service = new ApplyService(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _signal);
+        var options = new ServerOptions(_temp.Combine("data"));
+        _artifacts = new ArtifactStore(options);
+        _service = new ApplyService(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _signal, options);
     }
 
     public Task DisposeAsync()

@@ -93,6 +93,64 @@ public sealed class ArtifactDigestTests : IDisposable
         Assert.NotEqual(await Digest(first), await Digest(second));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Making_a_file_executable_changes_the_digest()
+    {
+        var artifact = Artifact("out", ("run.sh", "#!/bin/sh\necho hi\n"));
+        var before = await Digest(artifact);
+
+        File.SetUnixFileMode(_temp.Combine("out", "run.sh"), File.GetUnixFileMode(_temp.Combine("out", "run.sh")) | UnixFileMode.UserExecute);
+
+        Assert.NotEqual(before, await Digest(artifact));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Write_bits_and_umask_differences_do_not_change_the_digest()
+    {
+        var artifact = Artifact("out", ("app.dll", "code"));
+        var before = await Digest(artifact);
+
+        File.SetUnixFileMode(_temp.Combine("out", "app.dll"), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+
+        Assert.Equal(before, await Digest(artifact));
+    }
+
+    [Fact]
+    public async Task A_symlink_is_digested_by_its_target_not_by_what_it_points_to()
+    {
+        var artifact = Artifact("out", ("v1.json", "{}"), ("v2.json", "{}"));
+        File.CreateSymbolicLink(_temp.Combine("out", "config.json"), "v1.json");
+        var before = await Digest(artifact);
+
+        File.Delete(_temp.Combine("out", "config.json"));
+        File.CreateSymbolicLink(_temp.Combine("out", "config.json"), "v2.json");
+
+        Assert.NotEqual(before, await Digest(artifact));
+    }
+
+    [Fact]
+    public async Task A_symlink_and_a_copy_of_the_file_it_points_to_have_different_digests()
+    {
+        var linked = Artifact("linked", ("v1.json", "{}"));
+        File.CreateSymbolicLink(_temp.Combine("linked", "config.json"), "v1.json");
+        var copied = Artifact("copied", ("v1.json", "{}"), ("config.json", "{}"));
+
+        Assert.NotEqual(await Digest(linked), await Digest(copied));
+    }
+
+    [Fact]
+    public async Task An_added_empty_directory_changes_the_digest()
+    {
+        var artifact = Artifact("out", ("app.dll", "code"));
+        var before = await Digest(artifact);
+
+        Directory.CreateDirectory(_temp.Combine("out", "logs"));
+
+        Assert.NotEqual(before, await Digest(artifact));
+    }
+
     private string Artifact(string name, params (string Path, string Content)[] files)
     {
         var directory = _temp.Combine(name);

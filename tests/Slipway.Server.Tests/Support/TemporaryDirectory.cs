@@ -25,9 +25,7 @@ internal sealed class TemporaryDirectory : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
+        // The artifact store's copies are read-only.
+        Slipway.Local.Files.WritableTree.Delete(Path);
     }
 }

@@ -28,14 +28,18 @@ internal sealed class ApplicationReader
 
     private readonly SpecReader _reader;
     private readonly string _baseDirectory;
+    private readonly string? _requestedEnvironment;
     private readonly RouteReader _routes;
     private readonly ProbeReader _probes;
     private readonly StrategyReader _strategies;
 
-    public ApplicationReader(SpecReader reader, string baseDirectory)
+    /// <param name="requestedEnvironment">The environment the caller asks for (<c>slipway apply -e</c>): the
+    /// environment of documents that name none, and the one those that name one must agree with.</param>
+    public ApplicationReader(SpecReader reader, string baseDirectory, string? requestedEnvironment = null)
     {
         _reader = reader;
         _baseDirectory = baseDirectory;
+        _requestedEnvironment = requestedEnvironment;
         _routes = new RouteReader(reader);
         _probes = new ProbeReader(reader);
         _strategies = new StrategyReader(reader, _routes);
@@ -44,6 +48,7 @@ internal sealed class ApplicationReader
     public DocumentReadResult Read(SpecNode root)
     {
         var before = _reader.ErrorCount;
+        var fields = _reader.BeginDocument();
         if (root is not SpecMapping)
         {
             _reader.Error(root.Start, SpecPath.Document, $"expected a mapping with apiVersion, kind, metadata and spec, got {root.Describe()}");
@@ -58,7 +63,9 @@ internal sealed class ApplicationReader
         var routes = new List<RouteClaim>();
         var spec = ReadSpec(document, identity, routes);
 
-        var manifest = _reader.ErrorCount == before ? new ApplicationManifest(metadata, spec) : null;
+        var manifest = _reader.ErrorCount == before
+            ? new ApplicationManifest(metadata, spec, new SpecSource(_reader.FileName, root.Start, fields))
+            : null;
         return new DocumentReadResult(root.Start, manifest, identity, routes);
     }
 
@@ -77,11 +84,25 @@ internal sealed class ApplicationReader
         var before = _reader.ErrorCount;
         var name = _reader.RequiredString(metadata, "name");
         _reader.Check(metadata, "name", name, SpecNames.CheckDnsLabel);
-        var environment = _reader.OptionalString(metadata, "environment") ?? DefaultEnvironment;
-        _reader.Check(metadata, "environment", environment, SpecNames.CheckDnsLabel);
-        if (metadata.Value("environment") is { } envNode && environment.Length == 0)
+        var written = _reader.OptionalString(metadata, "environment");
+        var environment = written ?? _requestedEnvironment ?? DefaultEnvironment;
+        _reader.Check(metadata, "environment", written, SpecNames.CheckDnsLabel);
+        if (metadata.Value("environment") is { } envNode)
         {
-            _reader.Error(envNode.Start, metadata.PathOf("environment"), "must not be empty");
+            if (written is { Length: 0 })
+            {
+                _reader.Error(envNode.Start, metadata.PathOf("environment"), "must not be empty");
+            }
+            else if (written is not null && _requestedEnvironment is not null && written != _requestedEnvironment)
+            {
+                // Applying a file to one environment must never deploy it to another: refuse rather than pick one.
+                _reader.Error(envNode.Start, metadata.PathOf("environment"), $"is '{written}', but environment '{_requestedEnvironment}' was requested (-e): remove one of them or make them agree");
+            }
+        }
+        else if (metadata.IsValid && written is null && _requestedEnvironment is not null
+            && (_requestedEnvironment.Length == 0 ? "must not be empty" : SpecNames.CheckDnsLabel(_requestedEnvironment)) is { } problem)
+        {
+            _reader.Error(metadata.KeyPosition("environment"), metadata.PathOf("environment"), $"the requested environment '{_requestedEnvironment}' (-e) is not valid: {problem}");
         }
 
         var identity = metadata.IsValid && _reader.ErrorCount == before

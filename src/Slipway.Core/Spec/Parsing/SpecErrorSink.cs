@@ -10,6 +10,8 @@ internal sealed class SpecErrorSink(string fileName)
 
     public int Count => _errors.Count;
 
+    public string FileName => fileName;
+
     /// <param name="path">The field path; empty for the document's root mapping itself.</param>
     public void Add(SpecPosition at, string path, string message) =>
         _errors.Add(new SpecError(fileName, at.Line, at.Column, path.Length == 0 ? SpecPath.Document : path, message));

@@ -24,6 +24,26 @@ internal static partial class SpecPath
 
     public static string Index(string parent, int index) => $"{parent}[{index}]";
 
+    /// <summary>The path one level up (<c>spec.env[1]</c> for <c>spec.env[1].name</c>); null at the top.</summary>
+    public static string? Parent(string path)
+    {
+        int cut;
+        if (path.EndsWith("\"]", StringComparison.Ordinal))
+        {
+            cut = path.LastIndexOf("[\"", StringComparison.Ordinal);
+        }
+        else if (path.EndsWith(']'))
+        {
+            cut = path.LastIndexOf('[');
+        }
+        else
+        {
+            cut = path.LastIndexOf('.');
+        }
+
+        return cut > 0 ? path[..cut] : null;
+    }
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
     private static partial Regex PlainName();
 }

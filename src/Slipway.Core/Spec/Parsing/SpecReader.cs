@@ -10,7 +10,19 @@ namespace Slipway.Core.Spec.Parsing;
 /// </summary>
 internal sealed partial class SpecReader(SpecErrorSink errors)
 {
+    // Where each field of the document being read is: its key and its value, by field path.
+    private Dictionary<string, (SpecPosition Key, SpecPosition Value)> _fields = new(StringComparer.Ordinal);
+
     public int ErrorCount => errors.Count;
+
+    public string FileName => errors.FileName;
+
+    /// <summary>Starts recording the positions of a new document's fields; returns where they are recorded.</summary>
+    public IReadOnlyDictionary<string, (SpecPosition Key, SpecPosition Value)> BeginDocument()
+    {
+        _fields = new Dictionary<string, (SpecPosition Key, SpecPosition Value)>(StringComparer.Ordinal);
+        return _fields;
+    }
 
     public void Error(SpecPosition at, string path, string message) => errors.Add(at, path, message);
 
@@ -48,6 +60,7 @@ internal sealed partial class SpecReader(SpecErrorSink errors)
             }
 
             entries.Add(name, entry);
+            _fields.TryAdd(SpecPath.Field(path, name), (key.Start, entry.Value.Start));
             if (!fields.AnyKey && !fields.Known.Contains(name, StringComparer.Ordinal))
             {
                 ReportUnknown(key, path, name, fields);
@@ -216,6 +229,11 @@ internal sealed partial class SpecReader(SpecErrorSink errors)
             case null:
                 return null;
             case SpecSequence sequence:
+                for (var i = 0; i < sequence.Items.Count; i++)
+                {
+                    _fields.TryAdd(SpecPath.Index(m.PathOf(name), i), (sequence.Items[i].Start, sequence.Items[i].Start));
+                }
+
                 return sequence;
             case var node:
                 Error(node.Start, m.PathOf(name), $"expected a list, got {node.Describe()}");

@@ -17,6 +17,7 @@ internal sealed partial class YamlDocumentLoader
 
     private const string StrTag = "tag:yaml.org,2002:str";
 
+    private readonly string _text;
     private readonly IParser _parser;
     private readonly SpecErrorSink _errors;
     private readonly Dictionary<string, SpecNode> _anchors = new(StringComparer.Ordinal);
@@ -27,6 +28,7 @@ internal sealed partial class YamlDocumentLoader
 
     private YamlDocumentLoader(string text, SpecErrorSink errors)
     {
+        _text = text;
         _parser = new Parser(new StringReader(text));
         _errors = errors;
     }
@@ -57,6 +59,11 @@ internal sealed partial class YamlDocumentLoader
                     documents.Add(root);
                 }
             }
+        }
+        catch (YamlException e) when (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindIndentationTab() is { } tab)
+        {
+            // YamlDotNet reports this one at the start of the text; the tab is after the last node read.
+            _errors.Add(tab, SpecPath.File, "YAML syntax error: a tab is used for indentation: indent with spaces");
         }
         catch (YamlException e)
         {
@@ -152,6 +159,24 @@ internal sealed partial class YamlDocumentLoader
         {
             _openFlows.Pop();
         }
+    }
+
+    /// <summary>The first tab in a line's leading whitespace at or after the last node read (tabs inside values are fine).</summary>
+    private SpecPosition? FindIndentationTab()
+    {
+        var lines = _text.Split('\n');
+        for (var i = _lastPosition.Line - 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var indentation = line.Length - line.TrimStart(' ', '\t').Length;
+            var tab = line.IndexOf('\t', 0, indentation);
+            if (tab >= 0)
+            {
+                return new SpecPosition(i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private SpecNode Remember(AnchorName anchor, SpecNode node)
