@@ -35,7 +35,8 @@ public sealed class ReconcilerTests : IAsyncLifetime
     {
         _temp.WriteFile("artifact/app.dll", "code");
         _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), _time, Ct);
-        _apply = new ApplyService(_store, new ArtifactStore(new ServerOptions(_temp.Combine("data"))), _gate, _time, _signal);
+        var options = new ServerOptions(_temp.Combine("data"));
+        _apply = new ApplyService(_store, new ArtifactStore(options), _gate, _time, _signal, options);
         _rollouts = new RolloutService(_store, _gate, _signal, _apply, _time);
         _reconciler = new Reconciler(_store, _gate, _signal, _target, _time, NullLogger<Reconciler>.Instance);
     }
