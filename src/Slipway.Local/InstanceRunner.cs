@@ -86,10 +86,11 @@ internal sealed partial class InstanceRunner
         }
 
         _instance.Update(s => s with { Phase = InstancePhase.Terminating, Ready = false, ReadySince = null });
+        var ended = "stopped";
         if (process is not null)
         {
             Log.Stopping(_context.Logger, _instance.Spec.InstanceId, process.Pid);
-            await TerminateAsync(process, ct).ConfigureAwait(false);
+            ended = await TerminateAsync(process, ct).ConfigureAwait(false);
         }
 
         // Before the state file: a controller dying in between restarts the instance from a fresh copy, never leaks one.
@@ -109,7 +110,7 @@ internal sealed partial class InstanceRunner
             _context.Store.Delete(_instance.Spec.InstanceId);
         }
 
-        _instance.Update(s => s with { Phase = InstancePhase.Stopped, Pid = 0 });
+        _instance.Update(s => s with { Phase = InstancePhase.Stopped, Pid = 0, LastExit = ended });
         ct.ThrowIfCancellationRequested();
     }
 
@@ -321,9 +322,11 @@ internal sealed partial class InstanceRunner
         await Task.Delay(delay, _context.Time, ct).ConfigureAwait(false);
     }
 
-    private async Task TerminateAsync(ProcessHandle process, CancellationToken ct)
+    /// <summary>SIGTERM to the group, the grace period, SIGKILL to the group; returns how the process ended, for its status.</summary>
+    private async Task<string> TerminateAsync(ProcessHandle process, CancellationToken ct)
     {
         process.SignalGroup(PosixSignals.SigTerm);
+        var ended = "stopped: exited on SIGTERM";
         try
         {
             using var grace = new CancellationTokenSource(_instance.Spec.TerminationGracePeriod, _context.Time);
@@ -333,6 +336,9 @@ internal sealed partial class InstanceRunner
         catch (OperationCanceledException)
         {
             Log.GraceExpired(_context.Logger, _instance.Spec.InstanceId, process.Pid);
+            ended = ct.IsCancellationRequested
+                ? "stopped: killed by SIGKILL, the stop was cancelled before the grace period ended"
+                : $"stopped: killed by SIGKILL after the grace period ({_instance.Spec.TerminationGracePeriod.TotalSeconds:0.###}s)";
         }
 
         process.SignalGroup(PosixSignals.SigKill);
@@ -346,6 +352,8 @@ internal sealed partial class InstanceRunner
         {
             Log.StillAlive(_context.Logger, _instance.Spec.InstanceId, process.Pid);
         }
+
+        return ended;
     }
 
     private void OnStarted(ProcessHandle process)

@@ -60,38 +60,61 @@ internal sealed class PortAllocator
 
     /// <summary>
     /// Whether a server could listen on <paramref name="port"/> now, on any address: false when a listener holds it,
-    /// or a connection the kernel gave it to (an outgoing connection's local port). It binds and listens as a server
-    /// does, with SO_REUSEADDR (.NET sets it on Linux), so connections of an earlier process in TIME_WAIT do not count.
+    /// or a connection the kernel gave it to (an outgoing connection's local port). A port whose only sockets are in
+    /// TIME_WAIT — what a killed instance leaves of its probes' connections — is free: servers bind with SO_REUSEADDR
+    /// (Kestrel, Go, Node do), which allows it. .NET's own sockets do not set it, so the bind here cannot tell, and
+    /// the kernel's socket table is asked.
     /// </summary>
-    public static bool CanBind(int port)
+    public static bool CanBind(int port) =>
+        (TryListen(AddressFamily.InterNetwork, port) && (!Socket.OSSupportsIPv6 || TryListen(AddressFamily.InterNetworkV6, port)))
+        || OnlyTimeWait(port);
+
+    private static bool TryListen(AddressFamily family, int port)
     {
         try
         {
-            using var v4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            v4.Bind(new IPEndPoint(IPAddress.Any, port));
-            v4.Listen(1);
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-
-        if (!Socket.OSSupportsIPv6)
-        {
-            return true;
-        }
-
-        try
-        {
             // An instance may listen on [::] only: a process on an IPv6 address takes the port from it too.
-            using var v6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = false };
-            v6.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
-            v6.Listen(1);
+            using var socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            if (family == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = false;
+            }
+
+            socket.Bind(new IPEndPoint(family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, port));
+            socket.Listen(1);
             return true;
         }
         catch (SocketException e)
         {
-            return e.SocketErrorCode != SocketError.AddressAlreadyInUse;
+            return family == AddressFamily.InterNetworkV6 && e.SocketErrorCode != SocketError.AddressAlreadyInUse;
         }
+    }
+
+    /// <summary>True when every TCP socket on local port <paramref name="port"/> is in TIME_WAIT (state 06 in /proc/net/tcp).</summary>
+    private static bool OnlyTimeWait(int port)
+    {
+        var hex = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        var states = new List<string>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(table).Skip(1))
+                {
+                    // "sl local_address rem_address st …": local_address is ADDRESS:PORT in hex.
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length > 3 && fields[1].EndsWith(hex, StringComparison.Ordinal))
+                    {
+                        states.Add(fields[3]);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        return states.Count > 0 && states.All(s => s == "06");
     }
 }

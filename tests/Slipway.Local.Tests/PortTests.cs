@@ -236,6 +236,8 @@ public sealed class PortTests(ITestOutputHelper output) : IAsyncLifetime
         var listener = new TcpListener(IPAddress.Loopback, port);
         try
         {
+            // As a server would: a port whose only connections are in TIME_WAIT is free.
+            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
             return listener;
         }

@@ -34,7 +34,7 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
         await _harness.Supervisor.StopAsync(instance, CancellationToken.None);
 
         Assert.True(watch.Elapsed >= grace - TimeSpan.FromMilliseconds(100), $"stopped after {watch.Elapsed}, before the grace period");
-        Assert.True(watch.Elapsed < grace + TimeSpan.FromSeconds(10), $"stop took {watch.Elapsed}");
+        Assert.StartsWith("stopped: killed by SIGKILL after the grace period", instance.Status.LastExit);
         await Eventually.TrueAsync(() => ProcStat.GroupMembers(pgid).Count == 0, $"every process of group {pgid} gone", TimeSpan.FromSeconds(10));
         Assert.Equal(InstancePhase.Stopped, instance.Status.Phase);
     }
@@ -48,10 +48,9 @@ public sealed class StopTests(ITestOutputHelper output) : IAsyncLifetime
         var pid = instance.Status.Pid;
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _harness.Supervisor.StopAsync(instance, cancel.Token));
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"stop took {watch.Elapsed}");
+        Assert.Equal("stopped: killed by SIGKILL, the stop was cancelled before the grace period ended", instance.Status.LastExit);
         Assert.Empty(ProcStat.GroupMembers(pid));
         Assert.Equal(InstancePhase.Stopped, instance.Status.Phase);
         Assert.Empty(_harness.Supervisor.Instances);

@@ -58,7 +58,7 @@ internal static class SpecCommands
             Console.WriteLine(checkedBy);
             return 0;
         });
-        return command;
+        return globals.UsesApi(command);
     }
 
     public static Command Apply(GlobalOptions globals)
@@ -149,7 +149,18 @@ internal static class SpecCommands
     /// <summary>The server's dry run: its errors, or what applying would do; or why it was not asked.</summary>
     private static async Task<ServerCheck> AskServerAsync(GlobalOptions globals, ParseResult result, ApplyRequest request, CancellationToken ct)
     {
-        using var client = globals.Client(result);
+        ApiClient client;
+        try
+        {
+            client = globals.Client(result);
+        }
+        catch (CliException e)
+        {
+            // No usable --server or token: a validate that cannot ask still checks what it can.
+            return ServerCheck.NotAsked(null, e.Message);
+        }
+
+        using var _ = client;
         ApiResult response;
         try
         {
@@ -186,8 +197,8 @@ internal static class SpecCommands
         Console.Error.WriteLine($"{errors.Count} error(s); {closing}");
     }
 
-    private sealed record ServerCheck(Uri Url, bool Answered, string Note, IReadOnlyList<SpecError> Errors, IReadOnlyList<AppliedApp> Applied)
+    private sealed record ServerCheck(Uri? Url, bool Answered, string Note, IReadOnlyList<SpecError> Errors, IReadOnlyList<AppliedApp> Applied)
     {
-        public static ServerCheck NotAsked(Uri url, string why) => new(url, false, why, [], []);
+        public static ServerCheck NotAsked(Uri? url, string why) => new(url, false, why, [], []);
     }
 }

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Slipway.Server.Apply;
+using Slipway.Server.Reconcile;
+using Slipway.Server.Tests.Support;
+using Slipway.Store;
+
+namespace Slipway.Server.Tests.Reconcile;
+
+/// <summary>
+/// The control plane without its host: a real SQLite store, the real apply and rollout services and the real
+/// reconciler, acting on a <see cref="FakeTarget"/> under a manual clock. Each test gets its own directory.
+/// </summary>
+internal sealed class ControlPlaneHarness : IAsyncDisposable
+{
+    private readonly TemporaryDirectory _temp = new();
+    private readonly ReconcileSignal _signal = new();
+    private readonly ControlPlaneLock _gate = new();
+    private ApplyService _apply = null!;
+
+    private ControlPlaneHarness()
+    {
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    public FakeTarget Target { get; } = new();
+
+    public SqliteStore Store { get; private set; } = null!;
+
+    public RolloutService Rollouts { get; private set; } = null!;
+
+    public Reconciler Reconciler { get; private set; } = null!;
+
+    public string StorePath => _temp.Combine("data", "slipway.db");
+
+    public static async Task<ControlPlaneHarness> StartAsync()
+    {
+        var harness = new ControlPlaneHarness();
+        harness._temp.WriteFile("artifact/app.dll", "code");
+        harness.Store = await SqliteStore.OpenAsync(harness.StorePath, harness.Time, CancellationToken.None);
+        var options = new ServerOptions(harness._temp.Combine("data"));
+        harness._apply = new ApplyService(harness.Store, new ArtifactStore(options), harness._gate, harness.Time, harness._signal, options);
+        harness.Rollouts = new RolloutService(harness.Store, harness._gate, harness._signal, harness._apply, harness.Time);
+        harness.Reconciler = new Reconciler(harness.Store, harness._gate, harness._signal, harness.Target, harness.Time, NullLogger<Reconciler>.Instance);
+        return harness;
+    }
+
+    /// <summary>Applies the canary spec (10 %, then a pause until promoted) of <paramref name="app"/> with <c>VERSION</c> set.</summary>
+    public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5)
+    {
+        var yaml = $"""
+            apiVersion: slipway.dev/v1alpha1
+            kind: Application
+            metadata:
+              name: {app}
+            spec:
+              artifact:
+                path: ./artifact
+              command: dotnet
+              args: [app.dll]
+              env:
+                - name: VERSION
+                  value: {version}
+              replicas: {replicas}
+              minReadySeconds: {minReadySeconds}
+              strategy:
+                canary:
+                  steps:
+                    - setWeight: 10
+                    - pause: {"{}"}
+            """;
+        var outcome = await _apply.ApplyAsync(new ApplyRequest(_temp.Combine($"{app}.yaml"), yaml, _temp.Path), dryRun: false, CancellationToken.None);
+        Assert.Empty(outcome.Errors);
+    }
+
+    /// <summary>Rounds of a pass, every instance becoming ready, and <paramref name="tick"/> passing.</summary>
+    public async Task SettleAsync(TimeSpan tick, int rounds = 10)
+    {
+        for (var round = 0; round < rounds; round++)
+        {
+            await Reconciler.PassAsync(CancellationToken.None);
+            Target.MakeReady(_ => true, Time.GetUtcNow());
+            Time.Advance(tick);
+        }
+
+        await Reconciler.PassAsync(CancellationToken.None);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Reconciler.Dispose();
+        _temp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
