@@ -117,7 +117,11 @@ public sealed class PortTests(ITestOutputHelper output) : IAsyncLifetime
         await harness.Supervisor.DisposeAsync();
         PosixSignals.SignalGroup(pid, PosixSignals.SigKill);
         await Eventually.TrueAsync(() => ProcStat.Read(pid) is not { IsAlive: true }, "the process dead");
-        using var squatter = Listen(port);
+
+        // The kernel lets go of a killed process's sockets on its own time: wait until the squatter has the port.
+        TcpListener? squatter = null;
+        await Eventually.TrueAsync(() => (squatter = TryListen(port)) is not null, $"another process listening on port {port}", TimeSpan.FromSeconds(30));
+        using var taken = squatter!;
 
         var second = harness.NewSupervisor();
         var adopted = Assert.Single(await second.AdoptAllAsync(CancellationToken.None));
