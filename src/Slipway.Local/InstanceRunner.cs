@@ -15,6 +15,7 @@ namespace Slipway.Local;
 internal sealed partial class InstanceRunner
 {
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan PortReleaseWait = TimeSpan.FromSeconds(3);
 
     private readonly Instance _instance;
     private readonly SupervisorContext _context;
@@ -155,7 +156,7 @@ internal sealed partial class InstanceRunner
 
     private async Task<ProcessHandle?> SpawnAsync(bool isRestart)
     {
-        if (!EnsurePortFree())
+        if (!await EnsurePortFreeAsync().ConfigureAwait(false))
         {
             return null;
         }
@@ -206,13 +207,28 @@ internal sealed partial class InstanceRunner
     /// the process starts, so a controller that dies in between knows which port the process got. False when no
     /// port is free: the start fails, and is tried again after the backoff.
     /// </summary>
-    private bool EnsurePortFree()
+    private async Task<bool> EnsurePortFreeAsync()
     {
         var port = _instance.Port;
-        if (PortAllocator.CanBind(port))
+
+        // A process that has just died lets go of its sockets only once its last thread has exited, a moment after it
+        // looks dead: give the port that moment before deciding someone else holds it.
+        var until = _context.Time.GetUtcNow() + PortReleaseWait;
+        while (!PortAllocator.CanBind(port))
         {
-            return true;
+            if (_context.Time.GetUtcNow() >= until)
+            {
+                return MovePort(port);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _context.Time).ConfigureAwait(false);
         }
+
+        return true;
+    }
+
+    private bool MovePort(int port)
+    {
 
         int moved;
         try
