@@ -149,7 +149,7 @@ public sealed class RouterServer : IAsyncDisposable
         // hosting the router owns signals, and nothing in the environment can change how the proxy listens.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Slipway.Router" });
         builder.Services.AddSingleton(_loggerFactory);
-        builder.Services.AddSingleton<IHostLifetime, HostedByCaller>();
+        builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         builder.WebHost.UseKestrelCore();
         if (proxyListener && _options.InlineScheduling)
         {
@@ -213,12 +213,4 @@ public sealed class RouterServer : IAsyncDisposable
                 console.UseUtcTimestamp = true;
             })
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-
-    /// <summary>A host lifetime that does nothing: starting and stopping are the caller's business, not signals'.</summary>
-    private sealed class HostedByCaller : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

@@ -60,7 +60,7 @@ public static partial class ServerHost
 
         var services = builder.Services;
         services.AddApiSecurity(token, listener.AllowedHosts);
-        services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
+        services.AddSingleton<IHostLifetime, Slipway.Router.CallerOwnedLifetime>();
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton<IStore>(store);
