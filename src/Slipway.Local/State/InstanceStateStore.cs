@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
+using Slipway.Local.Files;
 
 namespace Slipway.Local.State;
 
@@ -18,9 +19,7 @@ internal sealed partial class InstanceStateStore(string directory, ILogger logge
     {
         System.IO.Directory.CreateDirectory(Directory);
         var path = PathOf(record.Spec.InstanceId);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, SlipwayJson.Indented));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(record, SlipwayJson.Indented));
     }
 
     public void Delete(string instanceId) => File.Delete(PathOf(instanceId));

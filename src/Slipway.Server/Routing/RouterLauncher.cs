@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Slipway.Local.Files;
 using Slipway.Local.Processes;
 using Slipway.Router;
 
@@ -46,7 +47,8 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
         // running where `slipway down` (and the demo's Ctrl-C) cannot find it. Both steps are short.
         var launcher = new ProcessLauncher(time, logger);
         var handle = await launcher.StartAsync(options.RouterDirectory, command, args, environment, Path.Combine(options.RouterDirectory, "router.log"), CancellationToken.None);
-        await File.WriteAllTextAsync(PidFile, handle.Pid.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+        // Replaced in one step: `slipway down` or a script reading it mid-write never sees an empty file.
+        AtomicFile.WriteText(PidFile, handle.Pid.ToString(CultureInfo.InvariantCulture));
         Log.RouterStarted(logger, handle.Pid, options.RouterListen);
 
         var until = time.GetUtcNow() + StartTimeout;
