@@ -11,17 +11,17 @@ foreach (var option in globals.All)
     root.Options.Add(option);
 }
 
-root.Subcommands.Add(ServerCommands.Server(globals));
-root.Subcommands.Add(ServerCommands.Router());
-root.Subcommands.Add(ServerCommands.Down(globals));
-root.Subcommands.Add(SpecCommands.Validate(globals));
-root.Subcommands.Add(SpecCommands.Apply(globals));
-root.Subcommands.Add(AppCommands.Get(globals));
-root.Subcommands.Add(AppCommands.Status(globals));
-root.Subcommands.Add(AppCommands.History(globals));
-root.Subcommands.Add(AppCommands.Logs(globals));
-root.Subcommands.Add(AppCommands.Delete(globals));
-root.Subcommands.Add(RolloutCommandsCli.Rollout(globals));
+root.Subcommands.Add(ServerCommand.Create(globals));
+root.Subcommands.Add(RouterCommand.Create());
+root.Subcommands.Add(DownCommand.Create(globals));
+root.Subcommands.Add(ValidateCommand.Create(globals));
+root.Subcommands.Add(ApplyCommand.Create(globals));
+root.Subcommands.Add(GetCommand.Create(globals));
+root.Subcommands.Add(StatusCommand.Create(globals));
+root.Subcommands.Add(HistoryCommand.Create(globals));
+root.Subcommands.Add(LogsCommand.Create(globals));
+root.Subcommands.Add(DeleteCommand.Create(globals));
+root.Subcommands.Add(RolloutCommand.Create(globals));
 root.Subcommands.Add(DemoCommand.Create(signals.Hurry));
 globals.RefuseWhereUnused(root);
 

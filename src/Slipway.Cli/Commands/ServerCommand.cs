@@ -8,10 +8,10 @@ using Slipway.Store;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>server</c>, <c>router</c> and <c>down</c>: the processes of the control and data planes.</summary>
-internal static class ServerCommands
+/// <summary><c>server</c>: the control plane, with its API; it starts the router.</summary>
+internal static class ServerCommand
 {
-    public static Command Server(GlobalOptions globals)
+    public static Command Create(GlobalOptions globals)
     {
         var api = new Option<string>("--api")
         {
@@ -75,7 +75,7 @@ internal static class ServerCommands
             };
 
             // The router is started detached, where its refusal would only reach its log: check its addresses here.
-            RefuseInvalid(new RouterOptions(options.RouterConfigPath, options.RouterListen, options.RouterAdmin).Validate()
+            CommandParts.RefuseInvalid(new RouterOptions(options.RouterConfigPath, options.RouterListen, options.RouterAdmin).Validate()
                 .Select(e => "router-" + e)
                 .Concat(ports is null ? [$"instance-ports: {portsError}"] : new Slipway.Local.SupervisorOptions { InstancePorts = ports }.Validate()));
             try
@@ -93,61 +93,6 @@ internal static class ServerCommands
                 throw new CliException(e.Message.Replace("\n", "\nerror: ", StringComparison.Ordinal), 2);
             }
 
-            return 0;
-        });
-        return globals.Uses(command, globals.Data);
-    }
-
-    public static Command Router()
-    {
-        var config = new Option<string>("--config") { Description = "Routing table file written by the server", Required = true };
-        var listen = new Option<string>("--listen") { DefaultValueFactory = _ => "127.0.0.1:8080" };
-        var admin = new Option<string>("--admin") { DefaultValueFactory = _ => "127.0.0.1:8081" };
-        var accessLog = new Option<string?>("--access-log") { Description = "File for JSON access logs (default stdout)" };
-        var inline = new Option<bool>("--inline-scheduling")
-        {
-            Description = "Handle requests on the socket I/O threads: more throughput, higher tail latency (see bench/README.md)",
-        };
-        var command = new Command("router", "Run the router (the server starts it; it keeps serving when the server stops)") { config, listen, admin, accessLog, inline };
-        CliAction.Set(command, async (result, ct) =>
-        {
-            var errors = new[] { ("--listen", result.GetValue(listen)!), ("--admin", result.GetValue(admin)!) }
-                .Select(a => ListenAddress.TryParse(a.Item2, out _, out var error) ? null : $"{a.Item1} {error}")
-                .OfType<string>()
-                .ToList();
-            if (errors.Count > 0)
-            {
-                throw new CliException(string.Join("\nerror: ", errors), 2);
-            }
-
-            var options = new RouterOptions(result.GetValue(config)!, result.GetValue(listen)!, result.GetValue(admin)!, result.GetValue(accessLog))
-            {
-                InlineScheduling = result.GetValue(inline),
-            };
-            RefuseInvalid(options.Validate());
-            await RouterHost.RunAsync(options, ct);
-            return 0;
-        });
-        return command;
-    }
-
-    /// <summary>Stops with every error, one a line, when there is any.</summary>
-    private static void RefuseInvalid(IEnumerable<string> errors)
-    {
-        var list = errors.ToList();
-        if (list.Count > 0)
-        {
-            throw new CliException(string.Join(Environment.NewLine + "error: ", list), 2);
-        }
-    }
-
-    public static Command Down(GlobalOptions globals)
-    {
-        var command = new Command("down", "Stop every instance and the router of a data directory (run after stopping the server)");
-        CliAction.Set(command, async (result, ct) =>
-        {
-            await DataPlane.StopAllAsync(globals.DataDirectory(result), ct);
-            Console.WriteLine("stopped every instance and the router");
             return 0;
         });
         return globals.Uses(command, globals.Data);

@@ -8,8 +8,8 @@ using Slipway.Server.Apply;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>validate</c> and <c>apply</c>: spec files in.</summary>
-internal static class SpecCommands
+/// <summary><c>validate -f FILE</c>: a spec checked without being applied.</summary>
+internal static class ValidateCommand
 {
     private const string LocalChecks = "the spec, its artifact directories";
     private const string ServerChecks = "routes used by other apps, the artifact size limit";
@@ -19,16 +19,16 @@ internal static class SpecCommands
     /// the server runs — and then asks the server for a dry run (<c>POST /api/v1/validate</c>) when it answers, for what
     /// only it knows. Every error of both, at once; the output says which checks were made.
     /// </summary>
-    public static Command Validate(GlobalOptions globals)
+    public static Command Create(GlobalOptions globals)
     {
-        var file = FileOption();
+        var file = SpecFile.FileOption();
         var command = new Command("validate", "Check a spec file without applying it: every error, with file, line and field; checked locally, and by the server when it answers") { file };
         CliAction.Set(command, async (result, ct) =>
         {
             var path = result.GetValue(file)!;
-            if (!TryRead(path, RequestedEnvironment(result, globals), out var request, out var readError))
+            if (!SpecFile.TryRead(path, SpecFile.RequestedEnvironment(result, globals), out var request, out var readError))
             {
-                PrintErrors([readError], "nothing was checked further");
+                SpecFile.PrintErrors([readError], "nothing was checked further");
                 return 1;
             }
 
@@ -41,7 +41,7 @@ internal static class SpecCommands
                 : $"checked locally only ({LocalChecks}); not checked: {ServerChecks}, as the server was not asked: {server.Note}";
             if (errors.Count > 0)
             {
-                PrintErrors(errors, checkedBy);
+                SpecFile.PrintErrors(errors, checkedBy);
                 return 1;
             }
 
@@ -59,91 +59,6 @@ internal static class SpecCommands
             return 0;
         });
         return globals.UsesApi(command);
-    }
-
-    public static Command Apply(GlobalOptions globals)
-    {
-        var file = FileOption();
-        var command = new Command("apply", "Submit a spec file: a changed template becomes a new revision and is rolled out") { file };
-        CliAction.Set(command, async (result, ct) =>
-        {
-            var path = result.GetValue(file)!;
-            if (!TryRead(path, RequestedEnvironment(result, globals), out var request, out var readError))
-            {
-                PrintErrors([readError], "nothing was applied");
-                return 1;
-            }
-
-            using var client = globals.Client(result);
-            var response = await client.SendAsync(HttpMethod.Post, "/api/v1/apply", request, ct);
-            if (response.Json?["errors"] is JsonArray errors)
-            {
-                PrintErrors([.. errors.Select(e => e!.Deserialize<SpecError>(SlipwayJson.Options)!)], "nothing was applied");
-                return 1;
-            }
-
-            foreach (var applied in response.EnsureOk().Json!["applied"]!.AsArray())
-            {
-                var a = applied!.Deserialize<AppliedApp>(SlipwayJson.Options)!;
-                Console.WriteLine(a.Unchanged
-                    ? $"{a.App} ({a.Environment}) unchanged at revision {a.Revision}"
-                    : a.RevisionCreated ? $"{a.App} ({a.Environment}) revision {a.Revision} created; rolling out"
-                    : $"{a.App} ({a.Environment}) configured (revision {a.Revision})");
-            }
-
-            return 0;
-        });
-        return globals.UsesApi(command);
-    }
-
-    private static Option<string> FileOption() => new("--file", "-f") { Description = "Spec file (YAML)", Required = true };
-
-    /// <summary>
-    /// <c>-e</c> when given on the command line: documents without an environment deploy there, and one that names
-    /// another is refused. Its default (dev) is not a request: documents keep their own environment.
-    /// </summary>
-    private static string? RequestedEnvironment(ParseResult result, GlobalOptions globals) =>
-        result.GetResult(globals.Environment) is { Implicit: false } ? result.GetValue(globals.Environment) : null;
-
-    /// <summary>
-    /// Reads the file as the server will see it, refusing before anything is sent a file over the size limit (it would
-    /// otherwise break the connection mid-upload) or bytes that are not UTF-8 (they would be silently replaced).
-    /// </summary>
-    private static bool TryRead(string path, string? environment, out ApplyRequest request, out SpecError error)
-    {
-        request = null!;
-        byte[] bytes;
-        try
-        {
-            var length = new FileInfo(path).Length;
-            if (length > SpecText.MaxBytes)
-            {
-                error = SpecText.TooLarge(path, length);
-                return false;
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"{path}: cannot read: {e.Message}", 1);
-        }
-
-        if (bytes.Length > SpecText.MaxBytes)
-        {
-            error = SpecText.TooLarge(path, bytes.Length); // it grew meanwhile
-            return false;
-        }
-
-        if (!SpecText.TryDecode(bytes, path, out var text, out var decodeError))
-        {
-            error = decodeError;
-            return false;
-        }
-
-        request = new ApplyRequest(path, text, BaseDirectory(path), environment);
-        error = null!;
-        return true;
     }
 
     /// <summary>The server's dry run: its errors, or what applying would do; or why it was not asked.</summary>
@@ -183,18 +98,6 @@ internal static class SpecCommands
 
         var message = response.Json?["error"]?.GetValue<string>() ?? $"{(int)response.Status} {response.Status}";
         return ServerCheck.NotAsked(client.Server, $"the server at {client.Server} answered: {message}");
-    }
-
-    private static string BaseDirectory(string path) => Path.GetDirectoryName(Path.GetFullPath(path))!;
-
-    private static void PrintErrors(IReadOnlyCollection<SpecError> errors, string closing)
-    {
-        foreach (var e in errors)
-        {
-            Console.Error.WriteLine(e);
-        }
-
-        Console.Error.WriteLine($"{errors.Count} error(s); {closing}");
     }
 
     private sealed record ServerCheck(Uri? Url, bool Answered, string Note, IReadOnlyList<SpecError> Errors, IReadOnlyList<AppliedApp> Applied)

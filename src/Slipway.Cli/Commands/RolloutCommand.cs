@@ -4,9 +4,9 @@ using Slipway.Server.Api;
 namespace Slipway.Cli.Commands;
 
 /// <summary><c>rollout promote|abort|retry|undo|restart APP</c>.</summary>
-internal static class RolloutCommandsCli
+internal static class RolloutCommand
 {
-    public static Command Rollout(GlobalOptions globals)
+    public static Command Create(GlobalOptions globals)
     {
         var rollout = new Command("rollout", "Act on the rollout of an app");
         rollout.Subcommands.Add(Make(globals, "promote", "Finish the current pause (--full: skip the remaining steps)", withFull: true));
@@ -19,7 +19,7 @@ internal static class RolloutCommandsCli
 
     private static Command Make(GlobalOptions globals, string name, string description, bool withFull = false)
     {
-        var app = AppCommands.AppArgument();
+        var app = CommandParts.AppArgument();
         var full = new Option<bool>("--full") { Description = "Skip every remaining step" };
         var command = new Command(name, description) { app };
         if (withFull)
@@ -30,7 +30,7 @@ internal static class RolloutCommandsCli
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
-            var path = AppCommands.AppPath(result, globals, app) + $"/rollout/{name}";
+            var path = CommandParts.AppPath(result, globals, app) + $"/rollout/{name}";
             var body = new RolloutCommandRequest(Full: withFull && result.GetValue(full));
             var response = (await client.SendAsync(HttpMethod.Post, path, body, ct)).EnsureOk();
             Console.WriteLine($"{result.GetValue(app)}: {response.Json?["message"]?.GetValue<string>()}");

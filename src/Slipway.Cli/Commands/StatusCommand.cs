@@ -1,0 +1,31 @@
+using System.CommandLine;
+using System.Text.Json;
+using Slipway.Core.Serialization;
+using Slipway.Server.Api;
+
+namespace Slipway.Cli.Commands;
+
+/// <summary><c>status APP</c>: the live rollout of one app.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var app = CommandParts.AppArgument();
+        var output = CommandParts.OutputOption();
+        var command = new Command("status", "Show the live rollout: phase, step, weights, ready instances per revision, conditions") { app, output };
+        CliAction.Set(command, async (result, ct) =>
+        {
+            using var client = globals.Client(result);
+            var response = (await client.SendAsync(HttpMethod.Get, CommandParts.AppPath(result, globals, app), null, ct)).EnsureOk();
+            if (result.GetValue(output) == "json")
+            {
+                Console.WriteLine(JsonSerializer.Serialize(response.Json, SlipwayJson.Indented));
+                return 0;
+            }
+
+            Console.Write(StatusText.Describe(response.Read<StatusView>()));
+            return 0;
+        });
+        return globals.UsesApi(command);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Slipway.Server.Api;
+
+namespace Slipway.Cli;
+
+/// <summary>The text form of a <see cref="StatusView"/>, as <c>status APP</c> prints it.</summary>
+internal static class StatusText
+{
+    public static string Describe(StatusView s)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{s.App} ({s.Environment})  strategy {s.Strategy}  phase {s.Phase}{(s.Reason is null ? "" : $" ({s.Reason})")}");
+        if (s.Message is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {s.Message}");
+        }
+
+        if (s.TotalSteps > 0 && s.CanaryRevision is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  step      {Math.Min(s.CurrentStepIndex + 1, s.TotalSteps)}/{s.TotalSteps}{(s.CurrentStepIndex >= s.TotalSteps ? " (promoting)" : "")}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  weights   stable {s.Weights.Stable}%  canary {s.Weights.Canary}%{(s.HeaderRoute is null ? "" : $"  header route {s.HeaderRoute.Name}")}{(s.MirrorPercent > 0 ? $"  mirror {s.MirrorPercent}%" : "")}");
+        foreach (var r in s.Revisions)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  revision {r.Number,-4} {r.Role,-9} ready {r.Ready}/{r.Desired}");
+            foreach (var i in r.Instances)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"      {i.Id,-36} {i.Endpoint,-16} {i.Phase,-16} restarts {i.Restarts}{(i.LastExit is null ? "" : $"  last exit: {i.LastExit}")}");
+            }
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  url       {s.Url}");
+        foreach (var c in s.Conditions)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  condition {c.Type}={c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}");
+        }
+
+        return text.ToString();
+    }
+}
