@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
 using Slipway.Core.Serialization;
 
 namespace Slipway.Cli;
@@ -39,7 +40,7 @@ internal sealed class ApiClient : IDisposable
 
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
-        return new ApiResult(response.StatusCode, ParseJson(response, text), text);
+        return new ApiResult(response.StatusCode, ParseJson(response, text), text, Server);
     }
 
     /// <summary>A streamed GET (logs --follow); a refusal is thrown as a CLI error like any other.</summary>
@@ -55,7 +56,7 @@ internal sealed class ApiClient : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
-            new ApiResult(response.StatusCode, ParseJson(response, text), text).EnsureOk();
+            new ApiResult(response.StatusCode, ParseJson(response, text), text, Server).EnsureOk();
             return response; // not reached: EnsureOk throws for every status that is not a success
         }
     }
@@ -80,7 +81,7 @@ internal sealed class ApiClient : IDisposable
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(ct);
-                var error = ParseJson(response, text)?["error"]?.GetValue<string>() ?? text;
+                var error = new ApiResult(response.StatusCode, ParseJson(response, text), text, Server).Error;
                 throw new CliException($"the server at {Server} refused the API token from {_credential.Source}: {error}", 2);
             }
         }
@@ -90,7 +91,7 @@ internal sealed class ApiClient : IDisposable
 
     private static JsonNode? ParseJson(HttpResponseMessage response, string text)
     {
-        if (text.Length == 0 || response.Content.Headers.ContentType?.MediaType != "application/json")
+        if (text.Length == 0 || response.Content.Headers.ContentType?.MediaType is not { } type || !(type == "application/json" || type.EndsWith("+json", StringComparison.Ordinal)))
         {
             return null;
         }
@@ -106,9 +107,26 @@ internal sealed class ApiClient : IDisposable
     }
 }
 
-internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, string Text)
+/// <summary>
+/// One answer of the API. Its errors always reach the user in one form, <c>error: …</c>: the API's own message,
+/// and for an answer that is not the API's JSON (a proxy's HTML page, an empty body) the status alone —
+/// "the server at http://… answered 502 Bad Gateway" — never the body's raw text.
+/// </summary>
+internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, string Text, Uri Server)
 {
     public bool Ok => (int)Status is >= 200 and < 300;
+
+    /// <summary>The API's error message (<c>{"error": "…"}</c>), or what the status says when the body holds none.</summary>
+    public string Error =>
+        Json?["error"] is JsonValue value && value.TryGetValue<string>(out var error) && error.Length > 0
+            ? error
+            : $"the server at {Server} answered {StatusText}";
+
+    /// <summary>The JSON document of a successful answer; an error when the answer was not JSON.</summary>
+    public JsonNode Document => Json
+        ?? throw new CliException($"the server at {Server} answered {StatusText} with {(Text.Length == 0 ? "an empty body" : "a body that is not JSON")}; is it the Slipway API? (set --server or $SLIPWAY_SERVER)", 1);
+
+    private string StatusText => ReasonPhrases.GetReasonPhrase((int)Status) is { Length: > 0 } phrase ? $"{(int)Status} {phrase}" : $"{(int)Status}";
 
     /// <summary>The error the server gave (every spec error of a rejected spec, one per line), thrown as a CLI error with exit code 1.</summary>
     public ApiResult EnsureOk()
@@ -124,11 +142,20 @@ internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, string T
             throw new CliException(string.Join('\n', lines), 1);
         }
 
-        var message = Json?["error"]?.GetValue<string>() ?? (Text.Length > 0 ? Text : Status.ToString());
-        throw new CliException(message, 1);
+        throw new CliException(Error, 1);
     }
 
-    public T Read<T>() => Json.Deserialize<T>(SlipwayJson.Options) ?? throw new CliException("the server sent an empty answer", 1);
+    public T Read<T>()
+    {
+        try
+        {
+            return Document.Deserialize<T>(SlipwayJson.Options) ?? throw new CliException($"the server at {Server} sent null where a document was expected", 1);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"the server at {Server} sent JSON this slipway does not understand ({e.Message}); are the CLI and the server the same version?", 1);
+        }
+    }
 }
 
 internal sealed class CliException(string message, int exitCode) : Exception(message)

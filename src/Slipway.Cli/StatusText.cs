@@ -1,12 +1,13 @@
 using System.Globalization;
+using Slipway.Cli.Output;
 using Slipway.Server.Api;
 
 namespace Slipway.Cli;
 
-/// <summary>The text form of a <see cref="StatusView"/>, as <c>status APP</c> prints it.</summary>
+/// <summary>The text form of a <see cref="StatusView"/>, as <c>status APP</c> prints it (<c>-o wide</c>: with pids, condition messages and times).</summary>
 internal static class StatusText
 {
-    public static string Describe(StatusView s)
+    public static string Describe(StatusView s, bool wide = false)
     {
         var text = new System.Text.StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{s.App} ({s.Environment})  strategy {s.Strategy}  phase {s.Phase}{(s.Reason is null ? "" : $" ({s.Reason})")}");
@@ -26,14 +27,19 @@ internal static class StatusText
             text.AppendLine(CultureInfo.InvariantCulture, $"  revision {r.Number,-4} {r.Role,-9} ready {r.Ready}/{r.Desired}");
             foreach (var i in r.Instances)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"      {i.Id,-36} {i.Endpoint,-16} {i.Phase,-16} restarts {i.Restarts}{(i.LastExit is null ? "" : $"  last exit: {i.LastExit}")}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"      {i.Id,-36} {i.Endpoint,-16} {i.Phase,-16} restarts {i.Restarts}{(wide ? $"  pid {i.Pid}" : "")}{(i.LastExit is null ? "" : $"  last exit: {i.LastExit}")}");
             }
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  url       {s.Url}");
         foreach (var c in s.Conditions)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  condition {c.Type}={c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  condition {c.Type}={c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}{(wide ? $"  since {Timestamp.Format(c.LastTransitionTime)}{(c.Message is null ? "" : $"  {c.Message}")}" : "")}");
+        }
+
+        if (wide)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  started   {(s.StartedAt is { } started ? Timestamp.Format(started) : "-")}  completed {(s.CompletedAt is { } completed ? Timestamp.Format(completed) : "-")}{(s.PauseStartedAt is { } paused ? $"  paused {Timestamp.Format(paused)}" : "")}");
         }
 
         return text.ToString();

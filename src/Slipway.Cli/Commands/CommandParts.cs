@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Slipway.Cli.Output;
 
 namespace Slipway.Cli.Commands;
 
@@ -10,10 +11,16 @@ internal static class CommandParts
     public static string AppPath(ParseResult result, GlobalOptions globals, Argument<string> app) =>
         $"/api/v1/apps/{Uri.EscapeDataString(result.GetValue(app)!)}/{Uri.EscapeDataString(result.GetValue(globals.Environment)!)}";
 
-    public static Option<string> OutputOption()
+    /// <summary><c>-o text|json|yaml|wide|name</c>: the one definition of the output option (see <see cref="Printer"/>).</summary>
+    public static Option<OutputFormat> OutputOption()
     {
-        var option = new Option<string>("--output", "-o") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
-        option.AcceptOnlyFromAmong("text", "json");
+        var option = new Option<OutputFormat>("--output", "-o")
+        {
+            Description = "Output format: text, json, yaml, wide (text with more detail) or name",
+            DefaultValueFactory = _ => OutputFormat.Text,
+            CustomParser = OutputFormats.Parse,
+        };
+        option.CompletionSources.Add(OutputFormats.Names.ToArray());
         return option;
     }
 

@@ -1,17 +1,25 @@
 using System.CommandLine;
-using System.Globalization;
+using Slipway.Cli.Output;
 using Slipway.Server.Api;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>get apps</c>: every app with its phase and revisions.</summary>
+/// <summary><c>get apps</c>: the apps of one environment (<c>-e</c>, default dev) or of every one (<c>-A</c>), with their phase and revisions.</summary>
 internal static class GetCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var what = new Argument<string>("what") { Description = "What to list: apps" };
         var output = CommandParts.OutputOption();
-        var command = new Command("get", "List apps with their phase and revisions") { what, output };
+        var all = new Option<bool>("--all-environments", "-A") { Description = "List the apps of every environment, with an ENV column" };
+        var command = new Command("get", "List the apps of an environment with their phase, revisions and age") { what, output, all };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(all) && result.GetResult(globals.Environment) is { Implicit: false })
+            {
+                result.AddError("--all-environments (-A) lists every environment; it does not go with --env (-e)");
+            }
+        });
         CliAction.Set(command, async (result, ct) =>
         {
             if (result.GetValue(what) is not ("apps" or "app"))
@@ -19,25 +27,14 @@ internal static class GetCommand
                 throw new CliException($"unknown resource '{result.GetValue(what)}': expected apps", 1);
             }
 
+            var environment = result.GetValue(all) ? null : result.GetValue(globals.Environment)!;
             using var client = globals.Client(result);
-            var response = (await client.SendAsync(HttpMethod.Get, "/api/v1/apps", null, ct)).EnsureOk();
-            if (result.GetValue(output) == "json")
-            {
-                Console.WriteLine(response.Text);
-                return 0;
-            }
-
-            var apps = response.Read<List<AppSummary>>();
-            Console.WriteLine($"{"APP",-20} {"ENV",-10} {"PHASE",-12} {"STABLE",-7} {"CANARY",-7} {"READY",-7} URL");
-            foreach (var a in apps)
-            {
-                Console.WriteLine($"{a.App,-20} {a.Environment,-10} {a.Phase,-12} {Rev(a.StableRevision),-7} {Rev(a.CanaryRevision),-7} {$"{a.Ready}/{a.Replicas}",-7} {a.Url}");
-            }
-
+            var path = environment is null ? "/api/v1/apps" : $"/api/v1/apps?environment={Uri.EscapeDataString(environment)}";
+            var response = (await client.SendAsync(HttpMethod.Get, path, null, ct)).EnsureOk();
+            var apps = AppsOutput.Create(response.Document, response.Read<List<AppSummary>>(), environment, TimeProvider.System.GetUtcNow());
+            Printer.Print(result.GetValue(output), apps, Console.Out, Console.Error);
             return 0;
         });
-        return globals.Uses(command, globals.Server, globals.Data); // lists every environment
+        return globals.UsesApi(command);
     }
-
-    private static string Rev(int? revision) => revision?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

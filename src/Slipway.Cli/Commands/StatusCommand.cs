@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
-using Slipway.Core.Serialization;
+using Slipway.Cli.Output;
 using Slipway.Server.Api;
 
 namespace Slipway.Cli.Commands;
@@ -17,13 +16,7 @@ internal static class StatusCommand
         {
             using var client = globals.Client(result);
             var response = (await client.SendAsync(HttpMethod.Get, CommandParts.AppPath(result, globals, app), null, ct)).EnsureOk();
-            if (result.GetValue(output) == "json")
-            {
-                Console.WriteLine(JsonSerializer.Serialize(response.Json, SlipwayJson.Indented));
-                return 0;
-            }
-
-            Console.Write(StatusText.Describe(response.Read<StatusView>()));
+            Printer.Print(result.GetValue(output), new StatusOutput(response.Document, response.Read<StatusView>()), Console.Out, Console.Error);
             return 0;
         });
         return globals.UsesApi(command);

@@ -19,9 +19,10 @@ public static class SlipwayJson
 
     /// <summary>
     /// The HTTP API's documents: every field is always present, <c>null</c> when it has no value, so a script reads
-    /// <c>.reason</c> the same way whether or not the rollout has one (docs/api.md). The store keeps leaving nulls out.
+    /// <c>.reason</c> the same way whether or not the rollout has one, and every timestamp is RFC 3339 in UTC ending
+    /// in <c>Z</c> (docs/api.md). The store keeps leaving nulls out and its timestamps as they are.
     /// </summary>
-    public static JsonSerializerOptions Api { get; } = Create(indented: false, writeNulls: true);
+    public static JsonSerializerOptions Api { get; } = Create(indented: false, writeNulls: true, utcTimestamps: true);
 
     /// <summary>
     /// Value equality for Slipway's records, lists included (records compare lists by reference,
@@ -30,7 +31,7 @@ public static class SlipwayJson
     public static bool SameValue<T>(T a, T b) =>
         JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options);
 
-    private static JsonSerializerOptions Create(bool indented, bool writeNulls = false)
+    private static JsonSerializerOptions Create(bool indented, bool writeNulls = false, bool utcTimestamps = false)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
@@ -39,6 +40,11 @@ public static class SlipwayJson
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        if (utcTimestamps)
+        {
+            options.Converters.Add(new Rfc3339TimestampConverter());
+        }
+
         options.MakeReadOnly();
         return options;
     }

@@ -26,14 +26,27 @@ internal static class ApiEndpoints
         api.MapPost("/apply", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
             Outcome(await apply.ApplyAsync(request, dryRun: false, ct)));
 
-        api.MapGet("/apps", async (IStore store, Reconciler reconciler, ITarget target, CancellationToken ct) =>
+        api.MapGet("/apps", async (HttpRequest request, IStore store, Reconciler reconciler, ITarget target, CancellationToken ct) =>
         {
+            var (environment, refused) = AppListQuery.Read(request.Query);
+            if (refused is not null)
+            {
+                return BadRequest(refused);
+            }
+
             var summaries = new List<AppSummary>();
             var instances = target.Instances;
             foreach (var record in await store.ListAppsAsync(ct))
             {
+                if (environment is not null && record.Environment != environment)
+                {
+                    continue;
+                }
+
                 var status = await store.GetStatusAsync(record.App, record.Environment, ct);
-                summaries.Add(StatusViews.Summarize(StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), instances, routerUrl)));
+                var view = StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), instances, routerUrl);
+                var revisions = (await store.ListRevisionsAsync(record.App, record.Environment, ct)).Count;
+                summaries.Add(AppSummary.Of(view, revisions, record.CreatedAt));
             }
 
             return Json(summaries);
@@ -44,7 +57,7 @@ internal static class ApiEndpoints
             var record = await store.GetAppAsync(app, env, ct);
             if (record is null)
             {
-                return NotFound(app, env);
+                return await AppNotFound.AnswerAsync(store, app, env, ct);
             }
 
             var status = await store.GetStatusAsync(app, env, ct);
@@ -57,7 +70,7 @@ internal static class ApiEndpoints
             {
                 if (await store.GetAppAsync(app, env, ct) is null)
                 {
-                    return NotFound(app, env);
+                    return await AppNotFound.AnswerAsync(store, app, env, ct);
                 }
 
                 await store.DeleteAppAsync(app, env, ct);
@@ -67,7 +80,7 @@ internal static class ApiEndpoints
             return Json(new { message = $"app {app} deleted from environment {env}; its instances are being stopped" });
         });
 
-        api.MapPost("/apps/{app}/{env}/rollout/{command}", async (HttpRequest request, string app, string env, string command, RolloutService rollouts, CancellationToken ct) =>
+        api.MapPost("/apps/{app}/{env}/rollout/{command}", async (HttpRequest request, string app, string env, string command, RolloutService rollouts, IStore store, CancellationToken ct) =>
         {
             if (request.QueryString.HasValue)
             {
@@ -94,30 +107,33 @@ internal static class ApiEndpoints
                 "restart" => await rollouts.RestartAsync(app, env, ct),
                 _ => new CommandRefusal($"unknown rollout command '{command}': expected promote, abort, retry, undo or restart", AppNotFound: false),
             };
-            return refusal is null
-                ? Json(new { message = $"{command}: done" })
-                : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: refusal.AppNotFound ? 404 : 409);
+            return refusal is null ? Json(new { message = $"{command}: done" })
+                : refusal.AppNotFound ? await AppNotFound.AnswerAsync(store, app, env, ct)
+                : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: 409);
         });
 
-        api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, Reconciler reconciler, CancellationToken ct) =>
         {
             if (await store.GetAppAsync(app, env, ct) is null)
             {
-                return NotFound(app, env);
+                return await AppNotFound.AnswerAsync(store, app, env, ct);
             }
 
             var revisions = await store.ListRevisionsAsync(app, env, ct);
             var events = await store.ListEventsAsync(app, env, 1000, ct);
+            var status = reconciler.View(app, env)?.Plan?.Status ?? await store.GetStatusAsync(app, env, ct); // as status shows it
             return Json(new HistoryView(
                 revisions.Select(r => new RevisionHistory(r.Number, r.ChangeCause, r.CreatedAt, r.Template.Artifact.Digest, events.Where(e => e.Revision == r.Number).ToList())).ToList(),
-                events));
+                events,
+                status.StableRevision,
+                status.InProgress ? status.UpdatedRevision : null));
         });
 
         api.MapGet("/apps/{app}/{env}/logs", async (HttpContext context, string app, string env, int? revision, int? tail, bool? follow, IStore store, LogReader logs, CancellationToken ct) =>
         {
             if (await store.GetAppAsync(app, env, ct) is null)
             {
-                await NotFound(app, env).ExecuteAsync(context);
+                await (await AppNotFound.AnswerAsync(store, app, env, ct)).ExecuteAsync(context);
                 return;
             }
 
@@ -138,12 +154,13 @@ internal static class ApiEndpoints
 
     private static IResult BadRequest(string error) => ApiErrors.Error(StatusCodes.Status400BadRequest, error);
 
-    private static IResult NotFound(string app, string env) =>
-        Results.Json(new { error = $"app {app} has no environment {env}" }, SlipwayJson.Api, statusCode: 404);
-
     private static IResult Json<T>(T value) => Results.Json(value, SlipwayJson.Api);
 }
 
-public sealed record HistoryView(IReadOnlyList<RevisionHistory> Revisions, IReadOnlyList<EventRecord> Events);
+/// <summary>
+/// <c>GET …/history</c>: every revision with its events, all events (newest first), and which revision is stable and
+/// which is being rolled out, as <c>status</c> shows them.
+/// </summary>
+public sealed record HistoryView(IReadOnlyList<RevisionHistory> Revisions, IReadOnlyList<EventRecord> Events, int? StableRevision, int? CanaryRevision);
 
 public sealed record RevisionHistory(int Number, string ChangeCause, DateTimeOffset CreatedAt, string? ArtifactDigest, IReadOnlyList<EventRecord> Events);

@@ -41,8 +41,6 @@ public sealed record RevisionView(int Number, string Role, int Ready, int Desire
 
 public sealed record InstanceView(string Id, string Endpoint, string Phase, bool Ready, int Restarts, int Pid, string? LastExit);
 
-public sealed record AppSummary(string App, string Environment, string Phase, int? StableRevision, int? CanaryRevision, int Ready, int Replicas, string Url);
-
 internal static class StatusViews
 {
     public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl)
@@ -90,10 +88,6 @@ internal static class StatusViews
             status.PauseStartedAt,
             view?.Error);
     }
-
-    public static AppSummary Summarize(StatusView view) =>
-        new(view.App, view.Environment, view.Phase, view.StableRevision, view.CanaryRevision,
-            view.Revisions.FirstOrDefault(r => r.Number == view.StableRevision)?.Ready ?? 0, view.Replicas, view.Url);
 
     public static string Url(RouteSpec route, string routerUrl)
     {
