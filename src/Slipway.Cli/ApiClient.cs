@@ -118,7 +118,7 @@ internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, string T
 
     /// <summary>The API's error message (<c>{"error": "…"}</c>), or what the status says when the body holds none.</summary>
     public string Error =>
-        Json?["error"] is JsonValue value && value.TryGetValue<string>(out var error) && error.Length > 0
+        Json is JsonObject { } body && body["error"] is JsonValue value && value.TryGetValue<string>(out var error) && error.Length > 0
             ? error
             : $"the server at {Server} answered {StatusText}";
 
@@ -136,7 +136,7 @@ internal sealed record ApiResult(HttpStatusCode Status, JsonNode? Json, string T
             return this;
         }
 
-        if (Json?["errors"] is JsonArray errors)
+        if (Json is JsonObject { } body && body["errors"] is JsonArray errors)
         {
             var lines = errors.Select(e => e?.Deserialize<Core.Spec.SpecError>(SlipwayJson.Options)?.ToString() ?? "");
             throw new CliException(string.Join('\n', lines), 1);

@@ -86,7 +86,7 @@ public sealed class CliTests
 
         (exit, _, stderr) = await cluster.CliAsync("status", "nope");
         Assert.NotEqual(0, exit);
-        Assert.Contains("app nope has no environment dev", stderr);
+        Assert.Contains("app nope not found", stderr);
     }
 
     [Fact]
@@ -97,9 +97,9 @@ public sealed class CliTests
         var empty = Directory.CreateDirectory(Path.Combine(cluster.DataDirectory, "empty")).FullName;
 
         // The data directory from $SLIPWAY_DATA (the harness's default), then from --data.
-        var (exit, stdout, stderr) = await cluster.CliAsync("get", "apps");
+        var (exit, _, stderr) = await cluster.CliAsync("get", "apps");
         Assert.True(exit == 0, stderr);
-        Assert.Contains("APP", stdout);
+        Assert.Contains("No apps found in dev.", stderr);
         (exit, _, stderr) = await cluster.CliAsync(new Dictionary<string, string?> { ["SLIPWAY_DATA"] = null }, "get", "apps", "--data", cluster.DataDirectory);
         Assert.True(exit == 0, stderr);
 
@@ -135,9 +135,9 @@ public sealed class CliTests
 
         foreach (var server in new[] { $"127.0.0.1:{port}", $"localhost:{port}", $"http://127.0.0.1:{port}", $"http://localhost:{port}/" })
         {
-            var (ok, stdout, stderr) = await cluster.CliAsync(new Dictionary<string, string?> { ["SLIPWAY_SERVER"] = null }, "get", "apps", "--server", server);
+            var (ok, _, stderr) = await cluster.CliAsync(new Dictionary<string, string?> { ["SLIPWAY_SERVER"] = null }, "get", "apps", "--server", server);
             Assert.True(ok == 0, $"--server {server}: {stderr}");
-            Assert.Contains("APP", stdout);
+            Assert.Contains("No apps found in dev.", stderr);
         }
 
         var (exit, _, stderr2) = await cluster.CliAsync(new Dictionary<string, string?> { ["SLIPWAY_SERVER"] = null }, "apply", "-f", file, "--server", $"127.0.0.1:{port}");
@@ -164,12 +164,12 @@ public sealed class CliTests
             (["demo", "--port", "99999"], "--port '99999': expected a whole number from 1 to 65535"),
             (["demo", "--pause-seconds", "-5"], "--pause-seconds '-5': expected a whole number from 0 to"),
             (["demo", "--data", cluster.DataDirectory], "--data does not apply to `slipway demo`"),
-            (["get", "apps", "-e", "prod"], "--env does not apply to `slipway get`"),
+            (["get", "apps", "-A", "-e", "prod"], "--all-environments (-A) lists every environment; it does not go with --env (-e)"),
             (["server", "--api", "abc"], "--api 'abc': expected host:port"),
             (["server", "--api", "127.0.0.1:1", "--tls-cert", "/nonexistent.pem"], "--tls-cert and --tls-key go together"),
             (["server", "--api", "127.0.0.1:1", "--api-allowed-host", "http://x:80"], "--api-allowed-host 'http://x:80'"),
             (["router", "--config", "/nonexistent", "--listen", "abc"], "--listen 'abc': expected host:port"),
-            (["status", "web", "-o", "yaml"], "'yaml'"),
+            (["status", "web", "-o", "xml"], "--output 'xml': expected one of text, json, yaml, wide, name"),
         };
         foreach (var (args, expected) in bad)
         {
