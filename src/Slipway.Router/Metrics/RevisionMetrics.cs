@@ -40,6 +40,10 @@ internal sealed class RevisionMetrics
     /// <summary>Whether the revision has served a request, and so holds the memory of a <see cref="SlidingWindow"/>.</summary>
     public bool HasWindow => Volatile.Read(ref _window) is not null;
 
+    /// <summary>
+    /// Counts a request everywhere: three interlocked increments for the cumulative counters and the histogram, and
+    /// one more for the window (two for an error); nothing is allocated but the window itself, once.
+    /// </summary>
     /// <param name="statusCode">What the client received (the router's own 502, 503 and 504 included; 499 when the
     /// client went away first).</param>
     /// <param name="start">Timestamp at which the request was received.</param>
