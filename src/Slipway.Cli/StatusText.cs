@@ -25,6 +25,11 @@ internal static class StatusText
         foreach (var r in s.Revisions)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  revision {r.Number,-4} {r.Role,-9} ready {r.Ready}/{r.Desired}");
+            if (r.Health is { } health)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"      {HealthText.Line(health)}");
+            }
+
             foreach (var i in r.Instances)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"      {i.Id,-36} {i.Endpoint,-16} {i.Phase,-16} restarts {i.Restarts}{(wide ? $"  pid {i.Pid}" : "")}{(i.LastExit is null ? "" : $"  last exit: {i.LastExit}")}");
@@ -32,6 +37,11 @@ internal static class StatusText
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"  url       {s.Url}");
+        if (s.HealthError is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  health    unknown: {s.HealthError}");
+        }
+
         foreach (var c in s.Conditions)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  condition {c.Type}={c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}{(wide ? $"  since {Timestamp.Format(c.LastTransitionTime)}{(c.Message is null ? "" : $"  {c.Message}")}" : "")}");

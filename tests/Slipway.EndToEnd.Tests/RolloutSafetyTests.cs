@@ -147,6 +147,6 @@ public sealed partial class RolloutSafetyTests(ITestOutputHelper output)
         }
     }
 
-    [GeneratedRegex("\"([A-Za-z]+)\"\\s*:")]
+    [GeneratedRegex("\"([A-Za-z][A-Za-z0-9]*)\"\\s*:")]
     private static partial Regex FieldName();
 }

@@ -11,11 +11,13 @@ internal static class StatusCommand
     {
         var app = CommandParts.AppArgument();
         var output = CommandParts.OutputOption();
-        var command = new Command("status", "Show the live rollout: phase, step, weights, ready instances per revision, conditions") { app, output };
+        var window = new Option<string?>("--window") { Description = "How far back each revision's health (requests, errors, latency) looks: 1s to 5m, default 60s" };
+        var command = new Command("status", "Show the live rollout: phase, step, weights, ready instances and health per revision, conditions") { app, output, window };
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
-            var response = (await client.SendAsync(HttpMethod.Get, CommandParts.AppPath(result, globals, app), null, ct)).EnsureOk();
+            var response = (await client.SendAsync(HttpMethod.Get, CommandParts.AppPath(result, globals, app)
+                + (result.GetValue(window) is { } w ? "?window=" + Uri.EscapeDataString(w) : ""), null, ct)).EnsureOk();
             Printer.Print(result.GetValue(output), new StatusOutput(response.Document, response.Read<StatusView>()), Console.Out, Console.Error);
             return 0;
         });

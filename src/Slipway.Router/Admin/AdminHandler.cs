@@ -9,11 +9,14 @@ namespace Slipway.Router.Admin;
 /// <summary>
 /// The admin listener, on its own loopback port so it is never exposed with the traffic: liveness, the served table
 /// version and in-flight requests per endpoint (the controller drains an instance by waiting for its count to reach
-/// zero), and Prometheus metrics. Read-only: the table comes only from its file, so nothing here changes what the
+/// zero), Prometheus metrics, and each revision's recent requests, errors and latency (<c>/stats</c>, what
+/// <c>slipway status</c> shows). Read-only: the table comes only from its file, so nothing here changes what the
 /// router does, and any method but GET and HEAD is refused.
 /// </summary>
 internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry endpoints, RouterMetrics metrics, ConfigWatcher watcher)
 {
+    private static readonly (string Name, double Quantile)[] Quantiles = [("p50Ms", 0.5), ("p90Ms", 0.9), ("p95Ms", 0.95), ("p99Ms", 0.99)];
+
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
@@ -29,6 +32,7 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
             "/healthz" => TextAsync(context.Response, "text/plain; charset=utf-8", "ok"),
             "/state" => StateAsync(context.Response),
             "/metrics" => TextAsync(context.Response, RouterMetrics.ContentType, metrics.Export()),
+            "/stats" => StatsAsync(request.Query, context.Response),
             _ => NotFound(context.Response),
         };
     }
@@ -69,5 +73,73 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
         }
 
         await response.BodyWriter.FlushAsync();
+    }
+
+    /// <summary>
+    /// <c>{"windowSeconds": 60, "revisions": [{"app", "environment", "revision", "windowSeconds", "requests",
+    /// "errors", "successRate", "errorRate", "requestsPerSecond", "p50Ms", "p90Ms", "p95Ms", "p99Ms"}]}</c>; rates and
+    /// quantiles are null for a revision without requests in the window. See docs/api.md.
+    /// </summary>
+    private async Task StatsAsync(IQueryCollection query, HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "application/json";
+        if (StatsQuery.Parse(query, out var error) is not { } stats)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            await using (var json = new Utf8JsonWriter(response.BodyWriter))
+            {
+                json.WriteStartObject();
+                json.WriteString("error", error);
+                json.WriteEndObject();
+            }
+
+            await response.BodyWriter.FlushAsync();
+            return;
+        }
+
+        var windows = metrics.ReadWindows(stats.WindowSeconds, stats.App, stats.Environment);
+        await using (var json = new Utf8JsonWriter(response.BodyWriter))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("windowSeconds", stats.WindowSeconds);
+            json.WriteStartArray("revisions");
+            foreach (var (revision, totals) in windows)
+            {
+                json.WriteStartObject();
+                json.WriteString("app", revision.App);
+                json.WriteString("environment", revision.Environment);
+                json.WriteString("revision", revision.Revision);
+                json.WriteNumber("windowSeconds", totals.WindowSeconds);
+                json.WriteNumber("requests", totals.Requests);
+                json.WriteNumber("errors", totals.Errors);
+                NumberOrNull(json, "successRate", totals.SuccessRate);
+                NumberOrNull(json, "errorRate", totals.ErrorRate);
+                json.WriteNumber("requestsPerSecond", Math.Round(totals.RequestsPerSecond, 3));
+                foreach (var (name, quantile) in Quantiles)
+                {
+                    NumberOrNull(json, name, totals.QuantileMilliseconds(quantile) is { } ms ? Math.Round(ms, 3) : null);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync();
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 }

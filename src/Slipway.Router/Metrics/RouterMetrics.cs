@@ -22,11 +22,25 @@ internal sealed class RouterMetrics(TimeProvider timeProvider)
 
     public RevisionMetrics ForRevision(string app, string environment, string revision) =>
         _revisions.GetOrAdd((app, environment, revision),
-            static (key, frequency) => new RevisionMetrics(key.App, key.Env, key.Revision, frequency),
-            timeProvider.TimestampFrequency);
+            static (key, time) => new RevisionMetrics(key.App, key.Env, key.Revision, time.TimestampFrequency, time.GetTimestamp()),
+            timeProvider);
 
     public RouteMetrics ForRoute(string app, string environment) =>
         _routes.GetOrAdd((app, environment), static key => new RouteMetrics(key.App, key.Env));
+
+    /// <summary>
+    /// Every revision's <see cref="WindowTotals"/> over the last <paramref name="seconds"/> seconds, ordered by app,
+    /// environment and revision; only those of <paramref name="app"/> and <paramref name="environment"/> when given.
+    /// </summary>
+    public IReadOnlyList<(RevisionMetrics Revision, WindowTotals Totals)> ReadWindows(int seconds, string? app = null, string? environment = null)
+    {
+        var now = timeProvider.GetTimestamp();
+        var revisions = _revisions.Values
+            .Where(r => (app is null || r.App == app) && (environment is null || r.Environment == environment))
+            .ToArray();
+        Array.Sort(revisions, static (a, b) => CompareKeys(a.App, a.Environment, a.Revision, b.App, b.Environment, b.Revision));
+        return Array.ConvertAll(revisions, r => (r, r.ReadWindow(now, seconds)));
+    }
 
     public void RecordUnmatched() => Interlocked.Increment(ref _unmatched);
 

@@ -52,7 +52,7 @@ internal sealed class ProxyHandler(
         if (pick is not { } picked || endpoint is null)
         {
             var sent = await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, UnavailableBody, id).ConfigureAwait(false);
-            metrics.ForRevision(route.App, route.Environment, "none").RecordRequest(StatusCodes.Status503ServiceUnavailable, timeProvider.GetTimestamp() - start);
+            metrics.ForRevision(route.App, route.Environment, "none").RecordRequest(StatusCodes.Status503ServiceUnavailable, start, timeProvider.GetTimestamp());
             Complete(context, start, id, route, revision: null, endpoint: null, StatusCodes.Status503ServiceUnavailable, sent, retried: false, mirrored: false);
             return;
         }
@@ -68,7 +68,7 @@ internal sealed class ProxyHandler(
             (mirrored, bufferedBody, var failed) = await MirrorAsync(context, route, id, hasBody).ConfigureAwait(false);
             if (failed)
             {
-                revision.Metrics.RecordRequest(499, timeProvider.GetTimestamp() - start);
+                revision.Metrics.RecordRequest(499, start, timeProvider.GetTimestamp());
                 Complete(context, start, id, route, revision, endpoint, 499, 0, retried: false, mirrored: false);
                 return;
             }
@@ -108,7 +108,7 @@ internal sealed class ProxyHandler(
             status = context.Response.StatusCode;
         }
 
-        revision.Metrics.RecordRequest(status, timeProvider.GetTimestamp() - start);
+        revision.Metrics.RecordRequest(status, start, timeProvider.GetTimestamp());
         Complete(context, start, id, route, revision, endpoint, status, bytesSent, retried, mirrored);
     }
 

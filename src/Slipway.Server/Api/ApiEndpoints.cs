@@ -7,6 +7,7 @@ using Slipway.Core.Spec;
 using Slipway.Local.Logs;
 using Slipway.Server.Apply;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Routing;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -52,8 +53,13 @@ internal static class ApiEndpoints
             return Json(summaries);
         });
 
-        api.MapGet("/apps/{app}/{env}", async (string app, string env, IStore store, Reconciler reconciler, ITarget target, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, CancellationToken ct) =>
         {
+            if (!HealthWindow.TryParse(window, out var windowSeconds))
+            {
+                return BadRequest(HealthWindow.Expected(window!));
+            }
+
             var record = await store.GetAppAsync(app, env, ct);
             if (record is null)
             {
@@ -61,7 +67,8 @@ internal static class ApiEndpoints
             }
 
             var status = await store.GetStatusAsync(app, env, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.Instances, routerUrl));
+            var health = await router.GetStatsAsync(app, env, windowSeconds, ct);
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.Instances, routerUrl, health));
         });
 
         api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, ReconcileSignal signal, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Routing;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -32,18 +33,23 @@ public sealed record StatusView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
     DateTimeOffset? PauseStartedAt,
-    string? Error);
+    string? Error,
+    string? HealthError = null);
 
 /// <summary>Share of main-route traffic (percent) for the stable and the canary (updated) revision.</summary>
 public sealed record WeightsView(int Stable, int Canary);
 
-public sealed record RevisionView(int Number, string Role, int Ready, int Desired, IReadOnlyList<InstanceView> Instances);
+/// <param name="Health">What the revision served recently; null when the router's numbers could not be read (the
+/// status's <c>healthError</c> says why).</param>
+public sealed record RevisionView(int Number, string Role, int Ready, int Desired, IReadOnlyList<InstanceView> Instances, RevisionHealth? Health = null);
 
 public sealed record InstanceView(string Id, string Endpoint, string Phase, bool Ready, int Restarts, int Pid, string? LastExit);
 
 internal static class StatusViews
 {
-    public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl)
+    /// <param name="health">The router's numbers for this app×env, or why there are none; null when not asked for (a list).</param>
+    public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl,
+        (RouterStats? Stats, string? Error)? health = null)
     {
         var plan = view?.Plan;
         var status = plan?.Status ?? persisted;
@@ -61,7 +67,8 @@ internal static class StatusViews
                 n == canary ? (app.Spec.Strategy is CanaryStrategy ? "canary" : "updated") : n == status.StableRevision ? "stable" : n == status.PreviousStableRevision ? "previous" : "old",
                 mine.Count(i => i.Ready),
                 replicas.GetValueOrDefault(n),
-                mine.Select(i => new InstanceView(i.Id, i.Endpoint, i.Phase, i.Ready, i.Restarts, i.Pid, i.LastExit)).ToList());
+                mine.Select(i => new InstanceView(i.Id, i.Endpoint, i.Phase, i.Ready, i.Restarts, i.Pid, i.LastExit)).ToList(),
+                health?.Stats is { } stats ? RevisionHealth.Of(stats, n) : null);
         }).ToList();
 
         return new StatusView(
@@ -86,7 +93,8 @@ internal static class StatusViews
             status.StartedAt,
             status.CompletedAt,
             status.PauseStartedAt,
-            view?.Error);
+            view?.Error,
+            health?.Error);
     }
 
     public static string Url(RouteSpec route, string routerUrl)

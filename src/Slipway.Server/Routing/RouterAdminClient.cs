@@ -3,9 +3,15 @@ using System.Text.Json;
 
 namespace Slipway.Server.Routing;
 
-/// <summary>Reads the router's admin endpoint: the table version it serves and its in-flight requests per instance.</summary>
-internal sealed class RouterAdminClient(HttpClient http)
+/// <summary>
+/// Reads the router's admin endpoint: the table version it serves, its in-flight requests per instance, and what each
+/// revision served recently.
+/// </summary>
+internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
 {
+    /// <summary>How long <c>slipway status</c> waits for the router's numbers before answering without them.</summary>
+    public static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(1);
+
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
     {
         try
@@ -33,6 +39,47 @@ internal sealed class RouterAdminClient(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// What each revision of <paramref name="app"/>×<paramref name="environment"/> served in the last
+    /// <paramref name="windowSeconds"/> seconds; null and why when the router does not answer within
+    /// <see cref="StatsTimeout"/>, so a status request never waits on a router that is down or stuck.
+    /// </summary>
+    public async Task<(RouterStats? Stats, string? Error)> GetStatsAsync(string app, string environment, int windowSeconds, CancellationToken ct)
+    {
+        var where = $"the router's admin endpoint {http.BaseAddress?.Authority}";
+        using var timeout = new CancellationTokenSource(StatsTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            using var response = await http.GetAsync(
+                $"/stats?window={windowSeconds}s&app={Uri.EscapeDataString(app)}&env={Uri.EscapeDataString(environment)}", linked.Token);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return (null, $"{where} has no /stats: the running router predates this version of Slipway");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"{where} answered {(int)response.StatusCode} to /stats");
+            }
+
+            var stats = await response.Content.ReadFromJsonAsync<RouterStats>(new JsonSerializerOptions(JsonSerializerDefaults.Web), linked.Token);
+            return stats is null ? (null, $"{where} answered /stats with no content") : (stats, null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return (null, $"{where} did not answer within {StatsTimeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"cannot reach {where}: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            return (null, $"{where} answered /stats with invalid JSON: {e.Message}");
         }
     }
 }

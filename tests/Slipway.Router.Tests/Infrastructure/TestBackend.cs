@@ -12,7 +12,7 @@ namespace Slipway.Router.Tests.Infrastructure;
 
 /// <summary>
 /// A real Kestrel backend on a loopback port that answers with its own name and records what it received.
-/// Paths: <c>/slow</c> waits for <see cref="ReleaseSlow"/>; <c>/sleep?ms=N</c>; <c>/echo</c> streams the body back;
+/// Paths: <c>/slow</c> waits for <see cref="ReleaseSlow"/>; <c>/sleep?ms=N</c>; <c>/status?code=N</c> answers that status; <c>/echo</c> streams the body back;
 /// <c>/sha256</c> answers length:hash of the body; <c>/download?bytes=N</c>; <c>/ws</c> is a WebSocket echo; anything else answers the name.
 /// </summary>
 internal sealed class TestBackend : IAsyncDisposable
@@ -82,6 +82,10 @@ internal sealed class TestBackend : IAsyncDisposable
                 Interlocked.Increment(ref _slowWaiting);
                 await _slowGate.Task;
                 Interlocked.Decrement(ref _slowWaiting);
+                await context.Response.WriteAsync(Name);
+                return;
+            case "/status":
+                context.Response.StatusCode = int.Parse(request.Query["code"]!);
                 await context.Response.WriteAsync(Name);
                 return;
             case "/sleep":
