@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Slipway.Cli.Watch;
 using Slipway.Server.Api;
 
 namespace Slipway.Cli.Commands;
@@ -11,7 +12,8 @@ internal static class GetCommand
     {
         var what = new Argument<string>("what") { Description = "What to list: apps" };
         var output = CommandParts.OutputOption();
-        var command = new Command("get", "List apps with their phase and revisions") { what, output };
+        var watch = Watches.Option("the apps");
+        var command = new Command("get", "List apps with their phase and revisions") { what, output, watch };
         CliAction.Set(command, async (result, ct) =>
         {
             if (result.GetValue(what) is not ("apps" or "app"))
@@ -20,6 +22,12 @@ internal static class GetCommand
             }
 
             using var client = globals.Client(result);
+            if (result.GetValue(watch))
+            {
+                Watches.RefuseFormat(result.GetResult(output) is { Implicit: false } ? result.GetValue(output) : null);
+                return await Watches.AppsAsync(client, ct);
+            }
+
             var response = (await client.SendAsync(HttpMethod.Get, "/api/v1/apps", null, ct)).EnsureOk();
             if (result.GetValue(output) == "json")
             {

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Slipway.Server.Api;
+
+namespace Slipway.Cli.Watch;
+
+/// <summary>The <c>--watch</c> flag of <c>status APP</c> and <c>get apps</c>, and the watch each of them runs.</summary>
+internal static class Watches
+{
+    public static Option<bool> Option(string what) => new("--watch", "-w")
+    {
+        Description = $"Keep watching {what}: a live view on a terminal, one line per change otherwise (Ctrl-C to stop)",
+    };
+
+    /// <summary>Refuses <c>--watch</c> with an output format it does not draw: the live view and its lines are text.</summary>
+    public static void RefuseFormat(string? format)
+    {
+        if (format is not null && format != "text")
+        {
+            throw new CliException($"--watch prints text only, not -o {format}: leave one of them out", 2);
+        }
+    }
+
+    /// <summary>Watches the status of one app: the view of <see cref="StatusScreen"/>, or a <see cref="ProgressLine"/> per change.</summary>
+    public static async Task<int> StatusAsync(ApiClient client, string path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var loop = new WatchLoop<StatusView>(
+            async t => (await client.SendAsync(HttpMethod.Get, path, null, t)).EnsureOk().Read<StatusView>(),
+            s => [(s.App, ProgressLine.Of(s))],
+            app => $"{app}: deleted",
+            StatusScreen.Render,
+            TimeProvider.System);
+        await loop.RunAsync(ct);
+        return 0;
+    }
+
+    /// <summary>Watches every app: the table of <see cref="AppsScreen"/>, or a <see cref="ProgressLine"/> per app that changed.</summary>
+    public static async Task<int> AppsAsync(ApiClient client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var loop = new WatchLoop<List<AppSummary>>(
+            async t => (await client.SendAsync(HttpMethod.Get, "/api/v1/apps", null, t)).EnsureOk().Read<List<AppSummary>>(),
+            apps => apps.Select(a => ($"{a.App} ({a.Environment})", ProgressLine.Of(a))).ToList(),
+            key => $"{key}: deleted",
+            AppsScreen.Render,
+            TimeProvider.System);
+        await loop.RunAsync(ct);
+        return 0;
+    }
+}
