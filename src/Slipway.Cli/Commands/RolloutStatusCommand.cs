@@ -102,7 +102,9 @@ internal static class RolloutStatusCommand
     /// <summary>Where the rollout waits and how it goes on: a promotion, the end of a timed pause, or a resume.</summary>
     private static string PausedMessage(StatusView s, string app, string env, DateTimeOffset now)
     {
-        var at = ProgressLine.Step(s) is { } step ? $" at {step}" : "";
+        var at = ProgressLine.Step(s) is not null && s.CurrentStepIndex < s.Steps.Count
+            ? Text($" at step {s.CurrentStepIndex + 1} of {s.TotalSteps}: {s.Steps[s.CurrentStepIndex].Text}")
+            : "";
         var hint = (string verb) => $"`slipway rollout {verb} {app}{(env == "dev" ? "" : $" -e {env}")}`";
         var message = s.Reason switch
         {

@@ -46,11 +46,14 @@ internal static class ProgressLine
         return string.Create(CultureInfo.InvariantCulture, $"{a.App} ({a.Environment}): {a.Phase} | stable {Revision(a.StableRevision)}, canary {Revision(a.CanaryRevision)} | ready {a.Ready}/{a.Replicas}");
     }
 
-    /// <summary>"step 2/4 pause (until promoted)" while a canary rolls out; "steps done, 4/4" once they all are; null otherwise.</summary>
+    /// <summary>
+    /// "step 2/4 pause (until promoted)" while a canary rolls out; "steps done 4/4, full promotion" once they all are;
+    /// null otherwise (a first deploy has no steps to go through).
+    /// </summary>
     public static string? Step(StatusView s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        if (s.TotalSteps == 0 || s.CanaryRevision is null)
+        if (s.TotalSteps == 0 || s.CanaryRevision is null || s.StableRevision is null)
         {
             return null;
         }

@@ -31,7 +31,7 @@ internal static class StatusScreen
             lines.Add("  error: " + s.Error);
         }
 
-        if (s.CanaryRevision is not null && s.Steps.Count > 0)
+        if (s.CanaryRevision is not null && s.StableRevision is not null && s.Steps.Count > 0)
         {
             lines.Add(Line($"  steps (revision {s.CanaryRevision})"));
             foreach (var step in s.Steps)

@@ -105,7 +105,7 @@ internal static class CanaryPlanner
         }
 
         var message = step.Duration is { } d
-            ? $"step {index + 1}: paused for {DurationParser.Format(d)}, resumes at {startedAt + d:O}"
+            ? $"step {index + 1}: paused for {DurationParser.Format(d)}, resumes at {(startedAt + d).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
             : $"step {index + 1}: paused until promoted";
         if (status.PauseStartedAt is null)
         {
