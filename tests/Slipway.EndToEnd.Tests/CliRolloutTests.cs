@@ -173,6 +173,18 @@ public sealed class CliRolloutTests(CliRolloutTests.Cluster fixture) : IClassFix
         Assert.Equal(2, exit);
         Assert.Contains("--to-revision 'one': expected a whole number from 1 to", stderr);
 
+        foreach (var (command, body, error) in new[]
+        {
+            ("promote", """{"toRevision": 1}""", "'toRevision' applies to undo only, not to promote"),
+            ("undo", """{"toRevision": 0}""", "'toRevision' 0: expected a revision number, 1 or more"),
+        })
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            using var response = await Slipway.Api.PostAsync($"api/v1/apps/undo/dev/rollout/{command}", content);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(error, await response.Content.ReadAsStringAsync());
+        }
+
         (exit, stdout, stderr) = await Slipway.CliAsync("rollout", "restart", "undo");
         Assert.True(exit == 0, stderr);
         Assert.Equal("undo: restarting 1 instance of revision 1, one at a time", stdout.Trim());

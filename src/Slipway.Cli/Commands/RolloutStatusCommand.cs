@@ -94,7 +94,7 @@ internal static class RolloutStatusCommand
                 return ExitTimeout;
             }
 
-            var wait = deadline is { } until && until - now < WatchLoop<StatusView>.Interval ? until - now : WatchLoop<StatusView>.Interval;
+            var wait = deadline is { } until && until - now < WatchLoop.Interval ? until - now : WatchLoop.Interval;
             await Task.Delay(wait, time, ct);
         }
     }

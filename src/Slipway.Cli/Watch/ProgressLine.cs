@@ -36,6 +36,11 @@ internal static class ProgressLine
             line.Append(" | ").Append(s.Message);
         }
 
+        if (s.Error is not null)
+        {
+            line.Append(" | error: ").Append(s.Error);
+        }
+
         return line.ToString();
     }
 

@@ -24,13 +24,13 @@ internal static class Watches
     public static async Task<int> StatusAsync(ApiClient client, string path, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var loop = new WatchLoop<StatusView>(
+        await WatchLoop.RunAsync(
             async t => (await client.SendAsync(HttpMethod.Get, path, null, t)).EnsureOk().Read<StatusView>(),
             s => [(s.App, ProgressLine.Of(s))],
             app => $"{app}: deleted",
             StatusScreen.Render,
-            TimeProvider.System);
-        await loop.RunAsync(ct);
+            TimeProvider.System,
+            ct);
         return 0;
     }
 
@@ -38,13 +38,13 @@ internal static class Watches
     public static async Task<int> AppsAsync(ApiClient client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var loop = new WatchLoop<List<AppSummary>>(
+        await WatchLoop.RunAsync<List<AppSummary>>(
             async t => (await client.SendAsync(HttpMethod.Get, "/api/v1/apps", null, t)).EnsureOk().Read<List<AppSummary>>(),
             apps => apps.Select(a => ($"{a.App} ({a.Environment})", ProgressLine.Of(a))).ToList(),
             key => $"{key}: deleted",
             AppsScreen.Render,
-            TimeProvider.System);
-        await loop.RunAsync(ct);
+            TimeProvider.System,
+            ct);
         return 0;
     }
 }
