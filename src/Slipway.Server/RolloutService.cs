@@ -7,29 +7,36 @@ using Slipway.Store;
 namespace Slipway.Server;
 
 /// <summary>
-/// The rollout commands of the API: promote, abort, retry, undo, restart. Each is decided by <see cref="RolloutCommands"/>
-/// and saved as persisted status with its event; the reconciler acts on it.
+/// The rollout commands of the API: promote, abort, retry, undo, restart, pause, resume. Each is decided by
+/// <see cref="RolloutCommands"/> and saved as persisted status with its event; the reconciler acts on it. The reply
+/// says what the command did, in Core's words, prefixed with the app's name ("web: paused at step 2 of 5").
 /// </summary>
 internal sealed class RolloutService(IStore store, ControlPlaneLock gate, ReconcileSignal signal, ApplyService apply, TimeProvider time)
 {
-    public Task<CommandRefusal?> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
-        ChangeAsync(app, env, s => RolloutCommands.Promote(s, full), ct);
+    public Task<CommandReply> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, spec) => RolloutCommands.Promote(s, spec, full), ct);
 
-    public Task<CommandRefusal?> AbortAsync(string app, string env, CancellationToken ct) =>
-        ChangeAsync(app, env, RolloutCommands.Abort, ct);
+    public Task<CommandReply> AbortAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, _) => RolloutCommands.Abort(s), ct);
 
-    public Task<CommandRefusal?> RetryAsync(string app, string env, CancellationToken ct) =>
-        ChangeAsync(app, env, s => RolloutCommands.Retry(s, time.GetUtcNow()), ct);
+    public Task<CommandReply> RetryAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow()), ct);
 
-    public Task<CommandRefusal?> RestartAsync(string app, string env, CancellationToken ct) =>
-        ChangeAsync(app, env, s => RolloutCommands.Restart(s, time.GetUtcNow()), ct);
+    public Task<CommandReply> RestartAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, spec) => RolloutCommands.Restart(s, spec, time.GetUtcNow()), ct);
+
+    public Task<CommandReply> PauseAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, RolloutCommands.Pause, ct);
+
+    public Task<CommandReply> ResumeAsync(string app, string env, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, _) => RolloutCommands.Resume(s, time.GetUtcNow()), ct);
 
     /// <summary>
-    /// Back to the previous revision (<see cref="RolloutCommands.Undo"/>): during a rollout the stable one, which still
-    /// runs, so traffic returns at once; otherwise the revision stable before the current one, rolled out without
-    /// pausing at canary steps — immediate when it still runs (blue-green's scale-down delay).
+    /// Back to the previous revision, or to <paramref name="toRevision"/> (<see cref="RolloutCommands.Undo"/>): the
+    /// stable one of a rollout in progress, which still runs, so traffic returns at once; another one is rolled out
+    /// without pausing at canary steps — immediate when it still runs (blue-green's scale-down delay).
     /// </summary>
-    public async Task<CommandRefusal?> UndoAsync(string app, string env, CancellationToken ct)
+    public async Task<CommandReply> UndoAsync(string app, string env, int? toRevision, CancellationToken ct)
     {
         using var _ = await gate.AcquireAsync(ct);
         var record = await store.GetAppAsync(app, env, ct);
@@ -39,13 +46,14 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         }
 
         var status = await store.GetStatusAsync(app, env, ct);
-        var target = RolloutCommands.Undo(status);
+        var revisions = await store.ListRevisionsAsync(app, env, ct);
+        var target = RolloutCommands.Undo(status, toRevision, revisions.Select(r => r.Number).ToList());
         if (target.Revision is not int revision)
         {
             return new CommandRefusal(target.Error!, false);
         }
 
-        var template = (await store.ListRevisionsAsync(app, env, ct)).Single(r => r.Number == revision).Template;
+        var template = revisions.Single(r => r.Number == revision).Template;
         if (target.AbandonsRollout)
         {
             var abandoned = RolloutCommands.Abandon(status);
@@ -63,30 +71,43 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         }
 
         signal.Notify();
-        return null;
+        return CommandReply.Done(app, target.Message!);
     }
 
-    private async Task<CommandRefusal?> ChangeAsync(string app, string env, Func<RolloutStatus, CommandResult> command, CancellationToken ct)
+    private async Task<CommandReply> ChangeAsync(string app, string env, Func<RolloutStatus, ApplicationSpec, CommandResult> command, CancellationToken ct)
     {
         using var _ = await gate.AcquireAsync(ct);
-        if (await store.GetAppAsync(app, env, ct) is null)
+        if (await store.GetAppAsync(app, env, ct) is not { } record)
         {
             return CommandRefusal.NoSuchApp(app, env);
         }
 
         var status = await store.GetStatusAsync(app, env, ct);
-        var result = command(status);
+        var result = command(status, record.Spec);
         if (result.Error is not null)
         {
             return new CommandRefusal(result.Error, false);
         }
 
-        await store.SaveStatusAsync(app, env, result.Status!, result.Event is { } e ? [ToNew(e)] : [], ct);
-        signal.Notify();
-        return null;
+        if (!result.Status!.IsEquivalentTo(status) || result.Event is not null)
+        {
+            await store.SaveStatusAsync(app, env, result.Status, result.Event is { } e ? [ToNew(e)] : [], ct);
+            signal.Notify();
+        }
+
+        return CommandReply.Done(app, result.Message!);
     }
 
     private static NewEvent ToNew(RolloutEvent e) => new(e.Revision, e.Reason, e.Message);
+}
+
+/// <summary>What a rollout command did (<see cref="Message"/>), or why it was not carried out (<see cref="Refusal"/>).</summary>
+internal sealed record CommandReply(string? Message, CommandRefusal? Refusal)
+{
+    /// <summary>Done: what Core says the command did, for the app it did it to.</summary>
+    public static CommandReply Done(string app, string message) => new($"{app}: {message}", null);
+
+    public static implicit operator CommandReply(CommandRefusal refusal) => new(null, refusal);
 }
 
 /// <summary>Why a rollout command was not carried out: the app×env does not exist, or the command does not apply now.</summary>

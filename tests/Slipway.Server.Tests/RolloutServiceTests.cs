@@ -21,7 +21,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_command_on_an_unknown_app_is_refused()
     {
-        Assert.Equal(new CommandRefusal("app web has no environment dev", AppNotFound: true), await _h.Rollouts.PromoteAsync("web", "dev", full: false, Ct));
+        Assert.Equal(new CommandRefusal("app web has no environment dev", AppNotFound: true), (await _h.Rollouts.PromoteAsync("web", "dev", full: false, Ct)).Refusal);
     }
 
     [Fact]
@@ -30,8 +30,8 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await DeployAsync("v1");
         var before = await _h.Store.ListEventsAsync("web", "dev", 100, Ct);
 
-        Assert.Equal("no rollout is in progress", (await _h.Rollouts.PromoteAsync("web", "dev", full: false, Ct))?.Message);
-        Assert.Equal("no rollout is in progress", (await _h.Rollouts.AbortAsync("web", "dev", Ct))?.Message);
+        Assert.Equal("no rollout is in progress", (await _h.Rollouts.PromoteAsync("web", "dev", full: false, Ct)).Refusal?.Message);
+        Assert.Equal("no rollout is in progress", (await _h.Rollouts.AbortAsync("web", "dev", Ct)).Refusal?.Message);
 
         Assert.Equal(before.Count, (await _h.Store.ListEventsAsync("web", "dev", 100, Ct)).Count);
     }
@@ -44,7 +44,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await SettleAsync();
         Assert.Equal(RolloutPhase.Paused, (await _h.Store.GetStatusAsync("web", "dev", Ct)).Phase);
 
-        Assert.Null(await _h.Rollouts.PromoteAsync("web", "dev", full: false, Ct));
+        Assert.Null((await _h.Rollouts.PromoteAsync("web", "dev", full: false, Ct)).Refusal);
 
         var promoted = (await _h.Store.ListEventsAsync("web", "dev", 1, Ct)).Single();
         Assert.Equal((2, Reasons.Promoted), (promoted.Revision, promoted.Reason));
@@ -59,7 +59,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await ApplyAsync("v2");
         await SettleAsync();
 
-        Assert.Null(await _h.Rollouts.UndoAsync("web", "dev", Ct));
+        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal);
         await SettleAsync();
 
         Assert.Equal((RolloutPhase.Healthy, 1), await PhaseAndStableAsync());
@@ -73,11 +73,11 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await DeployAsync("v1");
         await ApplyAsync("v2");
         await SettleAsync();
-        Assert.Null(await _h.Rollouts.PromoteAsync("web", "dev", full: true, Ct));
+        Assert.Null((await _h.Rollouts.PromoteAsync("web", "dev", full: true, Ct)).Refusal);
         await SettleAsync();
         Assert.Equal((RolloutPhase.Healthy, 2), await PhaseAndStableAsync());
 
-        Assert.Null(await _h.Rollouts.UndoAsync("web", "dev", Ct));
+        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal);
         await SettleAsync();
 
         Assert.Equal((RolloutPhase.Healthy, 1), await PhaseAndStableAsync()); // no pause at the canary steps: known good
@@ -89,7 +89,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
     {
         await _h.Store.DeleteAppAsync("web", "dev", Ct);
         await DeployAsync("v9");
-        return (await _h.Rollouts.UndoAsync("web", "dev", Ct))?.Message;
+        return (await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal?.Message;
     }
 
     private async Task<(RolloutPhase, int?)> PhaseAndStableAsync()

@@ -46,6 +46,7 @@ public sealed class UpgradeTests : IDisposable
         var status = await store.GetStatusAsync("web", "dev", Ct);
         Assert.Equal((1, 2, RolloutPhase.Paused, Reasons.CanaryPauseStep, 5, 50, 20), (status.StableRevision, status.UpdatedRevision, status.Phase, status.Reason, status.CurrentStepIndex, status.CanaryWeight, status.MirrorPercent));
         Assert.Equal("header-route", status.HeaderRoute?.Name);
+        Assert.Equal((false, 0L), (status.PausedByUser, status.Generation)); // written before either existed: read as not paused, no migration
         Assert.Equal(["Available", "Progressing", "Paused", "Aborted"], status.Conditions.Select(c => c.Type));
         Assert.Equal(RolloutPhase.Healthy, (await store.GetStatusAsync("api", "staging", Ct)).Phase);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Slipway.Cli.Output;
+using Slipway.Cli.Watch;
 using Slipway.Server.Api;
 
 namespace Slipway.Cli.Commands;
@@ -12,12 +13,19 @@ internal static class StatusCommand
         var app = CommandParts.AppArgument();
         var output = CommandParts.OutputOption();
         var window = new Option<string?>("--window") { Description = "How far back each revision's health (requests, errors, latency) looks: 1s to 5m, default 60s" };
-        var command = new Command("status", "Show the live rollout: phase, step, weights, ready instances and health per revision, conditions") { app, output, window };
+        var watch = Watches.Option("the rollout");
+        var command = new Command("status", "Show the live rollout: phase, step, weights, ready instances and health per revision, conditions") { app, output, window, watch };
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
-            var response = (await client.SendAsync(HttpMethod.Get, CommandParts.AppPath(result, globals, app)
-                + (result.GetValue(window) is { } w ? "?window=" + Uri.EscapeDataString(w) : ""), null, ct)).EnsureOk();
+            var path = CommandParts.AppPath(result, globals, app) + (result.GetValue(window) is { } w ? "?window=" + Uri.EscapeDataString(w) : "");
+            if (result.GetValue(watch))
+            {
+                Watches.RefuseFormat(result.GetResult(output) is { Implicit: false } ? result.GetValue(output) : null);
+                return await Watches.StatusAsync(client, path, ct);
+            }
+
+            var response = (await client.SendAsync(HttpMethod.Get, path, null, ct)).EnsureOk();
             Printer.Print(result.GetValue(output), new StatusOutput(response.Document, response.Read<StatusView>()), Console.Out, Console.Error);
             return 0;
         });

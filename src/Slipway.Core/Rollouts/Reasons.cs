@@ -17,4 +17,6 @@ public static class Reasons
     public const string Restarted = "Restarted";
     public const string InstancesNotReady = "InstancesNotReady";
     public const string SpecUpdated = "SpecUpdated";
+    public const string PausedByUser = "PausedByUser";
+    public const string Resumed = "Resumed";
 }

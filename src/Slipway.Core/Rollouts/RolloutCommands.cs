@@ -1,3 +1,5 @@
+using Slipway.Core.Spec;
+
 namespace Slipway.Core.Rollouts;
 
 /// <summary>
@@ -26,20 +28,34 @@ public static class RolloutCommands
             CompletedAt = null,
         };
         var message = created is not null ? $"revision {revision} created ({created}); rolling out" : $"rolling out revision {revision} again";
-        return CommandResult.Ok(next, new RolloutEvent(revision, reason, message));
+        return CommandResult.Ok(next.NextGeneration(), new RolloutEvent(revision, reason, message), message);
     }
 
-    public static CommandResult Promote(RolloutStatus status, bool full)
+    /// <summary>
+    /// Finishes the pause the rollout waits at (a canary pause step, a blue-green pre-promotion pause), or with
+    /// <paramref name="full"/> skips every remaining step. Refused while a user holds the rollout: resume it first.
+    /// </summary>
+    public static CommandResult Promote(RolloutStatus status, ApplicationSpec spec, bool full)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (!status.InProgress || status.Aborted)
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!status.InProgress || status.Aborted || status.UpdatedRevision is not int updated)
         {
             return CommandResult.Fail(status.Aborted ? "the rollout is aborted: use retry to start it again" : "no rollout is in progress");
         }
 
+        if (status.PausedByUser)
+        {
+            return CommandResult.Fail("the rollout is paused by a user: resume it first");
+        }
+
+        var takesAll = $"revision {updated} takes all traffic once all its instances are available";
         if (full)
         {
-            return CommandResult.Ok(status with { PromoteFull = true }, new RolloutEvent(status.UpdatedRevision, Reasons.Promoted, "promoted: remaining steps skipped"));
+            var skipped = spec.Strategy is CanaryStrategy or BlueGreenStrategy
+                ? $"promoted: remaining steps skipped; {takesAll}"
+                : $"promoted: a {StrategyName(spec.Strategy)} rollout has no steps or pauses to skip; revision {updated} rolls out as before";
+            return Changed(status with { PromoteFull = true }, updated, Reasons.Promoted, skipped);
         }
 
         if (status.Phase != RolloutPhase.Paused)
@@ -47,7 +63,12 @@ public static class RolloutCommands
             return CommandResult.Fail("the rollout is not paused; use --full to skip the remaining steps");
         }
 
-        return CommandResult.Ok(status with { PromoteRequested = true }, new RolloutEvent(status.UpdatedRevision, Reasons.Promoted, "promoted: pause finished"));
+        var message = spec.Strategy is CanaryStrategy { Steps: var steps } && status.CurrentStepIndex < steps.Count
+            ? status.CurrentStepIndex + 1 < steps.Count
+                ? $"promoted: {CanaryStepText.Position(steps, status.CurrentStepIndex + 1)}"
+                : $"promoted: last step done; {takesAll}"
+            : $"promoted: {takesAll}";
+        return Changed(status with { PromoteRequested = true }, updated, Reasons.Promoted, message);
     }
 
     public static CommandResult Abort(RolloutStatus status)
@@ -58,13 +79,15 @@ public static class RolloutCommands
             return CommandResult.Fail("no rollout is in progress");
         }
 
+        var back = status.StableRevision is int stable ? $"aborted: traffic back to revision {stable}" : "aborted";
         if (status.Aborted)
         {
-            return CommandResult.Ok(status, null);
+            return CommandResult.Ok(status, null, $"already {back}");
         }
 
         const string message = "aborted by user; traffic back to stable";
-        return CommandResult.Ok(MarkAborted(status, Reasons.AbortedByUser, message), new RolloutEvent(status.UpdatedRevision, Reasons.AbortedByUser, message));
+        var next = MarkAborted(status, Reasons.AbortedByUser, message).NextGeneration();
+        return CommandResult.Ok(next, new RolloutEvent(status.UpdatedRevision, Reasons.AbortedByUser, message), back);
     }
 
     public static CommandResult Retry(RolloutStatus status, DateTimeOffset now)
@@ -76,30 +99,112 @@ public static class RolloutCommands
         }
 
         var next = StartRevision(status, updated, now).Status! with { Reason = Reasons.Retried };
-        return CommandResult.Ok(next, new RolloutEvent(updated, Reasons.Retried, "retried from the first step"));
+        return CommandResult.Ok(next, new RolloutEvent(updated, Reasons.Retried, "retried from the first step"), $"retried: revision {updated} rolls out again from the first step");
     }
 
-    public static CommandResult Restart(RolloutStatus status, DateTimeOffset now)
+    /// <summary>Replaces the stable revision's instances one at a time; refused while a user holds the rollout.</summary>
+    public static CommandResult Restart(RolloutStatus status, ApplicationSpec spec, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (status.StableRevision is null)
+        ArgumentNullException.ThrowIfNull(spec);
+        if (status.StableRevision is not int stable)
         {
             return CommandResult.Fail("nothing runs yet");
         }
 
-        return CommandResult.Ok(status with { RestartedAt = now }, new RolloutEvent(status.StableRevision, Reasons.Restarted, "restart: instances are replaced one by one"));
+        if (status.PausedByUser)
+        {
+            return CommandResult.Fail("the rollout is paused by a user: resume it before restarting");
+        }
+
+        var instances = spec.Replicas == 1 ? "1 instance" : $"{spec.Replicas} instances";
+        return CommandResult.Ok(
+            (status with { RestartedAt = now }).NextGeneration(),
+            new RolloutEvent(stable, Reasons.Restarted, "restart: instances are replaced one by one"),
+            $"restarting {instances} of revision {stable}, one at a time");
     }
 
     /// <summary>
-    /// Where <c>rollout undo</c> goes: during a rollout, back to the stable revision (which still runs, so traffic
-    /// returns at once); otherwise to the revision that was stable before the current one.
+    /// Holds the rollout where it is (Argo Rollouts' and Kubernetes' pause): the planner keeps the weights and the
+    /// instances of every revision until <see cref="Resume"/>, while the abort rules keep applying. Works for every
+    /// strategy, and with nothing rolling out: the next revision then waits for the resume.
     /// </summary>
-    public static UndoTarget Undo(RolloutStatus status)
+    public static CommandResult Pause(RolloutStatus status, ApplicationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (status.PausedByUser)
+        {
+            return CommandResult.Fail("the rollout is already paused; resume to go on");
+        }
+
+        if (status.Aborted)
+        {
+            return CommandResult.Fail($"the rollout of revision {status.UpdatedRevision} is aborted: nothing moves to be paused (retry starts it again)");
+        }
+
+        var revision = status.UpdatedRevision ?? status.StableRevision;
+        var message = !status.InProgress
+            ? $"paused: revision {status.StableRevision} serves; a new revision waits until resumed"
+            : status.StableRevision is not null && spec.Strategy is CanaryStrategy { Steps: { Count: > 0 } steps }
+                ? status.CurrentStepIndex < steps.Count
+                    ? $"paused at step {status.CurrentStepIndex + 1} of {steps.Count}"
+                    : $"paused after the last step, before revision {revision} takes all traffic"
+                : $"paused: the rollout of revision {revision} is held where it is";
+        return Changed(status with { PausedByUser = true }, revision, Reasons.PausedByUser, message);
+    }
+
+    /// <summary>Lets a rollout held by <see cref="Pause"/> go on; the progress deadline counts again from now.</summary>
+    public static CommandResult Resume(RolloutStatus status, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!status.PausedByUser)
+        {
+            return CommandResult.Fail(status.Phase == RolloutPhase.Paused
+                ? "the rollout is not paused by a user: it waits at a pause of its strategy; promote to go on"
+                : "the rollout is not paused");
+        }
+
+        // The time held is no lack of progress: the deadline starts over, as after a completed pause step.
+        var next = status with { PausedByUser = false, Progress = status.Progress is { } p ? p with { Since = now } : null };
+        return Changed(next, status.UpdatedRevision ?? status.StableRevision, Reasons.Resumed, "resumed");
+    }
+
+    /// <summary>
+    /// Where <c>rollout undo</c> goes. Without <paramref name="toRevision"/>: during a rollout, back to the stable
+    /// revision (which still runs, so traffic returns at once); otherwise to the revision that was stable before the
+    /// current one. With it: that revision, which must be one of <paramref name="revisions"/> and not the current one.
+    /// Refused while a user holds the rollout (as Kubernetes refuses to roll back a paused deployment).
+    /// </summary>
+    public static UndoTarget Undo(RolloutStatus status, int? toRevision = null, IReadOnlyCollection<int>? revisions = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (status.StableRevision is not int stable)
         {
-            return new UndoTarget(null, false, "nothing runs yet");
+            return UndoTarget.Refused("nothing runs yet");
+        }
+
+        if (status.PausedByUser)
+        {
+            return UndoTarget.Refused("the rollout is paused by a user: resume it before undoing");
+        }
+
+        if (toRevision is int target)
+        {
+            var known = (revisions ?? []).Order().ToList();
+            if (!known.Contains(target))
+            {
+                return UndoTarget.Refused(known.Count == 0 ? $"there is no revision {target}" : $"there is no revision {target}: the revisions are {Numbers(known)}");
+            }
+
+            if (target == status.UpdatedRevision)
+            {
+                return UndoTarget.Refused(status.InProgress
+                    ? $"revision {target} is already the current revision: it is being rolled out"
+                    : $"revision {target} is already the current revision");
+            }
+
+            return new UndoTarget(target, target == stable, null);
         }
 
         if (status.InProgress)
@@ -108,9 +213,9 @@ public static class RolloutCommands
         }
 
         var previous = status.StableHistory.Reverse().Cast<int?>().FirstOrDefault(r => r != stable);
-        return previous is int target
-            ? new UndoTarget(target, false, null)
-            : new UndoTarget(null, false, "there is no previous revision to go back to");
+        return previous is int back
+            ? new UndoTarget(back, false, null)
+            : UndoTarget.Refused("there is no previous revision to go back to");
     }
 
     /// <summary>
@@ -133,8 +238,27 @@ public static class RolloutCommands
             Reason = Reasons.Undo,
             Message = $"undo: back to revision {stable}",
         };
-        return CommandResult.Ok(next, new RolloutEvent(stable, Reasons.Undo, $"undo: rollout of revision {status.UpdatedRevision} abandoned, back to revision {stable}"));
+        return CommandResult.Ok(
+            next.NextGeneration(),
+            new RolloutEvent(stable, Reasons.Undo, $"undo: rollout of revision {status.UpdatedRevision} abandoned, back to revision {stable}"),
+            $"rolled back to revision {stable}");
     }
+
+    /// <summary>A command's change: the next generation, recorded by an event whose message is also the command's answer.</summary>
+    private static CommandResult Changed(RolloutStatus next, int? revision, string reason, string message) =>
+        CommandResult.Ok(next.NextGeneration(), new RolloutEvent(revision, reason, message), message);
+
+    private static string StrategyName(StrategySpec strategy) => strategy switch
+    {
+        RecreateStrategy => "recreate",
+        RollingStrategy => "rolling",
+        BlueGreenStrategy => "blue-green",
+        _ => "canary",
+    };
+
+    /// <summary>"1 to 4" for consecutive numbers, else "1, 3, 4".</summary>
+    private static string Numbers(IReadOnlyList<int> numbers) =>
+        numbers.Count > 2 && numbers[^1] - numbers[0] == numbers.Count - 1 ? $"{numbers[0]} to {numbers[^1]}" : string.Join(", ", numbers);
 
     /// <summary>
     /// The one way a rollout is aborted, by a user, the progress deadline or the restart limit (and later analysis):
@@ -156,14 +280,25 @@ public static class RolloutCommands
     }
 }
 
-/// <summary>The status a command leads to and the event that records it, or why the command does not apply now.</summary>
-public sealed record CommandResult(RolloutStatus? Status, RolloutEvent? Event, string? Error)
+/// <summary>
+/// The status a command leads to, the event that records it and what it did in a few words for the user who asked
+/// ("promoted: step 3 of 5 (setWeight 50)"); or why the command does not apply now.
+/// </summary>
+public sealed record CommandResult(RolloutStatus? Status, RolloutEvent? Event, string? Error, string? Message = null)
 {
-    public static CommandResult Ok(RolloutStatus status, RolloutEvent? e) => new(status, e, null);
+    public static CommandResult Ok(RolloutStatus status, RolloutEvent? e, string message) => new(status, e, null, message);
 
     public static CommandResult Fail(string error) => new(null, null, error);
 }
 
 /// <param name="Revision">The revision to go back to; null when there is none (<see cref="Error"/> says why).</param>
 /// <param name="AbandonsRollout">True when the target is the stable revision of a rollout in progress.</param>
-public sealed record UndoTarget(int? Revision, bool AbandonsRollout, string? Error);
+public sealed record UndoTarget(int? Revision, bool AbandonsRollout, string? Error)
+{
+    /// <summary>What the undo does, for the user who asked: the stable revision serves again at once, or a rollout starts.</summary>
+    public string? Message => Revision is not int revision ? null
+        : AbandonsRollout ? $"rolled back to revision {revision}"
+        : $"rolling back to revision {revision}: known good, it rolls out without canary steps or pauses";
+
+    public static UndoTarget Refused(string error) => new(null, false, error);
+}

@@ -8,12 +8,12 @@ internal static class RolloutConditions
         var status = pass.Status;
         var replicas = pass.Replicas;
         var stableReady = status.StableRevision is int s ? pass.Observe(s).Ready : 0;
-        var paused = status.Phase == RolloutPhase.Paused;
+        var paused = status.Phase == RolloutPhase.Paused || status.PausedByUser;
         return
         [
             Condition(pass, "Available", stableReady >= replicas, stableReady >= replicas ? "InstancesReady" : Reasons.InstancesNotReady, $"{stableReady}/{replicas} instances of the stable revision ready"),
             Condition(pass, "Progressing", status.InProgress && !status.Aborted, status.Reason, status.Message),
-            Condition(pass, "Paused", paused, paused ? status.Reason : null, null),
+            Condition(pass, "Paused", paused, status.PausedByUser ? Reasons.PausedByUser : paused ? status.Reason : null, null),
             Condition(pass, "Aborted", status.Aborted, status.Aborted ? status.Reason : null, status.Aborted ? status.Message : null),
         ];
     }

@@ -98,7 +98,26 @@ internal sealed class RolloutPass(RolloutContext context)
         }
     }
 
-    private void Degrade(int revision, string reason, string message)
+    /// <summary>
+    /// Paused by a user: every revision keeps the instances it has — none is started or stopped for the rollout — and
+    /// the status says so, unless it is Degraded (a failure stays visible while held). The caller sets the traffic:
+    /// what the steps done so far give.
+    /// </summary>
+    public void Hold(string message)
+    {
+        foreach (var revision in Context.ObservedRevisions)
+        {
+            DesiredReplicas[revision] = Observe(revision).Instances;
+        }
+
+        if (Status.Phase != RolloutPhase.Degraded)
+        {
+            Status = Status with { Phase = RolloutPhase.Paused, Reason = Reasons.PausedByUser, Message = message };
+        }
+    }
+
+    /// <summary>Degraded with <paramref name="reason"/>: recorded as an event when it is new.</summary>
+    public void Degrade(int revision, string reason, string message)
     {
         if (Status.Phase != RolloutPhase.Degraded || Status.Reason != reason)
         {

@@ -34,6 +34,12 @@ public static class RolloutPlanner
     {
         if (pass.Status.StableRevision is not int stable)
         {
+            if (pass.Status.PausedByUser)
+            {
+                ReconcileHeld(pass, null, updated);
+                return;
+            }
+
             ReconcileFirstDeploy(pass, updated);
             return;
         }
@@ -44,7 +50,14 @@ public static class RolloutPlanner
             return;
         }
 
-        if (!pass.Status.Aborted)
+        if (!pass.Status.Aborted && pass.Status.PausedByUser)
+        {
+            if (ReconcileHeld(pass, stable, updated) is { } verdict)
+            {
+                pass.Abort(updated, verdict.Reason, verdict.Message);
+            }
+        }
+        else if (!pass.Status.Aborted)
         {
             switch (pass.Spec.Strategy)
             {
@@ -113,6 +126,61 @@ public static class RolloutPlanner
         pass.Status = ready >= pass.Replicas
             ? pass.Status with { Phase = RolloutPhase.Healthy, Reason = null, Message = null, Progress = null }
             : pass.Status with { Phase = RolloutPhase.Progressing, Reason = Reasons.InstancesNotReady, Message = $"{ready}/{pass.Replicas} instances of revision {stable} ready" };
+
+        // Nothing rolls out to hold, but the pause stays visible: the next revision applied waits for a resume.
+        if (pass.Status.PausedByUser)
+        {
+            pass.Status = pass.Status with
+            {
+                Phase = RolloutPhase.Paused,
+                Reason = Reasons.PausedByUser,
+                Message = $"paused by a user with revision {stable} serving ({ready}/{pass.Replicas} instances ready); a new revision waits until resumed",
+            };
+        }
+    }
+
+    /// <summary>
+    /// A rollout paused by a user: held where it is — the traffic the steps done so far give, the instances each
+    /// revision has — while the abort rules keep applying. Returns their verdict when the rollout must abort; with
+    /// nothing running to go back to (a first deploy, recreate) the verdict makes it Degraded instead, as when not held.
+    /// </summary>
+    private static AbortVerdict? ReconcileHeld(RolloutPass pass, int? stable, int updated)
+    {
+        pass.Traffic = stable is not int s ? TrafficPlan.Weighted((updated, 100)) : pass.Spec.Strategy switch
+        {
+            CanaryStrategy => CanaryPlanner.Traffic(pass.Status, s, updated),
+            BlueGreenStrategy => BlueGreenPlanner.Traffic(s, updated),
+            RollingStrategy => RollingPlanner.Traffic(pass, s, updated),
+            // Held before or while the old instances stop: whichever revision has ready instances keeps serving.
+            RecreateStrategy => TrafficPlan.Weighted(pass.Context.ObservedRevisions.Select(r => (r, pass.Observe(r).Ready)).ToArray()),
+            _ => throw new InvalidOperationException($"unknown strategy {pass.Spec.Strategy.GetType().Name}"),
+        };
+        pass.Hold(HeldMessage(pass, stable, updated));
+        if (AbortRules.Check(pass, updated) is not { } verdict)
+        {
+            return null;
+        }
+
+        if (stable is null || pass.Spec.Strategy is RecreateStrategy)
+        {
+            pass.Degrade(updated, verdict.Reason, verdict.Message);
+            return null;
+        }
+
+        return verdict;
+    }
+
+    private static string HeldMessage(RolloutPass pass, int? stable, int updated)
+    {
+        if (stable is not null && pass.Spec.Strategy is CanaryStrategy { Steps.Count: > 0 } canary)
+        {
+            var index = pass.Status.CurrentStepIndex;
+            return index < canary.Steps.Count
+                ? $"paused by a user at {CanaryStepText.Position(canary.Steps, index)}; resume to go on"
+                : $"paused by a user after the last step, before revision {updated} takes all traffic; resume to go on";
+        }
+
+        return $"paused by a user while revision {updated} rolls out; resume to go on";
     }
 
     /// <summary>Traffic back on stable in this very pass, the new revision scaled down; Degraded with the abort's reason.</summary>
@@ -134,6 +202,17 @@ public static class RolloutPlanner
         pass.Status = pass.Status with { Phase = RolloutPhase.Degraded };
     }
 
+    /// <summary>
+    /// When the timed pause the rollout is in ends by itself (a canary <c>pause</c> step with a duration); null when it
+    /// is in none, or when a user holds it (the step's clock runs on, but nothing goes on before a resume).
+    /// </summary>
+    public static DateTimeOffset? PauseEndsAt(RolloutStatus status, ApplicationSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(spec);
+        return status.PausedByUser || !status.InProgress || status.Aborted ? null : CanaryPlanner.PauseEndsAt(status, spec);
+    }
+
     /// <summary>When the plan would change by itself, for the reconciler's timer.</summary>
     private static DateTimeOffset? WakeAt(RolloutPass pass, RolloutStatus status)
     {
@@ -142,7 +221,7 @@ public static class RolloutPlanner
         {
             status.ScaleDownAt,
             status.Phase == RolloutPhase.Progressing && status.InProgress ? status.Progress?.DeadlineAt(spec.ProgressDeadlineSeconds) : null,
-            status.Phase == RolloutPhase.Paused ? CanaryPlanner.PauseEndsAt(status, spec) : null,
+            status.Phase == RolloutPhase.Paused ? PauseEndsAt(status, spec) : null,
         };
         candidates.AddRange(pass.Context.Instances
             .Where(i => i.Ready && !i.Terminating && i.ReadySince is { } since && since + pass.Context.MinReady > pass.Now)

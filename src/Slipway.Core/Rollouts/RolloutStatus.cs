@@ -5,7 +5,8 @@ public enum RolloutPhase
     /// <summary>Moving towards the updated revision (starting instances, shifting traffic).</summary>
     Progressing,
 
-    /// <summary>Stopped at a pause step (timed or until promoted) or a blue-green pre-promotion pause.</summary>
+    /// <summary>Stopped at a pause step (timed or until promoted), a blue-green pre-promotion pause, or held by a user
+    /// (<see cref="RolloutStatus.PausedByUser"/>).</summary>
     Paused,
 
     /// <summary>The stable revision is the updated one and all its instances are ready.</summary>
@@ -59,6 +60,21 @@ public sealed record RolloutStatus
 
     public bool Aborted { get; init; }
 
+    /// <summary>
+    /// A user paused the rollout (<c>rollout pause</c>): it is held where it is — weights, header route, mirror and
+    /// instances per revision — until resumed; abort rules keep applying. Like Kubernetes' <c>spec.paused</c> it
+    /// outlives the rollout it was set in: a revision applied while paused waits until resumed.
+    /// </summary>
+    public bool PausedByUser { get; init; }
+
+    /// <summary>
+    /// Counts the changes users made to what this rollout should do: every apply that changed the app and every
+    /// rollout command (<see cref="NextGeneration"/>). A pass copies it into the status it plans, so a status shows
+    /// which change it has seen: one whose generation is below the stored one does not reflect the latest change yet
+    /// (Kubernetes' <c>observedGeneration</c>), and a rollout shown Healthy then is not the one just asked for.
+    /// </summary>
+    public long Generation { get; init; }
+
     /// <summary>How far the rollout got and since when: the progress deadline counts from its last progress.</summary>
     public RolloutProgress? Progress { get; init; }
 
@@ -80,6 +96,9 @@ public sealed record RolloutStatus
     public IReadOnlyList<RolloutCondition> Conditions { get; init; } = [];
 
     public bool InProgress => UpdatedRevision is not null && UpdatedRevision != StableRevision;
+
+    /// <summary>This status after a user's change: the next <see cref="Generation"/>.</summary>
+    public RolloutStatus NextGeneration() => this with { Generation = Generation + 1 };
 
     /// <summary>The step machine back at its start: no weight, no header route, no mirror, no pause, no wait.</summary>
     public RolloutStatus WithStepsReset() => this with

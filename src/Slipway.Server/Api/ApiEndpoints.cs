@@ -105,16 +105,23 @@ internal static class ApiEndpoints
                 return BadRequest($"'full' applies to promote only, not to {command}");
             }
 
-            var refusal = command switch
+            if (options.ToRevision is int to && (command != "undo" || to < 1))
+            {
+                return BadRequest(command != "undo" ? $"'toRevision' applies to undo only, not to {command}" : $"'toRevision' {to}: expected a revision number, 1 or more");
+            }
+
+            CommandReply reply = command switch
             {
                 "promote" => await rollouts.PromoteAsync(app, env, options.Full, ct),
                 "abort" => await rollouts.AbortAsync(app, env, ct),
                 "retry" => await rollouts.RetryAsync(app, env, ct),
-                "undo" => await rollouts.UndoAsync(app, env, ct),
+                "undo" => await rollouts.UndoAsync(app, env, options.ToRevision, ct),
                 "restart" => await rollouts.RestartAsync(app, env, ct),
-                _ => new CommandRefusal($"unknown rollout command '{command}': expected promote, abort, retry, undo or restart", AppNotFound: false),
+                "pause" => await rollouts.PauseAsync(app, env, ct),
+                "resume" => await rollouts.ResumeAsync(app, env, ct),
+                _ => new CommandRefusal($"unknown rollout command '{command}': expected promote, abort, retry, undo, restart, pause or resume", AppNotFound: false),
             };
-            return refusal is null ? Json(new { message = $"{command}: done" })
+            return reply.Refusal is not { } refusal ? Json(new { message = reply.Message })
                 : refusal.AppNotFound ? await AppNotFound.AnswerAsync(store, app, env, ct)
                 : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: 409);
         });

@@ -20,9 +20,13 @@ public sealed record StatusView(
     string? Message,
     int CurrentStepIndex,
     int TotalSteps,
+    IReadOnlyList<StepView> Steps,
     int? StableRevision,
     int? CanaryRevision,
     int? PreviewRevision,
+    int DesiredRevision,
+    long Generation,
+    long ObservedGeneration,
     WeightsView Weights,
     HeaderRoutePlan? HeaderRoute,
     int MirrorPercent,
@@ -33,8 +37,12 @@ public sealed record StatusView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
     DateTimeOffset? PauseStartedAt,
+    DateTimeOffset? PauseEndsAt,
     string? Error,
     string? HealthError = null);
+
+/// <summary>One canary step of the spec: its 0-based index, its kind (the spec's field name) and a short text.</summary>
+public sealed record StepView(int Index, string Kind, string Text);
 
 /// <summary>Share of main-route traffic (percent) for the stable and the canary (updated) revision.</summary>
 public sealed record WeightsView(int Stable, int Canary);
@@ -51,8 +59,11 @@ internal static class StatusViews
     public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl,
         (RouterStats? Stats, string? Error)? health = null)
     {
+        // A view of a deleted app of the same name is not this app's.
+        view = view?.AppUid == app.Uid ? view : null;
         var plan = view?.Plan;
         var status = plan?.Status ?? persisted;
+        var steps = app.Spec.Strategy is CanaryStrategy canarySteps ? canarySteps.Steps : [];
         var instances = allInstances.Where(i => i.App == app.App && i.Environment == app.Environment && (i.AppUid is null || i.AppUid == app.Uid)).ToList();
         var replicas = plan?.Replicas ?? new Dictionary<int, int>();
         var canary = status.InProgress ? status.UpdatedRevision : null;
@@ -79,10 +90,14 @@ internal static class StatusViews
             status.Reason,
             status.Message,
             status.CurrentStepIndex,
-            app.Spec.Strategy is CanaryStrategy c ? c.Steps.Count : 0,
+            steps.Count,
+            steps.Select((step, index) => new StepView(index, CanaryStepText.Kind(step), CanaryStepText.Describe(step))).ToList(),
             status.StableRevision,
             canary,
             plan?.Traffic.PreviewRevision,
+            app.DesiredRevision,
+            persisted.Generation,
+            status.Generation,
             Weights(status, view),
             status.HeaderRoute,
             status.MirrorPercent,
@@ -93,6 +108,7 @@ internal static class StatusViews
             status.StartedAt,
             status.CompletedAt,
             status.PauseStartedAt,
+            RolloutPlanner.PauseEndsAt(status, app.Spec),
             view?.Error,
             health?.Error);
     }

@@ -166,6 +166,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         }
         else if (!SlipwayJson.SameValue(current!.Spec, spec))
         {
+            status = status.NextGeneration(); // a status shown before the reconciler saw this spec is not current
             events.Add(new NewEvent(number, Reasons.SpecUpdated, "spec updated (replicas, route, strategy or deadline); same revision"));
         }
 

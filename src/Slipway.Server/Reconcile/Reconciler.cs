@@ -142,14 +142,14 @@ internal sealed partial class Reconciler(
                 .GroupBy(i => i.Revision)
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(i => i.Id).ToList());
             _traffic[key] = new AppTraffic(app.App, app.Environment, app.Spec, plan.Traffic, serving);
-            return new AppOutcome(key, new AppView(plan, observed, null), await LaunchesAsync(app, plan, now, ct), plan.Stop);
+            return new AppOutcome(key, new AppView(app.Uid, plan, observed, null), await LaunchesAsync(app, plan, now, ct), plan.Stop);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // This app×env only: the others go on, and its traffic stays as it was last published.
             Log.AppFailed(logger, app.App, app.Environment, e);
-            var last = _views.GetValueOrDefault(key);
-            return new AppOutcome(key, new AppView(last?.Plan, last?.Observed ?? [], $"reconcile failed: {e.Message}"), [], []);
+            var last = _views.GetValueOrDefault(key) is { } view && view.AppUid == app.Uid ? view : null;
+            return new AppOutcome(key, new AppView(app.Uid, last?.Plan, last?.Observed ?? [], $"reconcile failed: {e.Message}"), [], []);
         }
     }
 
@@ -222,4 +222,5 @@ internal sealed partial class Reconciler(
 }
 
 /// <summary>What the last pass planned and observed for one app×env, for the status API; <see cref="Error"/> when it failed.</summary>
-internal sealed record AppView(RolloutPlan? Plan, IReadOnlyList<ObservedInstance> Observed, string? Error);
+/// <param name="AppUid">The app it was planned for: a view of a deleted app is never shown for a new one of the same name.</param>
+internal sealed record AppView(string AppUid, RolloutPlan? Plan, IReadOnlyList<ObservedInstance> Observed, string? Error);

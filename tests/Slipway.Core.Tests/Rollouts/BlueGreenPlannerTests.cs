@@ -21,7 +21,7 @@ public sealed class BlueGreenPlannerTests
         Assert.Equal(100, f.Weight(1));
         Assert.Equal(3, f.Observed(2).Ready);
 
-        f.Status = RolloutCommands.Promote(f.Status, full: false).Status!;
+        f.Status = RolloutCommands.Promote(f.Status, f.Spec, full: false).Status!;
         f.Pass();
         Assert.Equal(100, f.Weight(2));
         Assert.Equal(0, f.Weight(1));

@@ -51,7 +51,7 @@ public sealed class CanaryPlannerTests
         Assert.Equal(3, f.Last.Replicas[1]); // stable keeps every replica: weights are not replica ratios
         Assert.Equal(1, f.Last.Replicas[2]);
 
-        f.Status = RolloutCommands.Promote(f.Status, full: false).Status!;
+        f.Status = RolloutCommands.Promote(f.Status, f.Spec, full: false).Status!;
         f.Healthy.Remove(2);
         f.Settle();
         Assert.Equal(RolloutPhase.Progressing, f.Status.Phase); // waiting for the second canary instance, no longer paused
@@ -73,7 +73,7 @@ public sealed class CanaryPlannerTests
         var f = Stable();
         f.Deploy(2);
         f.Settle();
-        f.Status = RolloutCommands.Promote(f.Status, full: false).Status!;
+        f.Status = RolloutCommands.Promote(f.Status, f.Spec, full: false).Status!;
         f.Settle();
         Assert.Equal(3, f.Status.CurrentStepIndex);
         Assert.Equal(f.Now + TimeSpan.FromSeconds(30), f.Last.WakeAt);
@@ -98,7 +98,7 @@ public sealed class CanaryPlannerTests
         var f = Stable();
         f.Deploy(2);
         f.Settle();
-        f.Status = RolloutCommands.Promote(f.Status, full: true).Status!;
+        f.Status = RolloutCommands.Promote(f.Status, f.Spec, full: true).Status!;
         f.Settle();
         Assert.Equal(RolloutPhase.Healthy, f.Status.Phase);
         Assert.Equal(2, f.Status.StableRevision);
@@ -108,7 +108,7 @@ public sealed class CanaryPlannerTests
     public void Promote_when_not_paused_is_refused()
     {
         var f = Stable();
-        Assert.NotNull(RolloutCommands.Promote(f.Status, full: false).Error);
+        Assert.NotNull(RolloutCommands.Promote(f.Status, f.Spec, full: false).Error);
     }
 
     [Fact]

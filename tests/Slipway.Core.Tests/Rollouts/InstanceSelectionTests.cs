@@ -13,7 +13,7 @@ public sealed class InstanceSelectionTests
         f.Settle();
         var old = f.Instances.Select(i => i.Id).ToHashSet();
         f.Now += TimeSpan.FromSeconds(1);
-        f.Status = RolloutCommands.Restart(f.Status, f.Now).Status!;
+        f.Status = RolloutCommands.Restart(f.Status, f.Spec, f.Now).Status!;
 
         for (var round = 0; round < 30 && f.Instances.Any(i => old.Contains(i.Id)); round++)
         {

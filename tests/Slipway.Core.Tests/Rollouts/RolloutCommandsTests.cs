@@ -30,14 +30,14 @@ public sealed class RolloutCommandsTests
     {
         var f = CanaryPlannerTests.Stable();
         f.Deploy(2);
-        f.Status = RolloutCommands.Promote(f.Status, full: true).Status!;
+        f.Status = RolloutCommands.Promote(f.Status, f.Spec, full: true).Status!;
         f.Settle();
         f.Deploy(3);
         f.Settle();
         f.Status = RolloutCommands.Abort(f.Status).Status!; // 3 never became stable
         f.Settle();
         f.Deploy(4);
-        f.Status = RolloutCommands.Promote(f.Status, full: true).Status!;
+        f.Status = RolloutCommands.Promote(f.Status, f.Spec, full: true).Status!;
         f.Settle();
         Assert.Equal([1, 2, 4], f.Status.StableHistory);
 

@@ -54,7 +54,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
         Assert.Equal((RolloutPhase.Paused, 10), (status.Phase, status.CanaryWeight));
         var canary = _h.Target.Instances.Single(i => i.Revision == 2).Id;
 
-        Assert.Null(await _h.Rollouts.AbortAsync("web", "dev", Ct));
+        Assert.Null((await _h.Rollouts.AbortAsync("web", "dev", Ct)).Refusal);
         RolloutStatus? persistedAtPublish = null;
         _h.Target.OnPublish = async () => persistedAtPublish ??= await _h.Store.GetStatusAsync("web", "dev", Ct);
         _h.Target.Calls.Clear();

@@ -69,6 +69,8 @@ internal static class StoreSamples
         MirrorPercent = 20,
         PauseStartedAt = TemporaryStore.Start.AddSeconds(30),
         PromoteRequested = true,
+        PausedByUser = true,
+        Generation = 7,
         Progress = new RolloutProgress(2, 1, TemporaryStore.Start.AddSeconds(31)),
         StableHistory = [1],
         PreviousStableRevision = 1,

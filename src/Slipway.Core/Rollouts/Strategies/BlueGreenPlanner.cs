@@ -13,7 +13,7 @@ internal static class BlueGreenPlanner
     {
         pass.DesiredReplicas[stable] = pass.Replicas;
         pass.DesiredReplicas[updated] = pass.Replicas;
-        pass.Traffic = new TrafficPlan([new(stable, 100)], null, null, null, updated);
+        pass.Traffic = Traffic(stable, updated);
 
         var available = pass.Observe(updated).Available;
         if (available < pass.Replicas)
@@ -45,4 +45,7 @@ internal static class BlueGreenPlanner
         pass.Complete(updated);
         pass.DesiredReplicas[stable] = blueGreen.ScaleDownDelaySeconds > 0 ? pass.Replicas : 0;
     }
+
+    /// <summary>Before the switch: users on the stable revision, the new one on the preview route.</summary>
+    public static TrafficPlan Traffic(int stable, int updated) => new([new(stable, 100)], null, null, null, updated);
 }

@@ -35,7 +35,7 @@ internal static class CanaryPlanner
                 break;
             }
 
-            pass.Events.Add(new RolloutEvent(updated, Reasons.StepCompleted, $"step {index + 1}/{steps.Count} done: {Describe(step)}"));
+            pass.Events.Add(new RolloutEvent(updated, Reasons.StepCompleted, $"step {index + 1}/{steps.Count} done: {CanaryStepText.Describe(step)}"));
             index++;
             pass.Status = pass.Status with { Phase = RolloutPhase.Progressing, Reason = null, Message = null, CurrentStepIndex = index, PauseStartedAt = null, PromoteRequested = false };
         }
@@ -55,14 +55,16 @@ internal static class CanaryPlanner
         }
 
         pass.DesiredReplicas[updated] = Math.Max(1, canaryInstances);
-        var status = pass.Status;
-        pass.Traffic = new TrafficPlan(
-            [new(stable, 100 - status.CanaryWeight), new(updated, status.CanaryWeight)],
-            status.HeaderRoute,
-            status.HeaderRoute is null ? null : updated,
-            status.MirrorPercent > 0 ? new MirrorPlan(updated, status.MirrorPercent) : null,
-            null);
+        pass.Traffic = Traffic(pass.Status, stable, updated);
     }
+
+    /// <summary>Where the steps done so far send traffic: the canary weight, header route and mirror of the status.</summary>
+    public static TrafficPlan Traffic(RolloutStatus status, int stable, int updated) => new(
+        [new(stable, 100 - status.CanaryWeight), new(updated, status.CanaryWeight)],
+        status.HeaderRoute,
+        status.HeaderRoute is null ? null : updated,
+        status.MirrorPercent > 0 ? new MirrorPlan(updated, status.MirrorPercent) : null,
+        null);
 
     /// <summary>When the current timed pause ends; null when the rollout is not in one.</summary>
     public static DateTimeOffset? PauseEndsAt(RolloutStatus status, ApplicationSpec spec) =>
@@ -103,7 +105,7 @@ internal static class CanaryPlanner
         }
 
         var message = step.Duration is { } d
-            ? $"step {index + 1}: paused for {DurationText(d)}, resumes at {startedAt + d:O}"
+            ? $"step {index + 1}: paused for {DurationParser.Format(d)}, resumes at {(startedAt + d).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
             : $"step {index + 1}: paused until promoted";
         if (status.PauseStartedAt is null)
         {
@@ -146,17 +148,4 @@ internal static class CanaryPlanner
 
     private static int InstancesFor(RolloutPass pass, int weight) =>
         weight <= 0 ? 1 : Math.Max(1, (int)Math.Ceiling(pass.Replicas * weight / 100.0));
-
-    private static string Describe(CanaryStep step) => step switch
-    {
-        SetWeightStep w => $"setWeight {w.Weight}",
-        PauseStep { Duration: { } d } => $"pause {DurationText(d)}",
-        PauseStep => "pause until promoted",
-        SetHeaderRouteStep h => h.Match.Count == 0 ? $"remove header route {h.Name}" : $"setHeaderRoute {h.Name}",
-        SetMirrorStep m => $"setMirror {m.Percentage}%",
-        _ => step.GetType().Name,
-    };
-
-    private static string DurationText(TimeSpan d) =>
-        d.TotalSeconds < 1 ? $"{d.TotalMilliseconds:0}ms" : $"{d.TotalSeconds:0.###}s";
 }

@@ -17,8 +17,7 @@ internal static class RollingPlanner
         var unavailable = ResolveUnavailable(rolling, replicas);
 
         var updatedObserved = pass.Observe(updated);
-        var oldRevisions = pass.Context.ObservedRevisions.Where(r => r != updated).Append(stable).Distinct()
-            .OrderBy(r => r == stable ? 1 : 0).ThenBy(r => r).ToList();
+        var oldRevisions = OldRevisions(pass, stable, updated);
         var oldInstances = oldRevisions.Sum(r => pass.Observe(r).Instances);
         var oldAvailable = oldRevisions.Sum(r => pass.Observe(r).Available);
 
@@ -42,10 +41,19 @@ internal static class RollingPlanner
             pass.DesiredReplicas[revision] = observed.Instances - notAvailable - removeAvailable;
         }
 
-        pass.Traffic = TrafficPlan.Weighted(oldRevisions.Append(updated).Select(r => (r, pass.Observe(r).Ready)).ToArray());
+        pass.Traffic = Traffic(pass, stable, updated);
         var score = updatedObserved.Available + Math.Max(0, replicas - oldInstances);
         pass.Wait(WaitReason.RollingUpdate, 0, score, $"{updatedObserved.Available}/{replicas} instances of revision {updated} available, {oldInstances} old instances left");
     }
+
+    /// <summary>Spread over every ready instance of every revision, in proportion.</summary>
+    public static TrafficPlan Traffic(RolloutPass pass, int stable, int updated) =>
+        TrafficPlan.Weighted(OldRevisions(pass, stable, updated).Append(updated).Select(r => (r, pass.Observe(r).Ready)).ToArray());
+
+    /// <summary>Every revision but the updated one, the stable one last: the order they are scaled down in.</summary>
+    private static List<int> OldRevisions(RolloutPass pass, int stable, int updated) =>
+        pass.Context.ObservedRevisions.Where(r => r != updated).Append(stable).Distinct()
+            .OrderBy(r => r == stable ? 1 : 0).ThenBy(r => r).ToList();
 
     public static int ResolveUnavailable(RollingStrategy rolling, int replicas)
     {
