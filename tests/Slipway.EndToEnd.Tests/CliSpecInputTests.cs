@@ -191,13 +191,42 @@ public sealed class CliSpecInputTests(CliSpecInputTests.Server server) : IClassF
         Assert.DoesNotContain(New, stdout + stderr, StringComparison.Ordinal);
 
         // The API answer itself carries no secret either.
-        var body = new JsonObject { ["fileName"] = file, ["content"] = File.ReadAllText(file), ["baseDirectory"] = Cluster.DataDirectory };
-        using var response = await Cluster.Api.PostAsync("api/v1/diff", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
-        var answer = await response.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (status, answer) = await PostAsync("api/v1/diff", new JsonObject { ["fileName"] = file, ["content"] = File.ReadAllText(file), ["baseDirectory"] = Cluster.DataDirectory });
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("(sensitive value changed)", answer, StringComparison.Ordinal);
         Assert.DoesNotContain(Old, answer, StringComparison.Ordinal);
         Assert.DoesNotContain(New, answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_api_takes_one_file_or_several_and_refuses_a_body_that_is_neither_with_a_400()
+    {
+        var two = new JsonObject
+        {
+            ["files"] = new JsonArray(
+                new JsonObject { ["fileName"] = "api-a.yaml", ["content"] = Spec("api-a"), ["baseDirectory"] = "/" },
+                new JsonObject { ["fileName"] = "api-b.yaml", ["content"] = Spec("api-a"), ["baseDirectory"] = "/" }),
+        };
+        var both = new JsonObject { ["fileName"] = "x.yaml", ["content"] = Spec("api-x"), ["baseDirectory"] = "/", ["files"] = new JsonArray() };
+        var misspelt = new JsonObject { ["file"] = "x.yaml", ["content"] = Spec("api-x"), ["baseDirectory"] = "/" };
+
+        var (duplicate, duplicateBody) = await PostAsync("api/v1/validate", two);
+        var (mixed, mixedBody) = await PostAsync("api/v1/diff", both);
+        var (unknown, unknownBody) = await PostAsync("api/v1/apply", misspelt);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, duplicate);
+        Assert.Equal("api-b.yaml", JsonNode.Parse(duplicateBody)!["errors"]![0]!["file"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, mixed);
+        Assert.Contains("not both", JsonNode.Parse(mixedBody)!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown);
+        Assert.Contains("file", JsonNode.Parse(unknownBody)!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("api-x", await Cluster.Api.GetStringAsync("api/v1/apps"), StringComparison.Ordinal);
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, JsonNode body)
+    {
+        using var response = await Cluster.Api.PostAsync(path, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static string Spec(string name, string? environment = null, string version = "v1", string password = "pw-1", string? artifact = null, string extra = "") => $"""
