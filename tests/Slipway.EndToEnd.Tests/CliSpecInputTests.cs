@@ -249,11 +249,14 @@ public sealed class CliSpecInputTests(CliSpecInputTests.Server server) : IClassF
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>What a rollout changes in an app×env's status: its phase, revisions, weights and steps.</summary>
+    /// <summary>
+    /// What a rollout changes in an app×env's status: its phase, revisions and step. (Not the weights: they are what
+    /// the router applies, observed, and move on their own as instances come and go.)
+    /// </summary>
     private async Task<JsonNode> AppAsync(string app, string env)
     {
         var status = JsonNode.Parse(await Cluster.Api.GetStringAsync($"api/v1/apps/{app}/{env}"))!;
-        return new JsonObject(((string[])["phase", "stableRevision", "canaryRevision", "previewRevision", "weights", "currentStepIndex", "replicas", "startedAt"])
+        return new JsonObject(((string[])["phase", "stableRevision", "canaryRevision", "previewRevision", "currentStepIndex", "replicas", "startedAt"])
             .Select(f => KeyValuePair.Create(f, status[f]?.DeepClone())));
     }
 

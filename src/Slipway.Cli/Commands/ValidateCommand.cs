@@ -36,7 +36,7 @@ internal static class ValidateCommand
             // No size limit locally: it is the server's setting, checked by its dry run below.
             var local = await new SpecValidator(new ArtifactLimits(MaxBytes: null, ArtifactLimits.DefaultTimeout), TimeProvider.System).ValidateAsync(request, ct);
             var server = await AskServerAsync(globals, result, request, ct);
-            var errors = SpecValidator.InFileOrder(request.SpecFiles, local.Errors.Concat(server.Errors).Distinct());
+            var errors = SpecValidator.InFileOrder(request.AllFiles(), local.Errors.Concat(server.Errors).Distinct());
             var checkedBy = server.Answered
                 ? $"checked locally ({LocalChecks}) and by the server at {server.Url} ({ServerChecks})"
                 : $"checked locally only ({LocalChecks}); not checked: {ServerChecks}, as the server was not asked: {server.Note}";

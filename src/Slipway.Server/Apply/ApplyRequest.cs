@@ -23,8 +23,11 @@ public sealed record ApplyRequest(
     /// <summary>A request of several files.</summary>
     public static ApplyRequest Of(IReadOnlyList<SpecFileContent> files, string? environment = null) => new(null, null, null, environment, files);
 
-    /// <summary>The files of the request, in order; call <see cref="Problem"/> first (a malformed request has none).</summary>
-    public IReadOnlyList<SpecFileContent> SpecFiles =>
+    /// <summary>
+    /// The files of the request, in order; call <see cref="Problem"/> first (a malformed request has none). A method,
+    /// not a property, so that it is never sent as a field of its own.
+    /// </summary>
+    public IReadOnlyList<SpecFileContent> AllFiles() =>
         Files ?? (FileName is not null && Content is not null && BaseDirectory is not null ? [new SpecFileContent(FileName, Content, BaseDirectory)] : []);
 
     /// <summary>Why the body is not a request at all (the API answers 400); null when it is one.</summary>

@@ -68,7 +68,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         if (errors.Count > 0)
         {
-            return ([], SpecValidator.InFileOrder(request.SpecFiles, errors));
+            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
         }
 
         var plans = new List<AppPlan>();
@@ -136,10 +136,10 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             errors.AddRange(documents.Select(m => SpecValidator.ErrorAt(m, SpecValidator.ArtifactPath, problem)));
         }
 
-        return (digests, SpecValidator.InFileOrder(request.SpecFiles, errors));
+        return (digests, SpecValidator.InFileOrder(request.AllFiles(), errors));
     }
 
-    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync"/>).</summary>
+    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync(ApplicationManifest, ApplicationSpec, CancellationToken, string?, bool)"/>).</summary>
     public async Task<AppliedApp> SaveAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
     {
         var plan = await PlanAsync(manifest, spec, ct, changeCause, fastTrack);
@@ -152,8 +152,8 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     }
 
     /// <summary>
-    /// What making <paramref name="spec"/> the desired state of the app×env changes; null when nothing does. A
-    /// template seen before reuses its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
+    /// What making <paramref name="spec"/> the desired state of the app×env changes (the plan's change is null when
+    /// nothing does), with what the server held before. A template seen before reuses its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
     /// </summary>
     private async Task<AppPlan> PlanAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
     {

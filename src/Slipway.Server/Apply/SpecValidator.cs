@@ -23,7 +23,7 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
             throw new ArgumentException(problem, nameof(request));
         }
 
-        var files = request.SpecFiles;
+        var files = request.AllFiles();
         if (CheckSizes(files) is { Count: > 0 } tooLarge)
         {
             return new SpecValidation([], tooLarge);

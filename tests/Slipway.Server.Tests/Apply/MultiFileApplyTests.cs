@@ -153,7 +153,7 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
 
         Assert.Null(new ApplyRequest("web.yaml", "x", "/tmp").Problem());
         Assert.Null(ApplyRequest.Of([file, file with { FileName = "api.yaml" }]).Problem());
-        Assert.Equal([file], new ApplyRequest("web.yaml", "x", "/tmp").SpecFiles);
+        Assert.Equal([file], new ApplyRequest("web.yaml", "x", "/tmp").AllFiles());
         Assert.Contains("not both", new ApplyRequest("web.yaml", "x", "/tmp", Files: [file]).Problem(), StringComparison.Ordinal);
         Assert.Contains("files is empty", ApplyRequest.Of([]).Problem(), StringComparison.Ordinal);
         Assert.Contains("needs fileName, content and baseDirectory", new ApplyRequest("web.yaml", null, "/tmp").Problem(), StringComparison.Ordinal);
