@@ -21,6 +21,7 @@ internal static class ApplyCommand
         {
             Description = "Check everything and say what applying would do, changing nothing (the server's dry run; --dry-run=server is the same)",
             Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "server",
         };
         dryRun.Validators.Add(option =>
         {
