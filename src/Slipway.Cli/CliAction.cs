@@ -9,7 +9,9 @@ namespace Slipway.Cli;
 /// </summary>
 internal static class CliAction
 {
-    public static void Set(Command command, Func<ParseResult, CancellationToken, Task<int>> body) =>
+    /// <param name="failureExitCode">The exit code of a failure that would otherwise exit with 1 (a refusal, invalid
+    /// input, a defect): <c>diff</c> gives 1 its own meaning (differences found) and fails with 2, as kubectl diff.</param>
+    public static void Set(Command command, Func<ParseResult, CancellationToken, Task<int>> body, int failureExitCode = 1) =>
         command.SetAction(async (result, ct) =>
         {
             try
@@ -19,7 +21,7 @@ internal static class CliAction
             catch (CliException e)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
-                return e.ExitCode;
+                return e.ExitCode == 1 ? failureExitCode : e.ExitCode;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -31,7 +33,7 @@ internal static class CliAction
                 await Console.Error.WriteLineAsync(debug
                     ? $"error: {e}"
                     : $"error: {e.Message} ({e.GetType().Name}; set SLIPWAY_DEBUG=1 to see where)");
-                return 1;
+                return failureExitCode;
             }
         });
 }

@@ -7,41 +7,76 @@ using Slipway.Server.Apply;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>apply -f FILE</c>: a spec submitted; a changed template becomes a new revision.</summary>
+/// <summary>
+/// <c>apply -f FILE|DIR|- …</c>: specs submitted as one unit; a changed template becomes a new revision. With
+/// <c>--dry-run</c>, the server's dry run: what applying would do, nothing changed.
+/// </summary>
 internal static class ApplyCommand
 {
     public static Command Create(GlobalOptions globals)
     {
         var file = SpecFile.FileOption();
-        var command = new Command("apply", "Submit a spec file: a changed template becomes a new revision and is rolled out") { file };
+        var recursive = SpecFile.RecursiveOption();
+        var dryRun = new Option<string>("--dry-run")
+        {
+            Description = "Check everything and say what applying would do, changing nothing (the server's dry run; --dry-run=server is the same)",
+            Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "server",
+        };
+        dryRun.Validators.Add(option =>
+        {
+            if (option.Tokens.Count > 0 && option.Tokens[0].Value != "server")
+            {
+                option.AddError($"--dry-run={option.Tokens[0].Value} is not supported: slipway's dry run is the server's (--dry-run or --dry-run=server); `slipway validate` checks files without changing anything");
+            }
+        });
+
+        var command = new Command("apply", "Submit spec files as one unit: a changed template becomes a new revision and is rolled out") { file, recursive, dryRun };
         CliAction.Set(command, async (result, ct) =>
         {
-            var path = result.GetValue(file)!;
-            if (!SpecFile.TryRead(path, SpecFile.RequestedEnvironment(result, globals), out var request, out var readError))
+            var isDryRun = result.GetResult(dryRun) is { Implicit: false };
+            var closing = isDryRun ? "nothing was applied (dry run)" : "nothing was applied";
+            var input = await SpecFile.ReadAsync(result, file, recursive, globals, ct);
+            if (input.Request is null)
             {
-                SpecFile.PrintErrors([readError], "nothing was applied");
+                SpecFile.PrintErrors(input.Errors, closing);
                 return 1;
             }
 
             using var client = globals.Client(result);
-            var response = await client.SendAsync(HttpMethod.Post, "/api/v1/apply", request, ct);
+            var response = await client.SendAsync(HttpMethod.Post, isDryRun ? "/api/v1/validate" : "/api/v1/apply", input.Request, ct);
             if (response.Json?["errors"] is JsonArray errors)
             {
-                SpecFile.PrintErrors([.. errors.Select(e => e!.Deserialize<SpecError>(SlipwayJson.Options)!)], "nothing was applied");
+                SpecFile.PrintErrors([.. errors.Select(e => e!.Deserialize<SpecError>(SlipwayJson.Options)!)], closing);
                 return 1;
             }
 
             foreach (var applied in response.EnsureOk().Json!["applied"]!.AsArray())
             {
                 var a = applied!.Deserialize<AppliedApp>(SlipwayJson.Options)!;
-                Console.WriteLine(a.Unchanged
-                    ? $"{a.App} ({a.Environment}) unchanged at revision {a.Revision}"
-                    : a.RevisionCreated ? $"{a.App} ({a.Environment}) revision {a.Revision} created; rolling out"
-                    : $"{a.App} ({a.Environment}) configured (revision {a.Revision})");
+                Console.WriteLine(isDryRun ? WouldDo(a) : Did(a));
+            }
+
+            if (isDryRun)
+            {
+                Console.WriteLine("dry run: nothing was changed");
             }
 
             return 0;
         });
         return globals.UsesApi(command);
     }
+
+    private static string Did(AppliedApp a) =>
+        a.Unchanged ? $"{a.App} ({a.Environment}) unchanged at revision {a.Revision}"
+        : a.RevisionCreated ? $"{a.App} ({a.Environment}) revision {a.Revision} created; rolling out"
+        : a.RolloutStarted ? $"{a.App} ({a.Environment}) rolling out revision {a.Revision} again (the spec has its template)"
+        : $"{a.App} ({a.Environment}) configured (revision {a.Revision})";
+
+    private static string WouldDo(AppliedApp a) =>
+        $"{a.App} ({a.Environment}): " + (
+            a.Unchanged ? $"unchanged at revision {a.Revision}"
+            : a.RevisionCreated ? $"revision {a.Revision} would be created and rolled out"
+            : a.RolloutStarted ? $"revision {a.Revision} would be rolled out again (the spec has its template)"
+            : $"would be updated without a new revision (revision {a.Revision})");
 }

@@ -8,7 +8,7 @@ using Slipway.Server.Apply;
 
 namespace Slipway.Cli.Commands;
 
-/// <summary><c>validate -f FILE</c>: a spec checked without being applied.</summary>
+/// <summary><c>validate -f FILE|DIR|- …</c>: specs checked, as one unit, without being applied.</summary>
 internal static class ValidateCommand
 {
     private const string LocalChecks = "the spec, its artifact directories";
@@ -22,20 +22,21 @@ internal static class ValidateCommand
     public static Command Create(GlobalOptions globals)
     {
         var file = SpecFile.FileOption();
-        var command = new Command("validate", "Check a spec file without applying it: every error, with file, line and field; checked locally, and by the server when it answers") { file };
+        var recursive = SpecFile.RecursiveOption();
+        var command = new Command("validate", "Check spec files without applying them: every error, with file, line and field; checked locally, and by the server when it answers") { file, recursive };
         CliAction.Set(command, async (result, ct) =>
         {
-            var path = result.GetValue(file)!;
-            if (!SpecFile.TryRead(path, SpecFile.RequestedEnvironment(result, globals), out var request, out var readError))
+            var input = await SpecFile.ReadAsync(result, file, recursive, globals, ct);
+            if (input.Request is not { } request)
             {
-                SpecFile.PrintErrors([readError], "nothing was checked further");
+                SpecFile.PrintErrors(input.Errors, "nothing was checked further");
                 return 1;
             }
 
             // No size limit locally: it is the server's setting, checked by its dry run below.
             var local = await new SpecValidator(new ArtifactLimits(MaxBytes: null, ArtifactLimits.DefaultTimeout), TimeProvider.System).ValidateAsync(request, ct);
             var server = await AskServerAsync(globals, result, request, ct);
-            var errors = local.Errors.Concat(server.Errors).Distinct().OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
+            var errors = SpecValidator.InFileOrder(request.AllFiles(), local.Errors.Concat(server.Errors).Distinct());
             var checkedBy = server.Answered
                 ? $"checked locally ({LocalChecks}) and by the server at {server.Url} ({ServerChecks})"
                 : $"checked locally only ({LocalChecks}); not checked: {ServerChecks}, as the server was not asked: {server.Note}";
@@ -50,9 +51,10 @@ internal static class ValidateCommand
                 var outcome = server.Applied.FirstOrDefault(a => a.App == m.Metadata.Name && a.Environment == m.Metadata.Environment) is { } a
                     ? a.Unchanged ? $"; applying it changes nothing (revision {a.Revision})"
                     : a.RevisionCreated ? $"; applying it creates revision {a.Revision}"
+                    : a.RolloutStarted ? $"; applying it rolls out revision {a.Revision} again"
                     : $"; applying it updates the app without a new revision ({a.Revision})"
                     : "";
-                Console.WriteLine($"{path}: {m.Metadata.Name} ({m.Metadata.Environment}) is valid{outcome}");
+                Console.WriteLine($"{m.Source?.FileName}: {m.Metadata.Name} ({m.Metadata.Environment}) is valid{outcome}");
             }
 
             Console.WriteLine(checkedBy);

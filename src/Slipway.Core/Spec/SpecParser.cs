@@ -3,9 +3,9 @@ using Slipway.Core.Spec.Parsing;
 namespace Slipway.Core.Spec;
 
 /// <summary>
-/// Parses and validates a spec file: one or more <c>kind: Application</c> documents separated by
-/// <c>---</c>. Every problem in every document is reported at once, and a file with any error
-/// yields no manifest at all. Pure: no file system access (the caller checks that artifact
+/// Parses and validates a spec file, or several as one unit: one or more <c>kind: Application</c>
+/// documents separated by <c>---</c>. Every problem in every document is reported at once, and a
+/// file with any error yields no manifest at all. Pure: no file system access (the caller checks that artifact
 /// directories exist), no clock.
 /// </summary>
 public static class SpecParser
@@ -20,21 +20,42 @@ public static class SpecParser
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(baseDirectory);
+        return Parse([new SpecFileContent(fileName, text, baseDirectory)], environment);
+    }
 
-        var errors = new SpecErrorSink(fileName);
-        SpecText.CheckCharacters(text, errors);
-        var roots = YamlDocumentLoader.Load(text, errors);
-        if (roots.Count == 0 && errors.Count == 0)
+    /// <summary>
+    /// Parses several files as one unit, as <c>slipway apply -f a.yaml -f b.yaml</c> (or <c>-f DIR</c>) submits them:
+    /// every error of every file at once, each naming its own file, and no manifest at all when there is any. The
+    /// checks across documents (one document per app×env, one owner per route) run across the files too, and an
+    /// error about a second definition names the first one's file and line.
+    /// </summary>
+    /// <param name="files">The files, in the order they were given: manifests and errors come in that order.</param>
+    /// <param name="environment">As for a single file: applies to every document of every file.</param>
+    public static SpecParseResult Parse(IReadOnlyList<SpecFileContent> files, string? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var sinks = new List<SpecErrorSink>();
+        var documents = new List<(SpecErrorSink File, DocumentReadResult Document)>();
+        foreach (var file in files)
         {
-            errors.Add(SpecPosition.Start, SpecPath.File, "no documents: expected at least one 'kind: Application' document");
+            ArgumentNullException.ThrowIfNull(file);
+            var errors = new SpecErrorSink(file.FileName);
+            sinks.Add(errors);
+            SpecText.CheckCharacters(file.Content, errors);
+            var roots = YamlDocumentLoader.Load(file.Content, errors);
+            if (roots.Count == 0 && errors.Count == 0)
+            {
+                errors.Add(SpecPosition.Start, SpecPath.File, "no documents: expected at least one 'kind: Application' document");
+            }
+
+            var reader = new ApplicationReader(new SpecReader(errors), file.BaseDirectory, environment);
+            documents.AddRange(roots.Select(root => (errors, reader.Read(root))));
         }
 
-        var reader = new ApplicationReader(new SpecReader(errors), baseDirectory, environment);
-        var documents = roots.Select(reader.Read).ToList();
-        CrossDocumentChecks.Run(documents, errors);
+        CrossDocumentChecks.Run(documents);
 
-        return errors.Count > 0
-            ? new SpecParseResult([], errors.Sorted())
-            : new SpecParseResult([.. documents.Select(d => d.Manifest!)], []);
+        return sinks.Any(s => s.Count > 0)
+            ? new SpecParseResult([], [.. sinks.SelectMany(s => s.Sorted())])
+            : new SpecParseResult([.. documents.Select(d => d.Document.Manifest!)], []);
     }
 }

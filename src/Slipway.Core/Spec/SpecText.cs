@@ -20,6 +20,13 @@ public static class SpecText
     /// </summary>
     public const int MaxBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The most spec text applied at once, all files together (<c>slipway apply -f DIR</c>): 2 MiB, room for dozens
+    /// of services. Each file is still at most <see cref="MaxBytes"/>. Sent as JSON, where escaping can make a UTF-8
+    /// byte three bytes (<c>\u00e9</c> for two), 2 MiB stays within the API's 8 MiB body limit.
+    /// </summary>
+    public const int MaxRequestBytes = 2 * 1024 * 1024;
+
     private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
     /// <summary>Decodes <paramref name="bytes"/> as UTF-8 (a leading byte-order mark is dropped).</summary>
@@ -54,6 +61,13 @@ public static class SpecText
     /// <summary>The error for a file of <paramref name="bytes"/> bytes, above <see cref="MaxBytes"/>.</summary>
     public static SpecError TooLarge(string fileName, long bytes) =>
         new(fileName, 1, 1, SpecPath.File, $"the file is {FormatBytes(bytes)}; a spec file may be at most {FormatBytes(MaxBytes)}");
+
+    /// <summary>
+    /// The error for the file that brings the files applied together to <paramref name="total"/> bytes, above
+    /// <see cref="MaxRequestBytes"/>.
+    /// </summary>
+    public static SpecError RequestTooLarge(string fileName, long total) =>
+        new(fileName, 1, 1, SpecPath.File, $"with this file the files applied together are {FormatBytes(total)}; at most {FormatBytes(MaxRequestBytes)} may be applied at once: apply them in parts");
 
     /// <summary>Sizes as people read them, to a tenth: <c>512 B</c>, <c>1 MiB</c>, <c>50.5 MiB</c>.</summary>
     public static string FormatBytes(long bytes)

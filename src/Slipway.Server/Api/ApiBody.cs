@@ -27,6 +27,11 @@ internal static class ApiBody
         {
             return (null, Invalid($"the body is not what {request.Path} takes: {e.Message}"));
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel stopped reading a body over the limit: RequestBodyLimit answers the 413 with its own message.
+            return (null, Results.StatusCode(e.StatusCode));
+        }
     }
 
     private static IResult Invalid(string error) => ApiErrors.Error(StatusCodes.Status400BadRequest, error);

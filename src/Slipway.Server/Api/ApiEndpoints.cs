@@ -22,10 +22,12 @@ internal static class ApiEndpoints
         app.MapGet("/healthz", () => Results.Text("ok"));
 
         var api = app.MapGroup("/api/v1");
-        api.MapPost("/validate", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
-            Outcome(await apply.ApplyAsync(request, dryRun: true, ct)));
-        api.MapPost("/apply", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
-            Outcome(await apply.ApplyAsync(request, dryRun: false, ct)));
+        api.MapPost("/validate", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
+            WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: true, ct)), ct));
+        api.MapPost("/apply", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
+            WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: false, ct)), ct));
+        api.MapPost("/diff", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
+            WithSpecFilesAsync(request, async files => Outcome(await apply.DiffAsync(files, ct)), ct));
 
         api.MapGet("/apps", async (HttpRequest request, IStore store, Reconciler reconciler, ITarget target, CancellationToken ct) =>
         {
@@ -161,10 +163,25 @@ internal static class ApiEndpoints
         });
     }
 
+    /// <summary>Reads the spec files of a validate, apply or diff strictly (an unknown field is a 400), then runs <paramref name="call"/>.</summary>
+    private static async Task<IResult> WithSpecFilesAsync(HttpRequest request, Func<ApplyRequest, Task<IResult>> call, CancellationToken ct)
+    {
+        var (files, invalid) = await ApiBody.ReadAsync<ApplyRequest>(request, ct);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        return files!.Problem() is { } problem ? BadRequest(problem) : await call(files);
+    }
+
     private static IResult Outcome(ApplyOutcome outcome) =>
-        outcome.Errors.Count > 0
-            ? Results.Json(new { errors = outcome.Errors }, SlipwayJson.Api, statusCode: 422)
-            : Json(new { applied = outcome.Applied });
+        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied });
+
+    private static IResult Outcome(DiffOutcome outcome) =>
+        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs });
+
+    private static IResult Rejected(IReadOnlyList<SpecError> errors) => Results.Json(new { errors }, SlipwayJson.Api, statusCode: 422);
 
     private static IResult BadRequest(string error) => ApiErrors.Error(StatusCodes.Status400BadRequest, error);
 

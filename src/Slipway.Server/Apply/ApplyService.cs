@@ -10,7 +10,8 @@ namespace Slipway.Server.Apply;
 
 /// <summary>
 /// Validates spec files and turns accepted ones into apps, revisions and rollouts. Everything is
-/// checked before anything is saved: a file with any error changes nothing.
+/// checked before anything is saved: files applied together are one unit, and an error in any of them changes nothing.
+/// Also answers what an apply would change (<see cref="DiffAsync"/>).
 /// </summary>
 /// <remarks>
 /// Reading artifacts (checking, hashing, copying into the store) is the slow part of an apply and is bounded in size
@@ -24,16 +25,37 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
+        var (plans, errors) = await PlanAsync(request, save: !dryRun, ct);
+        return errors.Count > 0 ? ApplyOutcome.Rejected(errors) : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)]);
+    }
+
+    /// <summary>
+    /// What applying <paramref name="request"/> would change, per app×env, against the spec the server holds: the same
+    /// checks as a dry run (the same errors, nothing saved or copied), then a masked diff of each spec.
+    /// </summary>
+    public async Task<DiffOutcome> DiffAsync(ApplyRequest request, CancellationToken ct)
+    {
+        var (plans, errors) = await PlanAsync(request, save: false, ct);
+        return errors.Count > 0 ? DiffOutcome.Rejected(errors) : DiffOutcome.Compared([.. plans.Select(AppDiff.Of)]);
+    }
+
+    /// <summary>
+    /// Validates every file of the request as one unit, reads (and with <paramref name="save"/> copies) the artifacts,
+    /// then, under the control-plane lock, checks the routes against the saved apps and plans each document — saving
+    /// every change in one transaction with <paramref name="save"/>. Any error anywhere: the errors, and nothing saved.
+    /// </summary>
+    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<SpecError> Errors)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
+    {
         var validation = await _validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
         {
-            return ApplyOutcome.Rejected(validation.Errors);
+            return ([], validation.Errors);
         }
 
-        var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: !dryRun, ct);
+        var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: save, ct);
         if (artifactErrors.Count > 0)
         {
-            return ApplyOutcome.Rejected(artifactErrors);
+            return ([], artifactErrors);
         }
 
         using var _ = await gate.AcquireAsync(ct);
@@ -41,46 +63,41 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         var existing = await store.ListAppsAsync(ct);
         foreach (var manifest in validation.Manifests)
         {
-            CheckRouteConflicts(request, manifest, existing, errors);
+            CheckRouteConflicts(manifest, existing, errors);
         }
 
         if (errors.Count > 0)
         {
-            return ApplyOutcome.Rejected(errors);
+            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
         }
 
-        var results = new List<AppliedApp>();
-        var changes = new List<AppChange>();
+        var plans = new List<AppPlan>();
         foreach (var manifest in validation.Manifests)
         {
             var template = manifest.Spec.Template with
             {
                 Artifact = manifest.Spec.Template.Artifact with { Digest = digests[manifest.Spec.Template.Artifact.Path] },
             };
-            var (applied, change) = await PlanAsync(manifest, manifest.Spec with { Template = template }, ct);
-            results.Add(applied);
-            if (change is not null)
-            {
-                changes.Add(change);
-            }
+            plans.Add(await PlanAsync(manifest, manifest.Spec with { Template = template }, ct));
         }
 
-        // Every document of the file in one transaction: a failure saves none of them.
-        if (!dryRun && changes.Count > 0)
+        // Every document of every file in one transaction: a failure saves none of them.
+        var changes = plans.Select(p => p.Change).OfType<AppChange>().ToList();
+        if (save && changes.Count > 0)
         {
             await store.SaveAppsAsync(changes, ct);
             signal.Notify();
         }
 
-        return ApplyOutcome.Accepted(results);
+        return (plans, []);
     }
 
     /// <summary>
-    /// The digest of every artifact directory of the file and, with <paramref name="copy"/>, its read-only copy in the
+    /// The digest of every artifact directory of the files and, with <paramref name="copy"/>, its read-only copy in the
     /// store — before anything is saved, as a revision must never name an artifact the store does not hold. Each
     /// artifact's pass is bounded by the time limit. Runs outside the control-plane lock.
     /// </summary>
-    private async Task<(Dictionary<string, string> Digests, List<SpecError> Errors)> IngestArtifactsAsync(ApplyRequest request, SpecValidation validation, bool copy, CancellationToken ct)
+    private async Task<(Dictionary<string, string> Digests, IReadOnlyList<SpecError> Errors)> IngestArtifactsAsync(ApplyRequest request, SpecValidation validation, bool copy, CancellationToken ct)
     {
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<SpecError>();
@@ -116,29 +133,29 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
                 problem = $"directory '{path}' could not be {(copy ? "copied" : "read")}: {e.Message}";
             }
 
-            errors.AddRange(documents.Select(m => SpecValidator.ErrorAt(request, m, SpecValidator.ArtifactPath, problem)));
+            errors.AddRange(documents.Select(m => SpecValidator.ErrorAt(m, SpecValidator.ArtifactPath, problem)));
         }
 
-        return (digests, [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
+        return (digests, SpecValidator.InFileOrder(request.AllFiles(), errors));
     }
 
-    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync"/>).</summary>
+    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync(ApplicationManifest, ApplicationSpec, CancellationToken, string?, bool)"/>).</summary>
     public async Task<AppliedApp> SaveAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
     {
-        var (applied, change) = await PlanAsync(manifest, spec, ct, changeCause, fastTrack);
-        if (change is not null)
+        var plan = await PlanAsync(manifest, spec, ct, changeCause, fastTrack);
+        if (plan.Change is not null)
         {
-            await store.SaveAppsAsync([change], ct);
+            await store.SaveAppsAsync([plan.Change], ct);
         }
 
-        return applied;
+        return plan.Applied;
     }
 
     /// <summary>
-    /// What making <paramref name="spec"/> the desired state of the app×env changes; null when nothing does. A
-    /// template seen before reuses its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
+    /// What making <paramref name="spec"/> the desired state of the app×env changes (the plan's change is null when
+    /// nothing does), with what the server held before. A template seen before reuses its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
     /// </summary>
-    private async Task<(AppliedApp Applied, AppChange? Change)> PlanAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
+    private async Task<AppPlan> PlanAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
     {
         var app = manifest.Metadata.Name;
         var env = manifest.Metadata.Environment;
@@ -170,13 +187,14 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             events.Add(new NewEvent(number, Reasons.SpecUpdated, "spec updated (replicas, route, strategy or deadline); same revision"));
         }
 
-        var applied = new AppliedApp(app, env, number, created is not null, unchangedRevision && SlipwayJson.SameValue(current!.Spec, spec));
-        return current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision
-            ? (applied, new AppChange(new AppRecord(app, env, current?.Uid ?? AppRecord.NewUid(), spec, number, current?.CreatedAt ?? now, now), created, status, events))
-            : (applied, null);
+        var applied = new AppliedApp(app, env, number, created is not null, unchangedRevision && SlipwayJson.SameValue(current!.Spec, spec), RolloutStarted: !unchangedRevision);
+        var change = current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision
+            ? new AppChange(new AppRecord(app, env, current?.Uid ?? AppRecord.NewUid(), spec, number, current?.CreatedAt ?? now, now), created, status, events)
+            : null;
+        return new AppPlan(manifest, spec, current, applied, change);
     }
 
-    private static void CheckRouteConflicts(ApplyRequest request, ApplicationManifest manifest, IReadOnlyList<AppRecord> existing, List<SpecError> errors)
+    private static void CheckRouteConflicts(ApplicationManifest manifest, IReadOnlyList<AppRecord> existing, List<SpecError> errors)
     {
         foreach (var other in existing)
         {
@@ -191,7 +209,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
                 {
                     // At the host when it was written; otherwise where the route (or the spec, for a default route) is.
                     var at = manifest.Source?.PositionOf(path + ".host") ?? Core.Spec.Parsing.SpecPosition.Start;
-                    errors.Add(new SpecError(request.FileName, at.Line, at.Column, path, $"route {route.Host}{route.PathPrefix} is already used by app {other.App} in environment {other.Environment}"));
+                    errors.Add(new SpecError(manifest.Source?.FileName ?? "(spec)", at.Line, at.Column, path, $"route {route.Host}{route.PathPrefix} is already used by app {other.App} in environment {other.Environment}"));
                 }
             }
         }
@@ -244,7 +262,16 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     }
 }
 
-public sealed record AppliedApp(string App, string Environment, int Revision, bool RevisionCreated, bool Unchanged);
+/// <summary>What applying did (or, in a dry run, would do) to one app×env: the apply and validate answers.</summary>
+/// <param name="Revision">The revision the app×env runs or rolls out after the apply.</param>
+/// <param name="RevisionCreated">The template is new: <paramref name="Revision"/> was created.</param>
+/// <param name="Unchanged">Nothing changed at all.</param>
+/// <param name="RolloutStarted">A rollout of <paramref name="Revision"/> started: a new revision, or an earlier one whose
+/// template the spec has again. False when only replicas, route, strategy or deadlines changed.</param>
+public sealed record AppliedApp(string App, string Environment, int Revision, bool RevisionCreated, bool Unchanged, bool RolloutStarted = false);
+
+/// <summary>One document's plan: the spec with its artifact digest, what the server held, and what saving changes.</summary>
+internal sealed record AppPlan(ApplicationManifest Manifest, ApplicationSpec Spec, AppRecord? Current, AppliedApp Applied, AppChange? Change);
 
 public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyList<SpecError> Errors)
 {

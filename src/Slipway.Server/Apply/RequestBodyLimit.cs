@@ -14,8 +14,8 @@ namespace Slipway.Server.Apply;
 internal static class RequestBodyLimit
 {
     /// <summary>
-    /// 8 MiB: a spec of <see cref="SpecText.MaxBytes"/> sent as a JSON string, where escaping can make a character
-    /// six bytes (<c>\u00e9</c>), fits; the API takes no other large body.
+    /// 8 MiB: spec files of <see cref="SpecText.MaxRequestBytes"/> in all sent as JSON strings, where escaping can make
+    /// a two-byte UTF-8 character six bytes (<c>\u00e9</c>), fit; the API takes no other large body.
     /// </summary>
     public const long MaxBytes = 8L * 1024 * 1024;
 
@@ -40,7 +40,7 @@ internal static class RequestBodyLimit
     private static Task RefuseAsync(HttpContext context)
     {
         var declared = context.Request.ContentLength is { } length ? $" ({SpecText.FormatBytes(length)})" : "";
-        var error = string.Create(CultureInfo.InvariantCulture, $"the request body{declared} is larger than {SpecText.FormatBytes(MaxBytes)}, the most the API accepts; a spec file may be at most {SpecText.FormatBytes(SpecText.MaxBytes)}");
+        var error = string.Create(CultureInfo.InvariantCulture, $"the request body{declared} is larger than {SpecText.FormatBytes(MaxBytes)}, the most the API accepts; a spec file may be at most {SpecText.FormatBytes(SpecText.MaxBytes)}, and the files applied together {SpecText.FormatBytes(SpecText.MaxRequestBytes)}");
         return Results.Json(new { error }, SlipwayJson.Options, statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(context);
     }
 }

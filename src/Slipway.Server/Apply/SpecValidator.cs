@@ -5,8 +5,8 @@ using Slipway.Local.Files;
 namespace Slipway.Server.Apply;
 
 /// <summary>
-/// Everything that can be checked about a spec file on the machine that holds it: its size, the parse (with the
-/// environment asked for), and each artifact directory — that it exists and is a directory, and that it holds only
+/// Everything that can be checked about spec files on the machine that holds them: their sizes, the parse of them all
+/// as one unit (with the environment asked for), and each artifact directory — that it exists and is a directory, and that it holds only
 /// files, directories and symlinks that stay inside it, within the size limit. The server runs it before every
 /// apply; <c>slipway validate</c> runs the same code locally, so the two never disagree. Only what needs the
 /// server's state (routes already used by other apps) is left to the server.
@@ -18,13 +18,18 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
     public async Task<SpecValidation> ValidateAsync(ApplyRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var size = Encoding.UTF8.GetByteCount(request.Content);
-        if (size > SpecText.MaxBytes)
+        if (request.Problem() is { } problem)
         {
-            return new SpecValidation([], [SpecText.TooLarge(request.FileName, size)]);
+            throw new ArgumentException(problem, nameof(request));
         }
 
-        var parsed = SpecParser.Parse(request.Content, request.FileName, request.BaseDirectory, request.Environment);
+        var files = request.AllFiles();
+        if (CheckSizes(files) is { Count: > 0 } tooLarge)
+        {
+            return new SpecValidation([], tooLarge);
+        }
+
+        var parsed = SpecParser.Parse(files, request.Environment);
         if (!parsed.IsValid)
         {
             return new SpecValidation([], parsed.Errors);
@@ -41,17 +46,56 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
             }
 
             // Every document that uses the artifact gets the errors, at its own artifact.path.
-            errors.AddRange(documents.SelectMany(m => problems.Select(p => ErrorAt(request, m, ArtifactPath, p))));
+            errors.AddRange(documents.SelectMany(m => problems.Select(p => ErrorAt(m, ArtifactPath, p))));
         }
 
         return errors.Count > 0
-            ? new SpecValidation([], [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)])
+            ? new SpecValidation([], InFileOrder(files, errors))
             : new SpecValidation(parsed.Manifests, []) { Artifacts = scans };
     }
 
+    /// <summary>
+    /// Every file over <see cref="SpecText.MaxBytes"/>, and the one that brings them all over
+    /// <see cref="SpecText.MaxRequestBytes"/>.
+    /// </summary>
+    private static List<SpecError> CheckSizes(IReadOnlyList<SpecFileContent> files)
+    {
+        var errors = new List<SpecError>();
+        long total = 0;
+        var totalReported = false;
+        foreach (var file in files)
+        {
+            var size = Encoding.UTF8.GetByteCount(file.Content);
+            total += size;
+            if (size > SpecText.MaxBytes)
+            {
+                errors.Add(SpecText.TooLarge(file.FileName, size));
+            }
+            else if (total > SpecText.MaxRequestBytes && !totalReported)
+            {
+                errors.Add(SpecText.RequestTooLarge(file.FileName, total));
+                totalReported = true;
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>Errors in the order of the files they are in (as given), then by line and column.</summary>
+    public static IReadOnlyList<SpecError> InFileOrder(IReadOnlyList<SpecFileContent> files, IEnumerable<SpecError> errors)
+    {
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            order.TryAdd(file.FileName, order.Count);
+        }
+
+        return [.. errors.OrderBy(e => order.GetValueOrDefault(e.File, int.MaxValue)).ThenBy(e => e.Line).ThenBy(e => e.Column)];
+    }
+
     /// <summary>An error about <paramref name="path"/> of <paramref name="manifest"/>, at the line where it was written.</summary>
-    internal static SpecError ErrorAt(ApplyRequest request, ApplicationManifest manifest, string path, string message) =>
-        manifest.Source?.ErrorAt(path, message) ?? new SpecError(request.FileName, 1, 1, path, message);
+    internal static SpecError ErrorAt(ApplicationManifest manifest, string path, string message) =>
+        manifest.Source?.ErrorAt(path, message) ?? new SpecError("(spec)", 1, 1, path, message);
 
     private async Task<(ArtifactScan? Scan, IReadOnlyList<string> Problems)> CheckArtifactAsync(string path, CancellationToken ct)
     {

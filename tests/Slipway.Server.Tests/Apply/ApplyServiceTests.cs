@@ -46,7 +46,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
         var outcome = await ApplyAsync(Spec());
 
         Assert.Empty(outcome.Errors);
-        Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: true, Unchanged: false), Assert.Single(outcome.Applied));
+        Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: true, Unchanged: false, RolloutStarted: true), Assert.Single(outcome.Applied));
 
         var app = await _store.GetAppAsync("web", "dev", Ct);
         Assert.Equal((1, 2), (app?.DesiredRevision, app?.Spec.Replicas));
@@ -131,7 +131,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
 
         var outcome = await ApplyAsync(Spec(version: "v2"));
 
-        Assert.Equal(new AppliedApp("web", "dev", 2, RevisionCreated: true, Unchanged: false), Assert.Single(outcome.Applied));
+        Assert.Equal(new AppliedApp("web", "dev", 2, RevisionCreated: true, Unchanged: false, RolloutStarted: true), Assert.Single(outcome.Applied));
         var revisions = await _store.ListRevisionsAsync("web", "dev", Ct);
         Assert.Equal([1, 2], revisions.Select(r => r.Number));
         Assert.Equal("changed env VERSION", revisions[1].ChangeCause);
@@ -200,7 +200,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
 
         var outcome = await ApplyAsync(Spec(version: "v1"));
 
-        Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: false, Unchanged: false), Assert.Single(outcome.Applied));
+        Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: false, Unchanged: false, RolloutStarted: true), Assert.Single(outcome.Applied));
         Assert.Equal([1, 2], (await _store.ListRevisionsAsync("web", "dev", Ct)).Select(r => r.Number));
         Assert.Equal(1, (await _store.GetStatusAsync("web", "dev", Ct)).UpdatedRevision);
         Assert.Equal(1, (await _store.GetAppAsync("web", "dev", Ct))?.DesiredRevision);
@@ -211,7 +211,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     {
         var outcome = await _service.ApplyAsync(Request(Spec()), dryRun: true, Ct);
 
-        Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: true, Unchanged: false), Assert.Single(outcome.Applied));
+        Assert.Equal(new AppliedApp("web", "dev", 1, RevisionCreated: true, Unchanged: false, RolloutStarted: true), Assert.Single(outcome.Applied));
         await AssertNothingSavedAsync();
         Assert.False(Directory.Exists(_temp.Combine("data", "artifacts")), "a dry run copies no artifact");
     }

@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+
+namespace Slipway.Core.Spec.Diff;
+
+/// <summary>
+/// The values of a spec that are taken for secrets, and what is shown in their place, so that a diff — and the API
+/// answer that carries it — tells that a secret changed without ever showing it (docs/cli.md, <c>diff</c>).
+/// </summary>
+/// <remarks>
+/// The rule, which masks too much rather than too little:
+/// <list type="bullet">
+/// <item>an env variable whose name, upper-cased and without <c>_</c>, <c>-</c> and <c>.</c>, contains one of
+/// <see cref="Words"/> (<c>DB_PASSWORD</c>, <c>apiKey</c>, <c>GITHUB_TOKEN</c>, <c>SESSION_SECRET</c> …): its value;</item>
+/// <item>an argument <c>--NAME=VALUE</c>, or <c>--NAME VALUE</c> (two arguments), where NAME follows the same rule: VALUE;</item>
+/// <item>a URL with a password (<c>postgres://user:PASSWORD@host/db</c>) in any env value or argument: the password.</item>
+/// </list>
+/// A hidden value shows as <see cref="Hidden"/>; on the side being compared, one that differs from the other side's
+/// value at the same place shows as <see cref="Changed"/> instead, so the diff has a line to show.
+/// </remarks>
+public static partial class SensitiveValues
+{
+    public const string Hidden = "(sensitive value hidden)";
+    public const string Changed = "(sensitive value changed)";
+
+    /// <summary>Parts of a name that make its value sensitive.</summary>
+    public static readonly IReadOnlyList<string> Words =
+        ["PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH", "COOKIE", "SESSION", "SALT", "DSN", "CONNECTIONSTRING"];
+
+    /// <summary>Whether a value named <paramref name="name"/> (an env variable, a command-line flag) is taken for a secret.</summary>
+    public static bool IsSensitiveName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var folded = name.ToUpperInvariant().Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal);
+        return Words.Any(w => folded.Contains(w, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// <paramref name="spec"/> with every sensitive value replaced: by <see cref="Changed"/> where
+    /// <paramref name="comparedTo"/> holds a different value at the same place, otherwise by <see cref="Hidden"/>
+    /// (always, without <paramref name="comparedTo"/>).
+    /// </summary>
+    public static ApplicationSpec Mask(ApplicationSpec spec, ApplicationSpec? comparedTo = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var previous = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (comparedTo is not null)
+        {
+            Walk(comparedTo, (place, value) => previous[place] = value);
+        }
+
+        return Walk(spec, (place, value) => previous.TryGetValue(place, out var old) && old != value ? Changed : Hidden);
+    }
+
+    /// <summary>
+    /// Replaces each sensitive value by what <paramref name="show"/> returns for it and its place (a key that names
+    /// the same value in another version of the spec).
+    /// </summary>
+    private static ApplicationSpec Walk(ApplicationSpec spec, Func<string, string, string> show)
+    {
+        var template = spec.Template;
+        var env = template.Env
+            .Select(e => e with
+            {
+                Value = IsSensitiveName(e.Name) ? show($"env {e.Name}", e.Value) : HideUrlPasswords(e.Value, $"env {e.Name}", show),
+            })
+            .ToList();
+
+        var args = new List<string>(template.Args.Count);
+        for (var i = 0; i < template.Args.Count; i++)
+        {
+            var arg = template.Args[i];
+            if (i > 0 && FlagName(template.Args[i - 1]) is { } flag && !template.Args[i - 1].Contains('=', StringComparison.Ordinal) && IsSensitiveName(flag) && !arg.StartsWith('-'))
+            {
+                args.Add(show($"arg {flag}", arg));
+            }
+            else if (FlagName(arg) is { } name && arg.IndexOf('=', StringComparison.Ordinal) is var equals and > 0 && IsSensitiveName(name))
+            {
+                args.Add(arg[..(equals + 1)] + show($"arg {name}", arg[(equals + 1)..]));
+            }
+            else
+            {
+                args.Add(HideUrlPasswords(arg, $"args[{i}]", show));
+            }
+        }
+
+        return spec with { Template = template with { Env = env, Args = args } };
+    }
+
+    /// <summary><c>token</c> for <c>--token</c>, <c>-token=x</c>; null for an argument that is not a flag.</summary>
+    private static string? FlagName(string arg)
+    {
+        var name = arg.TrimStart('-');
+        if (name.Length == arg.Length || name.Length == 0)
+        {
+            return null;
+        }
+
+        var equals = name.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? name : name[..equals];
+    }
+
+    private static string HideUrlPasswords(string value, string place, Func<string, string, string> show)
+    {
+        var n = 0;
+        return UrlPassword().Replace(value, m => m.Groups["before"].Value + show($"{place} url{n++}", m.Groups["password"].Value) + "@");
+    }
+
+    [GeneratedRegex(@"(?<before>[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@]*:)(?<password>[^@\s/]*)@")]
+    private static partial Regex UrlPassword();
+}
