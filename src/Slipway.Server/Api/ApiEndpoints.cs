@@ -21,6 +21,7 @@ internal static class ApiEndpoints
         app.MapGet("/healthz", () => Results.Text("ok"));
 
         var api = app.MapGroup("/api/v1");
+        api.MapGet("/version", () => Json(BuildInfo.Server));
         api.MapPost("/validate", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
             Outcome(await apply.ApplyAsync(request, dryRun: true, ct)));
         api.MapPost("/apply", async (ApplyRequest request, ApplyService apply, CancellationToken ct) =>
