@@ -75,16 +75,3 @@ public sealed class ServerLock : IDisposable
         }
     }
 }
-
-/// <summary>A server that holds the lock of a data directory; its pid when its pid file could be read.</summary>
-public sealed record RunningServer(int? Pid)
-{
-    public override string ToString() => Pid is { } pid ? $"pid {pid.ToString(CultureInfo.InvariantCulture)}" : "pid unknown";
-}
-
-/// <summary>A server already runs on the data directory a second one was to use.</summary>
-public sealed class ServerRunningException(string dataDirectory, int? pid)
-    : Exception($"a Slipway server ({new RunningServer(pid)}) is already running on {dataDirectory}: two servers on one data directory would each start every instance; stop it first, or give this one another --data")
-{
-    public int? Pid => pid;
-}
