@@ -157,6 +157,7 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
             (["frobnicate"], ["error: unknown command 'frobnicate'", "see 'slipway --help'"]),
             (["logs", "web", "--sinse", "5m"], ["error: unknown option '--sinse' for 'slipway logs'", "did you mean '--since'?", "see 'slipway logs --help'"]),
             (["rollout"], ["error: 'slipway rollout' needs a command: promote, abort, retry, undo, restart", "see 'slipway rollout --help'"]),
+            (["completion", "powershell"], ["error: unknown shell 'powershell': expected bash, zsh or fish", "see 'slipway completion --help'"]),
         };
         foreach (var (args, expected) in cases)
         {
@@ -215,6 +216,14 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
         Assert.Equal(1, exit);
         Assert.Contains($"a Slipway server (pid {Cluster.ServerPid}) is already running on {Cluster.DataDirectory}", stderr);
         Assert.Equal(1, (await Cluster.StatusAsync("web")).Revisions.Single(r => r.Number == 2).Ready);
+
+        // --force: done all the same, with a warning (on a server of its own, with no app: it only has a router to lose).
+        await using var other = new SlipwayCluster();
+        await other.StartServerAsync();
+        (exit, stdout, stderr) = await other.CliAsync("down", "--force");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("stopped the router; no instance was running\n", stdout);
+        Assert.Equal($"warning: the Slipway server (pid {other.ServerPid}) running on {other.DataDirectory} will start its instances and the router again\n", stderr);
     }
 
     [Fact]

@@ -11,8 +11,16 @@ internal static class CompletionCommand
 {
     public static Command Create()
     {
+        string[] shells = ["bash", "zsh", "fish"];
         var shell = new Argument<string>("shell") { Description = "The shell: bash, zsh or fish" };
-        shell.AcceptOnlyFromAmong("bash", "zsh", "fish");
+        shell.CompletionSources.Add(shells);
+        shell.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && !shells.Contains(result.Tokens[0].Value))
+            {
+                result.AddError($"unknown shell '{result.Tokens[0].Value}': expected bash, zsh or fish");
+            }
+        });
         var command = new Command("completion", "Print the shell completion script for bash, zsh or fish (see docs/cli.md to install it)") { shell };
         CliAction.Set(command, async (result, ct) =>
         {
