@@ -24,30 +24,28 @@ root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
 root.Subcommands.Add(RolloutCommand.Create(globals));
 root.Subcommands.Add(DemoCommand.Create(signals.Hurry));
+root.Subcommands.Add(VersionCommand.Create(globals));
+root.Subcommands.Add(CompletionCommand.Create());
+root.Subcommands.Add(HelpCommand.Create());
 globals.RefuseWhereUnused(root);
+DynamicCompletions.AddTo(root, globals);
 
 if (args.Length == 0)
 {
     return await root.Parse(["--help"]).InvokeAsync();
 }
 
-// A command line that does not parse is a usage error: every problem on its own line, exit code 2.
+// A command line that does not parse is a usage error (exit code 2): a mistyped command or option gets a
+// did-you-mean, other problems are listed one a line.
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
+    foreach (var line in UsageErrors.Describe(parsed))
     {
-        await Console.Error.WriteLineAsync($"error: {error.Message}");
+        await Console.Error.WriteLineAsync(line);
     }
 
-    var command = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [] : CommandNames(parsed.CommandResult.Command));
-    await Console.Error.WriteLineAsync($"see `slipway {(command.Length > 0 ? command + " " : "")}--help`");
-    return 2;
+    return UsageErrors.ExitCode;
 }
 
 return await parsed.InvokeAsync(cancellationToken: signals.Stopping);
-
-static IEnumerable<string> CommandNames(Command command) =>
-    command.Parents.OfType<Command>().FirstOrDefault() is { } parent and not RootCommand
-        ? [.. CommandNames(parent), command.Name]
-        : [command.Name];

@@ -17,7 +17,8 @@ namespace Slipway.Local;
 /// <remarks>
 /// Data directory layout: instances/{instanceId}.json (state, see <see cref="InstanceRecord"/>),
 /// workdirs/{instanceId}/ (the instance's copy of its artifact, see <see cref="InstanceWorkingDirectory"/>)
-/// and logs/{app}/{env}/{revision}/{instanceId}.log. Linux only: it relies on setsid, /proc and
+/// and logs/{app}/{env}/{revision}/{instanceId}.log (with its time index, {instanceId}.log.times, see
+/// <see cref="LogCheckpointer"/>). Linux only: it relies on setsid, /proc and
 /// process-group signals.
 /// </remarks>
 public sealed partial class LocalSupervisor : IAsyncDisposable
@@ -31,7 +32,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _startGate = new();
-    private readonly Task _rotation;
+    private readonly Task _logWatch;
 
     public LocalSupervisor(string dataDirectory, TimeProvider time, ILoggerFactory loggerFactory, SupervisorOptions? options = null)
     {
@@ -61,7 +62,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
             new PortAllocator(options.InstancePorts, () => _runners.Values.Select(r => r.Instance.Port)),
             _logger);
-        _rotation = Task.Run(() => RotateLogsAsync(_lifetime.Token));
+        _logWatch = Task.Run(() => WatchLogsAsync(_lifetime.Token));
     }
 
     public string DataDirectory { get; }
@@ -227,7 +228,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_runners.Values.Select(r => r.HaltAsync())).ConfigureAwait(false);
-        await _rotation.ConfigureAwait(false);
+        await _logWatch.ConfigureAwait(false);
         _http.Dispose();
         _lifetime.Dispose();
     }
@@ -282,26 +283,24 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         }
     }
 
-    private async Task RotateLogsAsync(CancellationToken ct)
+    /// <summary>Once every <see cref="SupervisorOptions.LogCheckpointInterval"/>: log time indexes and rotation (see <see cref="LogCheckpointer"/>).</summary>
+    private async Task WatchLogsAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(_context.Options.LogRotationInterval, _context.Time);
+        var checkpointer = new LogCheckpointer(_context.Options.MaxLogBytes, _context.Options.RotatedLogFiles, _context.Time);
+        using var timer = new PeriodicTimer(_context.Options.LogCheckpointInterval, _context.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                foreach (var runner in _runners.Values)
+                var look = checkpointer.Look(_runners.Values.Select(r => r.Instance.LogPath));
+                foreach (var path in look.Rotated)
                 {
-                    try
-                    {
-                        if (LogRotator.RotateIfLarger(runner.Instance.LogPath, _context.Options.MaxLogBytes, _context.Options.RotatedLogFiles))
-                        {
-                            Log.LogRotated(_logger, runner.Instance.LogPath);
-                        }
-                    }
-                    catch (IOException e)
-                    {
-                        Log.LogMaintenanceFailed(_logger, e);
-                    }
+                    Log.LogRotated(_logger, path);
+                }
+
+                foreach (var failure in look.Failures)
+                {
+                    Log.LogMaintenanceFailed(_logger, failure);
                 }
             }
         }

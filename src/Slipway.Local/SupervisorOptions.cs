@@ -22,7 +22,11 @@ public sealed record SupervisorOptions
     /// <summary>Rotated files kept beside a log: name.log.1 (newest) … name.log.N.</summary>
     public int RotatedLogFiles { get; init; } = 3;
 
-    public TimeSpan LogRotationInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often the supervisor looks at each log: a checkpoint in its time index when it grew (a line's time is
+    /// exact to this interval), and a rotation when it is past <see cref="MaxLogBytes"/>.
+    /// </summary>
+    public TimeSpan LogCheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Log directories kept per app×env, newest revisions first.</summary>
     public int RetainedLogRevisions { get; init; } = 5;

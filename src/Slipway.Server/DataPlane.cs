@@ -21,22 +21,46 @@ public static class DataPlane
     /// free). Cancelling <paramref name="hurry"/> does not abandon the stop: it cuts the grace
     /// periods short (SIGKILL at once), so a second Ctrl-C still leaves nothing running.
     /// </summary>
-    public static async Task StopAllAsync(string dataDirectory, CancellationToken hurry)
+    /// <returns>What was stopped; nothing, and nothing created, when the directory holds no Slipway data (see <see cref="HoldsData"/>).</returns>
+    public static async Task<DataPlaneStop> StopAllAsync(string dataDirectory, CancellationToken hurry)
     {
+        if (!HoldsData(dataDirectory))
+        {
+            return new DataPlaneStop(0, Router: false);
+        }
+
         var options = new ServerOptions(dataDirectory);
         var time = TimeProvider.System;
+        int instanceCount;
         await using (var supervisor = new LocalSupervisor(dataDirectory, time, NullLoggerFactory.Instance))
         {
             var instances = await supervisor.AdoptAllAsync(CancellationToken.None);
+            instanceCount = instances.Count;
             await Task.WhenAll(instances.Select(i => StopInstanceAsync(supervisor, i, hurry)));
         }
 
+        var router = false;
         var pidFile = Path.Combine(options.RouterDirectory, "router.pid");
         if (File.Exists(pidFile) && int.TryParse(await File.ReadAllTextAsync(pidFile, CancellationToken.None), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
         {
-            await StopGroupAsync(pid, time, hurry);
+            router = await StopGroupAsync(pid, time, hurry);
             File.Delete(pidFile);
         }
+
+        return new DataPlaneStop(instanceCount, router);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="dataDirectory"/> is a Slipway data directory: it has a store, instance records or a
+    /// router directory, which a server creates on its first start. An empty, unrelated or missing directory is not.
+    /// </summary>
+    public static bool HoldsData(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        var options = new ServerOptions(dataDirectory);
+        return File.Exists(options.StorePath)
+            || Directory.Exists(Path.Combine(dataDirectory, "instances"))
+            || Directory.Exists(options.RouterDirectory);
     }
 
     private static async Task StopInstanceAsync(LocalSupervisor supervisor, Instance instance, CancellationToken hurry)
@@ -51,11 +75,12 @@ public static class DataPlane
         }
     }
 
-    private static async Task StopGroupAsync(int pid, TimeProvider time, CancellationToken hurry)
+    /// <returns>True when the router was running (and is now stopped).</returns>
+    private static async Task<bool> StopGroupAsync(int pid, TimeProvider time, CancellationToken hurry)
     {
         if (ProcStat.Read(pid) is not { IsAlive: true } stat || stat.ProcessGroupId != pid)
         {
-            return; // gone, or the pid now belongs to something else
+            return false; // gone, or the pid now belongs to something else
         }
 
         PosixSignals.SignalGroup(pid, PosixSignals.SigTerm);
@@ -63,6 +88,7 @@ public static class DataPlane
         PosixSignals.SignalGroup(pid, PosixSignals.SigKill);
         // SIGKILL cannot be ignored; waiting for it means the router's port is free on return.
         await WaitForExitAsync(pid, time, KillWait, CancellationToken.None);
+        return true;
     }
 
     private static async Task WaitForExitAsync(int pid, TimeProvider time, TimeSpan timeout, CancellationToken ct)
@@ -81,3 +107,6 @@ public static class DataPlane
         }
     }
 }
+
+/// <summary>What <see cref="DataPlane.StopAllAsync"/> stopped: how many instances, and whether the router was running.</summary>
+public sealed record DataPlaneStop(int Instances, bool Router);

@@ -25,6 +25,7 @@ public static partial class ServerHost
 {
     /// <summary>Runs until <paramref name="ct"/> is cancelled.</summary>
     /// <exception cref="ApiConfigurationException">The API cannot be served as configured; nothing was started.</exception>
+    /// <exception cref="ServerRunningException">Another server runs on the data directory; nothing was started.</exception>
     public static async Task RunAsync(ServerOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -36,6 +37,8 @@ public static partial class ServerHost
         }
 
         Directory.CreateDirectory(options.DataDirectory);
+        // Held until the server has stopped: `slipway down` and a second server learn from it that this one runs.
+        using var serverLock = ServerLock.Acquire(options.DataDirectory);
 
         var token = new ApiToken(ApiTokenFile.LoadOrCreate(options.DataDirectory));
         var time = TimeProvider.System;

@@ -15,7 +15,7 @@ public sealed class LogReaderTests : IDisposable
         Write(1, "z", "z1\r\nz2\n");
         Write(2, "a", "a1\na2\na3\npartial");
 
-        var lines = await Reader().ReadAsync("app", "prod", null, follow: false, tail: 2, CancellationToken.None).ToListAsync();
+        var lines = await Reader().ReadAsync("app", "prod", new LogQuery(null, Follow: false, Tail: 2), CancellationToken.None).ToListAsync();
 
         Assert.Equal(
             [("z", 1, "z1"), ("z", 1, "z2"), ("a", 2, "a3"), ("a", 2, "partial"), ("b", 2, "b2"), ("b", 2, "b3")],
@@ -28,14 +28,14 @@ public sealed class LogReaderTests : IDisposable
         Write(1, "x", "old\n");
         Write(3, "x", string.Concat(Enumerable.Range(0, 30000).Select(i => $"line {i}\n")));
 
-        var all = await Reader().ReadAsync("app", "prod", 3, follow: false, tail: -1, CancellationToken.None).ToListAsync();
-        var last = await Reader().ReadAsync("app", "prod", 3, follow: false, tail: 20000, CancellationToken.None).ToListAsync();
+        var all = await Reader().ReadAsync("app", "prod", new LogQuery(3, Follow: false, Tail: -1), CancellationToken.None).ToListAsync();
+        var last = await Reader().ReadAsync("app", "prod", new LogQuery(3, Follow: false, Tail: 20000), CancellationToken.None).ToListAsync();
 
         Assert.Equal(30000, all.Count);
         Assert.Equal("line 10000", last[0].Text);
         Assert.Equal(20000, last.Count);
-        Assert.Empty(await Reader().ReadAsync("app", "prod", 9, follow: false, tail: 5, CancellationToken.None).ToListAsync());
-        Assert.Empty(await Reader().ReadAsync("other", "prod", null, follow: false, tail: 5, CancellationToken.None).ToListAsync());
+        Assert.Empty(await Reader().ReadAsync("app", "prod", new LogQuery(9, Follow: false, Tail: 5), CancellationToken.None).ToListAsync());
+        Assert.Empty(await Reader().ReadAsync("other", "prod", new LogQuery(null, Follow: false, Tail: 5), CancellationToken.None).ToListAsync());
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class LogReaderTests : IDisposable
     {
         var path = Write(1, "x", "one\ntw");
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var lines = Reader().ReadAsync("app", "prod", null, follow: true, tail: 10, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        await using var lines = Reader().ReadAsync("app", "prod", new LogQuery(null, Follow: true, Tail: 10), cancel.Token).GetAsyncEnumerator(cancel.Token);
 
         Assert.Equal("one", await Next(lines));
         await File.AppendAllTextAsync(path, "o\n");

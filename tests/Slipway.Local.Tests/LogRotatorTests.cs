@@ -15,7 +15,7 @@ public sealed class LogRotatorTests : IDisposable
         for (var generation = 1; generation <= 5; generation++)
         {
             File.WriteAllText(log, new string((char)('0' + generation), 20));
-            Assert.True(LogRotator.RotateIfLarger(log, maxBytes: 10, keep: 3));
+            Assert.True(LogRotator.RotateIfLarger(log, maxBytes: 10, keep: 3, DateTimeOffset.UnixEpoch));
             Assert.Equal(0, new FileInfo(log).Length);
         }
 
@@ -30,8 +30,8 @@ public sealed class LogRotatorTests : IDisposable
     {
         var log = Path.Combine(_dir, "small.log");
         File.WriteAllText(log, "12345");
-        Assert.False(LogRotator.RotateIfLarger(log, maxBytes: 10, keep: 3));
-        Assert.False(LogRotator.RotateIfLarger(Path.Combine(_dir, "missing.log"), maxBytes: 10, keep: 3));
+        Assert.False(LogRotator.RotateIfLarger(log, maxBytes: 10, keep: 3, DateTimeOffset.UnixEpoch));
+        Assert.False(LogRotator.RotateIfLarger(Path.Combine(_dir, "missing.log"), maxBytes: 10, keep: 3, DateTimeOffset.UnixEpoch));
         Assert.Equal("12345", File.ReadAllText(log));
     }
 }

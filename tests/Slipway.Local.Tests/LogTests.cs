@@ -9,7 +9,7 @@ public sealed class LogTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly SupervisorHarness _harness = new(output, new SupervisorOptions
     {
         MaxLogBytes = 8 * 1024,
-        LogRotationInterval = TimeSpan.FromMilliseconds(100),
+        LogCheckpointInterval = TimeSpan.FromMilliseconds(100),
     });
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -25,7 +25,7 @@ public sealed class LogTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.TrueAsync(() => File.Exists(instance.LogPath) && File.ReadAllText(instance.LogPath).Contains("err-6"), "the log file filled");
 
         var reader = new LogReader(_harness.DataDirectory, TimeProvider.System);
-        var tail = await reader.ReadAsync("scripts", "dev", revision: null, follow: false, tail: 3, CancellationToken.None).ToListAsync();
+        var tail = await reader.ReadAsync("scripts", "dev", new LogQuery(null, Follow: false, Tail: 3), CancellationToken.None).ToListAsync();
 
         Assert.Equal(["out-4", "out-5", "err-6"], tail.Select(l => l.Text));
         Assert.All(tail, l => Assert.Equal(("printer-1", 4), (l.InstanceId, l.Revision)));
@@ -41,7 +41,7 @@ public sealed class LogTests(ITestOutputHelper output) : IAsyncLifetime
         var seen = new List<LogLine>();
         var startedSecond = false;
 
-        await foreach (var line in reader.ReadAsync("scripts", "dev", null, follow: true, tail: 1, cancel.Token))
+        await foreach (var line in reader.ReadAsync("scripts", "dev", new LogQuery(null, Follow: true, Tail: 1), cancel.Token))
         {
             seen.Add(line);
             if (!startedSecond && seen.Count(l => l.Text.StartsWith("tick-", StringComparison.Ordinal)) >= 3)
@@ -71,7 +71,7 @@ public sealed class LogTests(ITestOutputHelper output) : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
         var lines = new List<string>();
 
-        await foreach (var line in reader.ReadAsync("scripts", "dev", 1, follow: true, tail: 10, cancel.Token))
+        await foreach (var line in reader.ReadAsync("scripts", "dev", new LogQuery(1, Follow: true, Tail: 10), cancel.Token))
         {
             lines.Add(line.Text);
             await cancel.CancelAsync();

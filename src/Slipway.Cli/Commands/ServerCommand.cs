@@ -88,6 +88,10 @@ internal static class ServerCommand
                 // the operator's problem to fix, so a message, not a stack trace.
                 throw new CliException(e.Message, 1);
             }
+            catch (ServerRunningException e)
+            {
+                throw new CliException(e.Message, 1);
+            }
             catch (ApiConfigurationException e)
             {
                 throw new CliException(e.Message.Replace("\n", "\nerror: ", StringComparison.Ordinal), 2);

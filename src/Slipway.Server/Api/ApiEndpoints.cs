@@ -22,6 +22,7 @@ internal static class ApiEndpoints
         app.MapGet("/healthz", () => Results.Text("ok"));
 
         var api = app.MapGroup("/api/v1");
+        api.MapGet("/version", () => Json(BuildInfo.Server));
         api.MapPost("/validate", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
             WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: true, ct)), ct));
         api.MapPost("/apply", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
@@ -145,7 +146,7 @@ internal static class ApiEndpoints
                 status.InProgress ? status.UpdatedRevision : null));
         });
 
-        api.MapGet("/apps/{app}/{env}/logs", async (HttpContext context, string app, string env, int? revision, int? tail, bool? follow, IStore store, LogReader logs, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}/logs", async (HttpContext context, string app, string env, int? revision, int? tail, bool? follow, string? since, bool? timestamps, IStore store, LogReader logs, TimeProvider time, CancellationToken ct) =>
         {
             if (await store.GetAppAsync(app, env, ct) is null)
             {
@@ -153,11 +154,31 @@ internal static class ApiEndpoints
                 return;
             }
 
+            DateTimeOffset? from = null;
+            if (since is not null && (from = LogSince.Parse(since, time.GetUtcNow())) is null)
+            {
+                await BadRequest($"since '{since}': {LogSince.Expected}").ExecuteAsync(context);
+                return;
+            }
+
+            if (revision is { } wanted)
+            {
+                var numbers = (await store.ListRevisionsAsync(app, env, ct)).Select(r => r.Number).Order().ToList();
+                if (!numbers.Contains(wanted))
+                {
+                    var known = numbers.Count == 0 ? "it has none yet" : "revisions: " + string.Join(", ", numbers);
+                    await ApiErrors.Error(StatusCodes.Status404NotFound, $"{app} has no revision {wanted}; {known}").ExecuteAsync(context);
+                    return;
+                }
+            }
+
+            var query = new LogQuery(revision, follow == true, tail ?? 100) { Since = from, Times = timestamps == true };
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.StartAsync(ct);
-            await foreach (var line in logs.ReadAsync(app, env, revision, follow == true, tail ?? 100, ct))
+            await foreach (var line in logs.ReadAsync(app, env, query, ct))
             {
-                await context.Response.WriteAsync($"[{line.InstanceId}] {line.Text}\n", ct);
+                var stamp = line.Time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) + " " : "";
+                await context.Response.WriteAsync($"[{line.InstanceId}] {stamp}{line.Text}\n", ct);
                 await context.Response.Body.FlushAsync(ct);
             }
         });

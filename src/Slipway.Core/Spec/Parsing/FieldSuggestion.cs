@@ -1,7 +1,7 @@
 namespace Slipway.Core.Spec.Parsing;
 
 /// <summary>Finds the known field a misspelt one was probably meant to be ("did you mean …?").</summary>
-internal static class FieldSuggestion
+public static class FieldSuggestion
 {
     /// <summary>The closest candidate, or null when none is close enough to be a plausible typo.</summary>
     public static string? Closest(string unknown, IEnumerable<string> candidates)
