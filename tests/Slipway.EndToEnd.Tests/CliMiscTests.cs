@@ -79,9 +79,9 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
         var lines = stdout.Split('\n');
         Assert.StartsWith("complete -o default -F _slipway slipway", lines[0]);
         Assert.Equal(["rollout"], Words(lines[1]));
-        Assert.Equal(["abort", "promote", "restart", "retry", "undo"], Words(lines[2]).Where(w => !w.StartsWith('-')));
+        Assert.Equal(["abort", "pause", "promote", "restart", "resume", "retry", "status", "undo"], Words(lines[2]).Where(w => !w.StartsWith('-')));
         Assert.Contains("--help", Words(lines[2]));
-        Assert.Equal(["json", "text"], Words(lines[3]));
+        Assert.Equal(["json", "name", "text", "wide", "yaml"], Words(lines[3]));
         Assert.Contains("web", Words(lines[4])); // from the server
         Assert.Contains("--output", Words(lines[4]));
         Assert.Equal(["promote"], Words(lines[5]));
@@ -109,7 +109,7 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
             words=(slipway rollout ''); CURRENT=3; _slipway
             """);
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
-        Assert.Equal(["abort", "promote", "restart", "retry", "undo"], Words(stdout).Where(w => !w.StartsWith('-')));
+        Assert.Equal(["abort", "pause", "promote", "restart", "resume", "retry", "status", "undo"], Words(stdout).Where(w => !w.StartsWith('-')));
     }
 
     [ShellFact("fish")]
@@ -121,7 +121,7 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
             complete -C'slipway rollout '
             """);
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
-        Assert.Equal(["abort", "promote", "restart", "retry", "undo"], Words(stdout).Where(w => !w.StartsWith('-')));
+        Assert.Equal(["abort", "pause", "promote", "restart", "resume", "retry", "status", "undo"], Words(stdout).Where(w => !w.StartsWith('-')));
     }
 
     [Fact]
@@ -167,7 +167,8 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
             if (args[0] == "rollout" && args.Length == 1)
             {
                 // The list grows with the rollout verbs: what matters is that it names them, on one line.
-                Assert.StartsWith("error: 'slipway rollout' needs a command: promote, abort", Lines(stderr)[0]);
+                Assert.StartsWith("error: 'slipway rollout' needs a command: ", Lines(stderr)[0]);
+                Assert.All(["status", "promote", "abort", "pause", "resume", "undo"], verb => Assert.Contains(verb, Lines(stderr)[0]));
                 Assert.Equal(expected[1], Lines(stderr)[1]);
                 continue;
             }

@@ -7,7 +7,7 @@ namespace Slipway.EndToEnd.Tests;
 
 /// <summary>
 /// The rollout verbs through the real <c>slipway</c> binary against a real server: <c>rollout status</c> and its exit
-/// codes (0 Healthy, 1 Degraded, 3 Paused, 4 timed out) right after an apply, <c>status --watch</c> and
+/// codes (0 Healthy, 1 Degraded, 3 paused until someone acts, 4 timed out; timed pauses waited through) right after an apply, <c>status --watch</c> and
 /// <c>get apps --watch</c> as lines and as a terminal view, <c>rollout pause|resume</c>, <c>rollout undo
 /// --to-revision</c>, and what each command says it did. One server for the class; each test has its own app.
 /// </summary>
@@ -88,6 +88,25 @@ public sealed class CliRolloutTests(CliRolloutTests.Cluster fixture) : IClassFix
         (exit, stdout, stderr) = await Slipway.CliAsync("rollout", "status", "web");
         Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
         Assert.EndsWith("web: revision 2 rolled out: Healthy, 1/1 instances ready", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Rollout_status_waits_through_a_timed_pause_which_ends_by_itself_and_exits_0()
+    {
+        const string canary = """
+            canary:
+              steps:
+                - setWeight: 50
+                - pause: {duration: 3s}
+            """;
+        await DeployAsync("timed", "v1", canary);
+        await Slipway.ApplyAsync(Spec("timed", "v2", canary), "timed.yaml");
+
+        var (exit, stdout, stderr) = await Slipway.CliAsync("rollout", "status", "timed", "--timeout", "90s");
+
+        Assert.True(exit == 0, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("timed: paused; it goes on by itself in", stdout);
+        Assert.EndsWith("timed: revision 2 rolled out: Healthy, 1/1 instances ready", stdout.Trim());
     }
 
     [Fact]

@@ -20,6 +20,8 @@ internal static class CommandParts
             DefaultValueFactory = _ => OutputFormat.Text,
             CustomParser = OutputFormats.Parse,
         };
+        // Not the enum's own completions (Json, Text …): the names as typed.
+        option.CompletionSources.Clear();
         option.CompletionSources.Add(OutputFormats.Names.ToArray());
         return option;
     }

@@ -9,7 +9,8 @@ namespace Slipway.Cli.Commands;
 
 /// <summary>
 /// <c>rollout status APP [--timeout D] [--wait-through-pauses]</c>: waits until the rollout of the app's latest
-/// change is Healthy (exit 0), Degraded (1), Paused (3) or the timeout passes (4), printing a line per change — what a
+/// change is Healthy (exit 0), Degraded (1), Paused until someone acts (3) or the timeout passes (4), printing a line per
+/// change; a timed pause, which ends by itself, is waited through — what a
 /// CI job runs right after <c>apply</c>.
 /// </summary>
 /// <remarks>
@@ -34,9 +35,9 @@ internal static class RolloutStatusCommand
         };
         var throughPauses = new Option<bool>("--wait-through-pauses")
         {
-            Description = "Keep waiting while the rollout is paused (for a promotion, a timed pause or a resume) instead of exiting with code 3",
+            Description = "Keep waiting while the rollout waits for a promotion or a resume instead of exiting with code 3 (timed pauses are always waited through)",
         };
-        var command = new Command("status", "Wait for the rollout to finish: exit 0 Healthy, 1 Degraded, 3 Paused, 4 timed out") { app, timeout, throughPauses };
+        var command = new Command("status", "Wait for the rollout to finish: exit 0 Healthy, 1 Degraded, 3 paused until promoted or resumed, 4 timed out") { app, timeout, throughPauses };
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
@@ -53,6 +54,7 @@ internal static class RolloutStatusCommand
         var deadline = timeout is { } limit ? time.GetUtcNow() + limit : (DateTimeOffset?)null;
         string? printed = null;
         var pauseNoted = false;
+        DateTimeOffset? timedPause = null;
         while (true)
         {
             var view = (await client.SendAsync(HttpMethod.Get, path, null, ct)).EnsureOk().Read<StatusView>();
@@ -76,6 +78,15 @@ internal static class RolloutStatusCommand
                     case nameof(RolloutPhase.Degraded):
                         await Console.Error.WriteLineAsync(Text($"error: {app}: the rollout of revision {view.DesiredRevision} is Degraded ({view.Reason}): {view.Message}"));
                         return ExitDegraded;
+                    case nameof(RolloutPhase.Paused) when view.PauseEndsAt is { } ends && view.Reason != Reasons.PausedByUser:
+                        // A timed pause is part of the rollout, not a halt: it ends by itself, so CI waits through it.
+                        if (timedPause != view.PauseEndsAt)
+                        {
+                            Console.WriteLine(Text($"{app}: paused; it goes on by itself in {StatusScreen.Countdown(ends - time.GetUtcNow())} (at {ends.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ})"));
+                            timedPause = ends;
+                        }
+
+                        break;
                     case nameof(RolloutPhase.Paused) when !throughPauses:
                         Console.WriteLine(PausedMessage(view, app, env, time.GetUtcNow()));
                         return ExitPaused;
@@ -109,8 +120,6 @@ internal static class RolloutStatusCommand
         var message = s.Reason switch
         {
             Reasons.PausedByUser => $"{app}: paused by a user{at}; go on with {hint("resume")}",
-            _ when s.PauseEndsAt is { } ends =>
-                $"{app}: paused{at}; it goes on by itself in {StatusScreen.Countdown(ends - now)} (at {ends.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}), or now with {hint("promote")}",
             Reasons.BlueGreenPause => $"{app}: revision {s.CanaryRevision} is ready on the preview route; switch traffic to it with {hint("promote")}",
             _ => $"{app}: paused{at}; go on with {hint("promote")}",
         };
