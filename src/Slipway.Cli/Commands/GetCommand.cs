@@ -35,7 +35,7 @@ internal static class GetCommand
             if (result.GetValue(watch))
             {
                 Watches.RefuseFormat(result.GetResult(output) is { Implicit: false } ? result.GetValue(output) : null);
-                return await Watches.AppsAsync(client, path, ct);
+                return await Watches.AppsAsync(client, path, environment, ct);
             }
 
             var response = (await client.SendAsync(HttpMethod.Get, path, null, ct)).EnsureOk();

@@ -36,14 +36,14 @@ internal static class Watches
     }
 
     /// <summary>Watches every app: the table of <see cref="AppsScreen"/>, or a <see cref="ProgressLine"/> per app that changed.</summary>
-    public static async Task<int> AppsAsync(ApiClient client, string path, CancellationToken ct)
+    public static async Task<int> AppsAsync(ApiClient client, string path, string? environment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
         await WatchLoop.RunAsync<List<AppSummary>>(
             async t => (await client.SendAsync(HttpMethod.Get, path, null, t)).EnsureOk().Read<List<AppSummary>>(),
             apps => apps.Select(a => ($"{a.App} ({a.Environment})", ProgressLine.Of(a))).ToList(),
             key => $"{key}: deleted",
-            AppsScreen.Render,
+            (apps, now) => AppsScreen.Render(apps, environment, now),
             TimeProvider.System,
             ct);
         return 0;
