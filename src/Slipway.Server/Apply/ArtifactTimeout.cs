@@ -11,7 +11,10 @@ internal static class ArtifactTimeout
     public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> pass, TimeSpan limit, TimeProvider time, CancellationToken ct)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var work = Task.Run(() => pass(abandon.Token), abandon.Token);
+        // The token is taken now (a disposed source's Token throws), and Task.Run is not given it: a pass that had not
+        // started by the deadline still starts, sees it is cancelled and finishes, rather than being dropped unseen.
+        var token = abandon.Token;
+        var work = Task.Run(() => pass(token), CancellationToken.None);
         try
         {
             return await work.WaitAsync(limit, time, ct);

@@ -28,6 +28,26 @@ public sealed class ArtifactTimeoutTests
     }
 
     [Fact]
+    public async Task A_pass_that_had_not_started_by_the_deadline_still_runs_and_is_told_to_stop()
+    {
+        // What a busy machine does: the deadline passes before the thread pool starts the pass. It failed, now and
+        // then, when the pass was dropped unstarted and never saw its cancellation.
+        var cancelled = new TaskCompletionSource();
+        var run = ArtifactTimeout.RunAsync<int>(
+            ct =>
+            {
+                ct.Register(() => cancelled.TrySetResult());
+                return Task.FromResult(0);
+            },
+            TimeSpan.Zero,
+            TimeProvider.System,
+            CancellationToken.None);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => run.WaitAsync(TimeSpan.FromSeconds(120)));
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(120));
+    }
+
+    [Fact]
     public async Task A_pass_that_finishes_in_time_returns_its_result()
     {
         Assert.Equal(42, await ArtifactTimeout.RunAsync(_ => Task.FromResult(42), TimeSpan.FromMinutes(5), TimeProvider.System, CancellationToken.None));
