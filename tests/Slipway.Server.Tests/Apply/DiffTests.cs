@@ -17,25 +17,23 @@ public sealed class DiffTests : IAsyncLifetime
 {
     private const string Password = "hunter2-correct-horse";
 
-    private readonly TemporaryDirectory _temp = new();
-    private SqliteStore _store = null!;
-    private ApplyService _service = null!;
+    private ApplyHarness _harness = null!;
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    private string Artifact => _temp.Combine("out");
+    private string Artifact => Temp.Combine("out");
 
-    public async Task InitializeAsync()
-    {
-        _temp.WriteFile("out/app.dll", "code v1");
-        _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), TimeProvider.System, Ct);
-        var options = new ServerOptions(_temp.Combine("data"));
-        _service = new ApplyService(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new ReconcileSignal(), options);
-    }
+    private TemporaryDirectory Temp => _harness.Temp;
+
+    private SqliteStore Store => _harness.Store;
+
+    private ApplyService Service => _harness.Service;
+
+    public async Task InitializeAsync() => _harness = await ApplyHarness.OpenAsync("out/app.dll", "code v1");
 
     public Task DisposeAsync()
     {
-        _temp.Dispose();
+        _harness.Dispose();
         return Task.CompletedTask;
     }
 
@@ -50,8 +48,8 @@ public sealed class DiffTests : IAsyncLifetime
         Assert.StartsWith("@@ -0,0 +1,", lines[2], StringComparison.Ordinal);
         Assert.All(lines[3..], l => Assert.StartsWith("+", l, StringComparison.Ordinal));
         Assert.Contains("+      value: v1", lines);
-        Assert.Empty(await _store.ListAppsAsync(Ct));
-        Assert.False(Directory.Exists(_temp.Combine("data", "artifacts")), "a diff copies no artifact");
+        Assert.Empty(await Store.ListAppsAsync(Ct));
+        Assert.False(Directory.Exists(Temp.Combine("data", "artifacts")), "a diff copies no artifact");
     }
 
     [Fact]
@@ -92,7 +90,7 @@ public sealed class DiffTests : IAsyncLifetime
         Assert.Equal(["--- web (dev) on the server, revision 1", "+++ web (dev) in web.yaml"], lines[..2]);
         Assert.Equal(["-      value: v1", "+      value: v2"], lines.Where(l => l[0] is '-' or '+' && !l.StartsWith("---", StringComparison.Ordinal) && !l.StartsWith("+++", StringComparison.Ordinal)));
         Assert.Contains("     - name: VERSION", lines); // context
-        Assert.Single(await _store.ListRevisionsAsync("web", "dev", Ct)); // nothing saved
+        Assert.Single(await Store.ListRevisionsAsync("web", "dev", Ct)); // nothing saved
     }
 
     [Fact]
@@ -110,7 +108,7 @@ public sealed class DiffTests : IAsyncLifetime
     public async Task A_rebuilt_artifact_at_the_same_path_shows_its_new_digest()
     {
         await ApplyAsync(Spec());
-        _temp.WriteFile("out/app.dll", "code v2");
+        Temp.WriteFile("out/app.dll", "code v2");
 
         var diff = Assert.Single((await DiffAsync(Spec())).Diffs);
 
@@ -152,7 +150,7 @@ public sealed class DiffTests : IAsyncLifetime
     {
         await ApplyAsync(Spec());
 
-        var outcome = await _service.DiffAsync(ApplyRequest.Of([new("web.yaml", Spec(), _temp.Path), new("api.yaml", Spec(app: "api"), _temp.Path)]), Ct);
+        var outcome = await Service.DiffAsync(ApplyRequest.Of([new("web.yaml", Spec(), Temp.Path), new("api.yaml", Spec(app: "api"), Temp.Path)]), Ct);
         var rejected = await DiffAsync(Spec(replicas: -1));
 
         Assert.Equal([("web", AppDiffOutcome.Unchanged, "web.yaml"), ("api", AppDiffOutcome.New, "api.yaml")], outcome.Diffs.Select(d => (d.App, d.Outcome, d.File)));
@@ -160,9 +158,9 @@ public sealed class DiffTests : IAsyncLifetime
         Assert.Equal(("web.yaml", "spec.replicas"), (Assert.Single(rejected.Errors).File, rejected.Errors[0].Path));
     }
 
-    private Task<DiffOutcome> DiffAsync(string yaml) => _service.DiffAsync(new ApplyRequest("web.yaml", yaml, _temp.Path), Ct);
+    private Task<DiffOutcome> DiffAsync(string yaml) => Service.DiffAsync(new ApplyRequest("web.yaml", yaml, Temp.Path), Ct);
 
-    private async Task ApplyAsync(string yaml) => Assert.Empty((await _service.ApplyAsync(new ApplyRequest("web.yaml", yaml, _temp.Path), dryRun: false, Ct)).Errors);
+    private async Task ApplyAsync(string yaml) => Assert.Empty((await Service.ApplyAsync(new ApplyRequest("web.yaml", yaml, Temp.Path), dryRun: false, Ct)).Errors);
 
     private string Spec(string app = "web", string version = "v1", int replicas = 2, string password = Password, string extraArgs = "") => $"""
         apiVersion: slipway.dev/v1alpha1

@@ -13,23 +13,21 @@ namespace Slipway.Server.Tests.Apply;
 /// </summary>
 public sealed class MultiFileApplyTests : IAsyncLifetime
 {
-    private readonly TemporaryDirectory _temp = new();
-    private SqliteStore _store = null!;
-    private ApplyService _service = null!;
+    private ApplyHarness _harness = null!;
 
     private static CancellationToken Ct => CancellationToken.None;
 
-    public async Task InitializeAsync()
-    {
-        _temp.WriteFile("out/app.dll", "code");
-        _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), TimeProvider.System, Ct);
-        var options = new ServerOptions(_temp.Combine("data"));
-        _service = new ApplyService(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new ReconcileSignal(), options);
-    }
+    private TemporaryDirectory Temp => _harness.Temp;
+
+    private SqliteStore Store => _harness.Store;
+
+    private ApplyService Service => _harness.Service;
+
+    public async Task InitializeAsync() => _harness = await ApplyHarness.OpenAsync("out/app.dll", "code");
 
     public Task DisposeAsync()
     {
-        _temp.Dispose();
+        _harness.Dispose();
         return Task.CompletedTask;
     }
 
@@ -40,7 +38,7 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
 
         Assert.Empty(outcome.Errors);
         Assert.Equal([("api", "dev"), ("web", "dev"), ("web", "staging")], outcome.Applied.Select(a => (a.App, a.Environment)));
-        Assert.Equal(3, (await _store.ListAppsAsync(Ct)).Count);
+        Assert.Equal(3, (await Store.ListAppsAsync(Ct)).Count);
         Assert.All(outcome.Applied, a => Assert.True(a.RevisionCreated && a.RolloutStarted));
     }
 
@@ -58,20 +56,20 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
             e => Assert.Equal(("b/api.yaml", Line(api, "replicas:"), "spec.replicas"), (e.File, e.Line, e.Path)),
             e => Assert.Equal(("c/worker.yaml", Line(worker, "replcas:"), "spec.replcas"), (e.File, e.Line, e.Path)));
         Assert.Contains("did you mean 'replicas'", outcome.Errors[1].Message, StringComparison.Ordinal);
-        Assert.Empty(await _store.ListAppsAsync(Ct));
+        Assert.Empty(await Store.ListAppsAsync(Ct));
     }
 
     [Fact]
     public async Task An_artifact_error_in_one_file_saves_none_of_the_others()
     {
-        var bad = Spec("api").Replace(_temp.Combine("out"), _temp.Combine("missing"), StringComparison.Ordinal);
+        var bad = Spec("api").Replace(Temp.Combine("out"), Temp.Combine("missing"), StringComparison.Ordinal);
 
         var outcome = await ApplyAsync(File("web.yaml", Spec("web")), File("api.yaml", bad));
 
         var error = Assert.Single(outcome.Errors);
         Assert.Equal(("api.yaml", "spec.artifact.path"), (error.File, error.Path));
-        Assert.Empty(await _store.ListAppsAsync(Ct));
-        Assert.False(Directory.Exists(_temp.Combine("data", "artifacts")) && Directory.EnumerateFileSystemEntries(_temp.Combine("data", "artifacts")).Any(), "no artifact copied");
+        Assert.Empty(await Store.ListAppsAsync(Ct));
+        Assert.False(Directory.Exists(Temp.Combine("data", "artifacts")) && Directory.EnumerateFileSystemEntries(Temp.Combine("data", "artifacts")).Any(), "no artifact copied");
     }
 
     [Fact]
@@ -83,7 +81,7 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
         var error = Assert.Single(outcome.Errors);
         Assert.Equal(("specs/web-copy.yaml", 14, "metadata.name"), (error.File, error.Line, error.Path));
         Assert.Equal("duplicate application web/dev: also defined at specs/web.yaml:4", error.Message);
-        Assert.Empty(await _store.ListAppsAsync(Ct));
+        Assert.Empty(await Store.ListAppsAsync(Ct));
     }
 
     [Fact]
@@ -108,7 +106,7 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
         var error = Assert.Single(outcome.Errors);
         Assert.Equal(("api.yaml", 10, "spec.route"), (error.File, error.Line, error.Path));
         Assert.Contains("already used by app shop", error.Message, StringComparison.Ordinal);
-        Assert.Null(await _store.GetAppAsync("web", "dev", Ct));
+        Assert.Null(await Store.GetAppAsync("web", "dev", Ct));
     }
 
     [Fact]
@@ -117,14 +115,14 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
         var selected = await ApplyAsync("prod", File("web.yaml", Spec("web")), File("api.yaml", Spec("api")));
 
         Assert.Equal([("web", "prod"), ("api", "prod")], selected.Applied.Select(a => (a.App, a.Environment)));
-        Assert.Null(await _store.GetAppAsync("web", "dev", Ct));
+        Assert.Null(await Store.GetAppAsync("web", "dev", Ct));
 
         var refused = await ApplyAsync("prod", File("worker.yaml", Spec("worker")), File("db.yaml", Spec("db", "staging")));
 
         var error = Assert.Single(refused.Errors);
         Assert.Equal(("db.yaml", "metadata.environment"), (error.File, error.Path));
         Assert.Contains("is 'staging', but environment 'prod' was requested (-e)", error.Message, StringComparison.Ordinal);
-        Assert.Null(await _store.GetAppAsync("worker", "prod", Ct));
+        Assert.Null(await Store.GetAppAsync("worker", "prod", Ct));
     }
 
     [Fact]
@@ -143,7 +141,7 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
         var alone = Assert.Single(tooLargeAlone.Errors);
         Assert.Equal("large.yaml", alone.File);
         Assert.Contains("a spec file may be at most 1 MiB", alone.Message, StringComparison.Ordinal);
-        Assert.Empty(await _store.ListAppsAsync(Ct));
+        Assert.Empty(await Store.ListAppsAsync(Ct));
     }
 
     [Fact]
@@ -163,9 +161,9 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
     private Task<ApplyOutcome> ApplyAsync(params SpecFileContent[] files) => ApplyAsync(null, files);
 
     private Task<ApplyOutcome> ApplyAsync(string? environment, params SpecFileContent[] files) =>
-        _service.ApplyAsync(ApplyRequest.Of(files, environment), dryRun: false, Ct);
+        Service.ApplyAsync(ApplyRequest.Of(files, environment), dryRun: false, Ct);
 
-    private SpecFileContent File(string name, string yaml) => new(name, yaml, _temp.Path);
+    private SpecFileContent File(string name, string yaml) => new(name, yaml, Temp.Path);
 
     private string Spec(string app, string? environment = null, string extra = "") =>
         $"""
@@ -175,7 +173,7 @@ public sealed class MultiFileApplyTests : IAsyncLifetime
           name: {app}{(environment is null ? "" : $"\n  environment: {environment}")}
         spec:
           artifact:
-            path: {_temp.Combine("out")}
+            path: {Temp.Combine("out")}
           command: dotnet
           args: [app.dll]
 
