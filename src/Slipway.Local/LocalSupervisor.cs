@@ -26,6 +26,9 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     private static readonly TimeSpan StrayKillTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, InstanceRunner> _runners = new(StringComparer.Ordinal);
+
+    // The same runners by app×env, so a reconcile pass over one app×env reads its instances without scanning all.
+    private readonly ConcurrentDictionary<(string App, string Environment), ConcurrentDictionary<string, InstanceRunner>> _byApp = new();
     private readonly SupervisorContext _context;
     private readonly string _logRoot;
     private readonly HttpClient _http;
@@ -68,6 +71,13 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     public string DataDirectory { get; }
 
     public IReadOnlyCollection<Instance> Instances => _runners.Values.Select(r => r.Instance).ToList();
+
+    /// <summary>The instance with this id, or null.</summary>
+    public Instance? Find(string instanceId) => _runners.TryGetValue(instanceId, out var runner) ? runner.Instance : null;
+
+    /// <summary>The instances of one app×env, found without looking at the others.</summary>
+    public IReadOnlyList<Instance> InstancesOf(string app, string environment) =>
+        _byApp.TryGetValue((app, environment), out var runners) ? runners.Values.Select(r => r.Instance).ToList() : [];
 
     /// <summary>
     /// Raised on every status change of an instance (phase, readiness, pid, restarts), on the
@@ -125,7 +135,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                 Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
                 var instance = new Instance(record.Spec, logPath, WorkingDirectoryOf(record.Spec), status, OnChanged);
                 var runner = new InstanceRunner(instance, _context, record.ConsecutiveFailures);
-                _runners[record.Spec.InstanceId] = runner;
+                Track(runner);
                 runner.Run(process, started);
                 Log.Adopted(_logger, record.Spec.InstanceId, record.Pid, process is not null);
                 adopted.Add(instance);
@@ -189,7 +199,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             PrepareLogDirectory(spec);
             var instance = new Instance(spec, logPath, WorkingDirectoryOf(spec), new InstanceStatus(InstancePhase.Starting, false, 0, port, 0, null, null), OnChanged);
             var runner = new InstanceRunner(instance, _context, consecutiveFailures: 0);
-            _runners[spec.InstanceId] = runner;
+            Track(runner);
             runner.Run(adopted: null, started: false);
             return instance;
         }
@@ -214,7 +224,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         }
         finally
         {
-            _runners.TryRemove(new KeyValuePair<string, InstanceRunner>(instance.Spec.InstanceId, runner));
+            Untrack(runner);
         }
     }
 
@@ -231,6 +241,29 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         await _logWatch.ConfigureAwait(false);
         _http.Dispose();
         _lifetime.Dispose();
+    }
+
+    private void Track(InstanceRunner runner)
+    {
+        var spec = runner.Instance.Spec;
+        _runners[spec.InstanceId] = runner;
+        _byApp.GetOrAdd((spec.App, spec.Environment), _ => new ConcurrentDictionary<string, InstanceRunner>(StringComparer.Ordinal))[spec.InstanceId] = runner;
+    }
+
+    private void Untrack(InstanceRunner runner)
+    {
+        var spec = runner.Instance.Spec;
+        _runners.TryRemove(new KeyValuePair<string, InstanceRunner>(spec.InstanceId, runner));
+        lock (_startGate)
+        {
+            // Under the start lock, so a start of this app×env never adds to a dictionary being dropped.
+            if (_byApp.TryGetValue((spec.App, spec.Environment), out var runners)
+                && runners.TryRemove(new KeyValuePair<string, InstanceRunner>(spec.InstanceId, runner))
+                && runners.IsEmpty)
+            {
+                _byApp.TryRemove((spec.App, spec.Environment), out _);
+            }
+        }
     }
 
     private string WorkingDirectoryOf(InstanceSpec spec) => InstanceWorkingDirectory.PathFor(DataDirectory, spec.InstanceId);

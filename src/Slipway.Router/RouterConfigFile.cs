@@ -15,9 +15,32 @@ public static class RouterConfigFile
     /// <summary>Writes <paramref name="config"/> to <paramref name="path"/> atomically, creating the directory if needed.</summary>
     public static void Write(string path, RouterConfig config)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(config);
+        WriteAtomically(path, stream => JsonSerializer.Serialize(stream, config, SerializerOptions));
+    }
 
+    /// <summary>
+    /// Writes a table whose routes are already serialized (<paramref name="routesJson"/>: route objects separated by
+    /// commas, as <see cref="SerializerOptions"/> writes them), atomically: the controller keeps each app's routes
+    /// serialized and changes only the pieces that changed.
+    /// </summary>
+    public static void WriteRaw(string path, long version, string routesJson)
+    {
+        ArgumentNullException.ThrowIfNull(routesJson);
+        WriteAtomically(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            writer.Write("{\"version\":");
+            writer.Write(version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.Write(",\"routes\":[");
+            writer.Write(routesJson);
+            writer.Write("]}");
+        });
+    }
+
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);
@@ -28,7 +51,7 @@ public static class RouterConfigFile
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                JsonSerializer.Serialize(stream, config, SerializerOptions);
+                write(stream);
                 // Durable before it becomes visible: a crash after the rename must not leave an empty file.
                 stream.Flush(flushToDisk: true);
             }

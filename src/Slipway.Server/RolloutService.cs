@@ -11,7 +11,7 @@ namespace Slipway.Server;
 /// <see cref="RolloutCommands"/> and saved as persisted status with its event; the reconciler acts on it. The reply
 /// says what the command did, in Core's words, prefixed with the app's name ("web: paused at step 2 of 5").
 /// </summary>
-internal sealed class RolloutService(IStore store, ControlPlaneLock gate, ReconcileSignal signal, ApplyService apply, TimeProvider time)
+internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time)
 {
     public Task<CommandReply> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Promote(s, spec, full), ct);
@@ -38,7 +38,7 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
     /// </summary>
     public async Task<CommandReply> UndoAsync(string app, string env, int? toRevision, CancellationToken ct)
     {
-        using var _ = await gate.AcquireAsync(ct);
+        using var _ = await gate.AcquireAsync(new AppKey(app, env), ct);
         var record = await store.GetAppAsync(app, env, ct);
         if (record is null)
         {
@@ -70,13 +70,13 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
             await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: $"undo to revision {revision}", fastTrack: true);
         }
 
-        signal.Notify();
+        queue.Add(new AppKey(app, env));
         return CommandReply.Done(app, target.Message!);
     }
 
     private async Task<CommandReply> ChangeAsync(string app, string env, Func<RolloutStatus, ApplicationSpec, CommandResult> command, CancellationToken ct)
     {
-        using var _ = await gate.AcquireAsync(ct);
+        using var _ = await gate.AcquireAsync(new AppKey(app, env), ct);
         if (await store.GetAppAsync(app, env, ct) is not { } record)
         {
             return CommandRefusal.NoSuchApp(app, env);
@@ -92,7 +92,7 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, Reconc
         if (!result.Status!.IsEquivalentTo(status) || result.Event is not null)
         {
             await store.SaveStatusAsync(app, env, result.Status, result.Event is { } e ? [ToNew(e)] : [], ct);
-            signal.Notify();
+            queue.Add(new AppKey(app, env));
         }
 
         return CommandReply.Done(app, result.Message!);

@@ -68,10 +68,11 @@ public static partial class ServerHost
         services.AddSingleton(time);
         services.AddSingleton<IStore>(store);
         services.AddSingleton<ControlPlaneLock>();
-        services.AddSingleton<ReconcileSignal>();
+        services.AddSingleton<WorkQueue>();
         services.AddSingleton(sp => new LocalSupervisor(options.DataDirectory, time, sp.GetRequiredService<ILoggerFactory>(), new SupervisorOptions { InstancePorts = options.InstancePorts }));
         services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
         services.AddSingleton<RouteTable>();
+        services.AddSingleton<TablePublisher>();
         services.AddSingleton(new RouterAdminClient(new HttpClient { BaseAddress = new Uri($"http://{options.RouterAdmin}"), Timeout = TimeSpan.FromSeconds(2) }, time));
         services.AddSingleton<RouterLauncher>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLauncher>());

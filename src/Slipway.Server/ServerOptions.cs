@@ -41,6 +41,18 @@ public sealed record ServerOptions(
     /// <summary>Bounds on reading an artifact directory on apply: size and time (see <c>ArtifactLimits</c>).</summary>
     public Apply.ArtifactLimits Artifacts { get; init; } = Apply.ArtifactLimits.Default;
 
+    /// <summary>
+    /// How many app×envs are reconciled at once. A pass mostly waits (for the store, for the router to load a table),
+    /// so a few more workers than cores keep a mass apply moving without letting passes crowd out the API.
+    /// </summary>
+    public int ReconcileWorkers { get; init; } = 8;
+
+    /// <summary>
+    /// How often every app×env is reconciled whether or not anything about it changed: the safety net under the
+    /// event-driven queue (Argo CD resyncs every 3 min; a pass over an idle app finds nothing to do).
+    /// </summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

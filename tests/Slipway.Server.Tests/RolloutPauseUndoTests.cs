@@ -25,7 +25,7 @@ public sealed class RolloutPauseUndoTests : IAsyncLifetime
     {
         await DeployAsync("v1");
         await ApplyAsync("v2");
-        await _h.Reconciler.PassAsync(Ct); // the canary instance starts; setWeight 10 waits for it
+        await _h.Reconciler.ReconcileAllAsync(Ct); // the canary instance starts; setWeight 10 waits for it
 
         Assert.Equal("web: paused at step 1 of 2", await DoneAsync(_h.Rollouts.PauseAsync("web", "dev", Ct)));
         await SettleAsync();
@@ -61,8 +61,8 @@ public sealed class RolloutPauseUndoTests : IAsyncLifetime
         // A new store and reconciler on the same file: what a server restart reads.
         var reopened = await SqliteStore.OpenAsync(_h.StorePath, _h.Time, Ct);
         Assert.True((await reopened.GetStatusAsync("web", "dev", Ct)).PausedByUser);
-        using var restarted = new Reconciler(reopened, new ControlPlaneLock(), new ReconcileSignal(), _h.Target, _h.Time, NullLogger<Reconciler>.Instance);
-        await restarted.PassAsync(Ct);
+        using var restarted = _h.NewReconciler(reopened);
+        await restarted.ReconcileAllAsync(Ct);
         var status = await reopened.GetStatusAsync("web", "dev", Ct);
         Assert.Equal((RolloutPhase.Paused, Reasons.PausedByUser, 1), (status.Phase, status.Reason, status.StableRevision));
         Assert.DoesNotContain(_h.Target.Instances, i => i.Revision == 2);

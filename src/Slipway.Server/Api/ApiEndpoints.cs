@@ -39,7 +39,6 @@ internal static class ApiEndpoints
             }
 
             var summaries = new List<AppSummary>();
-            var instances = target.Instances;
             foreach (var record in await store.ListAppsAsync(ct))
             {
                 if (environment is not null && record.Environment != environment)
@@ -48,7 +47,7 @@ internal static class ApiEndpoints
                 }
 
                 var status = await store.GetStatusAsync(record.App, record.Environment, ct);
-                var view = StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), instances, routerUrl);
+                var view = StatusViews.Build(record, status, reconciler.View(record.App, record.Environment), target.InstancesOf(new AppKey(record.App, record.Environment)), routerUrl);
                 var revisions = (await store.ListRevisionsAsync(record.App, record.Environment, ct)).Count;
                 summaries.Add(AppSummary.Of(view, revisions, record.CreatedAt));
             }
@@ -71,12 +70,12 @@ internal static class ApiEndpoints
 
             var status = await store.GetStatusAsync(app, env, ct);
             var health = await router.GetStatsAsync(app, env, windowSeconds, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.Instances, routerUrl, health));
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health));
         });
 
-        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, ReconcileSignal signal, CancellationToken ct) =>
+        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, CancellationToken ct) =>
         {
-            using (await gate.AcquireAsync(ct))
+            using (await gate.AcquireAsync(new AppKey(app, env), ct))
             {
                 if (await store.GetAppAsync(app, env, ct) is null)
                 {
@@ -86,7 +85,7 @@ internal static class ApiEndpoints
                 await store.DeleteAppAsync(app, env, ct);
             }
 
-            signal.Notify();
+            queue.Add(new AppKey(app, env));
             return Json(new { message = $"app {app} deleted from environment {env}; its instances are being stopped" });
         });
 

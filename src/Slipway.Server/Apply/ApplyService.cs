@@ -4,6 +4,7 @@ using System.Text.Json;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
+using Slipway.Server.Reconcile;
 using Slipway.Store;
 
 namespace Slipway.Server.Apply;
@@ -19,9 +20,13 @@ namespace Slipway.Server.Apply;
 /// reconcile loop, rollout commands or other applies. Only the final checks against the saved state (routes used by
 /// other apps) and the save itself run under the lock.
 /// </remarks>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, Reconcile.ReconcileSignal signal, ServerOptions options)
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
+
+    // Applies check their routes against every saved app, so they go one at a time; reconcile passes and commands
+    // only wait for the app×envs an apply saves (their own locks).
+    private readonly SemaphoreSlim _applies = new(1, 1);
 
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
@@ -58,12 +63,27 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             return ([], artifactErrors);
         }
 
-        using var _ = await gate.AcquireAsync(ct);
+        await _applies.WaitAsync(ct);
+        try
+        {
+            var keys = validation.Manifests.Select(m => new AppKey(m.Metadata.Name, m.Metadata.Environment));
+            using var _ = await gate.AcquireAsync(keys, ct);
+            return await PlanLockedAsync(request, validation, digests, save, ct);
+        }
+        finally
+        {
+            _applies.Release();
+        }
+    }
+
+    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<SpecError> Errors)> PlanLockedAsync(
+        ApplyRequest request, SpecValidation validation, Dictionary<string, string> digests, bool save, CancellationToken ct)
+    {
         var errors = new List<SpecError>();
-        var existing = await store.ListAppsAsync(ct);
+        var routes = RouteOwners.Of(await store.ListAppsAsync(ct));
         foreach (var manifest in validation.Manifests)
         {
-            CheckRouteConflicts(manifest, existing, errors);
+            CheckRouteConflicts(manifest, routes, errors);
         }
 
         if (errors.Count > 0)
@@ -86,7 +106,10 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         if (save && changes.Count > 0)
         {
             await store.SaveAppsAsync(changes, ct);
-            signal.Notify();
+            foreach (var change in changes)
+            {
+                queue.Add(new AppKey(change.App.App, change.App.Environment));
+            }
         }
 
         return (plans, []);
@@ -194,23 +217,15 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         return new AppPlan(manifest, spec, current, applied, change);
     }
 
-    private static void CheckRouteConflicts(ApplicationManifest manifest, IReadOnlyList<AppRecord> existing, List<SpecError> errors)
+    private static void CheckRouteConflicts(ApplicationManifest manifest, RouteOwners routes, List<SpecError> errors)
     {
-        foreach (var other in existing)
+        foreach (var (route, path) in Routes(manifest.Spec))
         {
-            if (other.App == manifest.Metadata.Name && other.Environment == manifest.Metadata.Environment)
+            if (routes.OwnerOf(route) is { } other && (other.App != manifest.Metadata.Name || other.Environment != manifest.Metadata.Environment))
             {
-                continue;
-            }
-
-            foreach (var (route, path) in Routes(manifest.Spec))
-            {
-                if (Routes(other.Spec).Any(r => string.Equals(r.Route.Host, route.Host, StringComparison.OrdinalIgnoreCase) && r.Route.PathPrefix == route.PathPrefix))
-                {
-                    // At the host when it was written; otherwise where the route (or the spec, for a default route) is.
-                    var at = manifest.Source?.PositionOf(path + ".host") ?? Core.Spec.Parsing.SpecPosition.Start;
-                    errors.Add(new SpecError(manifest.Source?.FileName ?? "(spec)", at.Line, at.Column, path, $"route {route.Host}{route.PathPrefix} is already used by app {other.App} in environment {other.Environment}"));
-                }
+                // At the host when it was written; otherwise where the route (or the spec, for a default route) is.
+                var at = manifest.Source?.PositionOf(path + ".host") ?? Core.Spec.Parsing.SpecPosition.Start;
+                errors.Add(new SpecError(manifest.Source?.FileName ?? "(spec)", at.Line, at.Column, path, $"route {route.Host}{route.PathPrefix} is already used by app {other.App} in environment {other.Environment}"));
             }
         }
     }

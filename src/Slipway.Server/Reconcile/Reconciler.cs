@@ -8,149 +8,170 @@ using Slipway.Store;
 namespace Slipway.Server.Reconcile;
 
 /// <summary>
-/// The level-triggered control loop: an executor of <see cref="RolloutPlanner"/>'s plans. Each pass, for every
-/// app×env: read the spec and the persisted status, observe its instances, plan, persist the new status (intent before
-/// acting); then act through the <see cref="ITarget"/>: publish traffic first, start the instances the plans ask for,
-/// and drain then stop the ones they let go. It decides nothing itself. Every action is idempotent, so a crash
-/// anywhere resumes correctly on the next pass, and one app×env's failure is that app×env's error, never the others'.
+/// The level-triggered control loop, driven by events: an executor of <see cref="RolloutPlanner"/>'s plans. An
+/// app×env is reconciled when something about it changes — its spec or a command (the API adds it to the
+/// <see cref="WorkQueue"/>), one of its instances (the target's <see cref="ITarget.Changed"/>), a moment its plan asked
+/// for (a pause ending, a deadline, minReadySeconds passing), an instance it stopped — and every app×env once per
+/// resync interval as a safety net. A pass reads that app×env's spec and persisted status, observes its instances,
+/// plans, persists the new status (intent before acting), then acts through the <see cref="ITarget"/>: publishes its
+/// traffic first, starts the instances the plan asks for, and drains then stops the ones it lets go. It decides
+/// nothing itself. Passes of different app×envs run side by side on a few workers; one app×env is never in two
+/// passes at once. Every action is idempotent, so a crash anywhere resumes correctly on the next pass, and one
+/// app×env's failure is that app×env's error, never the others'.
 /// </summary>
 internal sealed partial class Reconciler(
     IStore store,
     ControlPlaneLock gate,
-    ReconcileSignal signal,
+    WorkQueue queue,
     ITarget target,
+    ServerOptions options,
     TimeProvider time,
     ILogger<Reconciler> logger) : BackgroundService
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
-
     private readonly ConcurrentDictionary<string, byte> _terminating = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string App, string Env), AppView> _views = new();
-    private readonly Dictionary<(string App, string Env), AppTraffic> _traffic = [];
+    private readonly ConcurrentDictionary<AppKey, AppView> _views = new();
 
     /// <summary>True once adopted instances have been re-probed and the loop acts.</summary>
     public bool Started { get; private set; }
 
-    public AppView? View(string app, string env) => _views.GetValueOrDefault((app, env));
+    /// <summary>Passes run so far, per app×env (for tests and metrics: a change to one app passes over that app only).</summary>
+    public ConcurrentDictionary<AppKey, long> Passes { get; } = new();
+
+    public AppView? View(string app, string env) => _views.GetValueOrDefault(new AppKey(app, env));
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         await target.AdoptAsync(ct);
-        target.Changed += signal.Notify;
+        target.Changed += queue.Add;
         Started = true;
 
-        while (!ct.IsCancellationRequested)
+        var workers = Enumerable.Range(0, Math.Max(1, options.ReconcileWorkers)).Select(_ => WorkAsync(ct)).ToList();
+        await ResyncLoopAsync(ct);
+        await Task.WhenAll(workers);
+    }
+
+    /// <summary>Reconciles every app×env the store, the target or the data plane knows, one after the other (tests; a resync queues them instead).</summary>
+    internal async Task ReconcileAllAsync(CancellationToken ct)
+    {
+        foreach (var key in await KnownKeysAsync(ct))
         {
-            var wakeAt = (DateTimeOffset?)null;
             try
             {
-                wakeAt = await PassAsync(ct);
+                if (await ReconcileAsync(key, ct) is { } wakeAt)
+                {
+                    queue.AddAt(key, wakeAt);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Log.PassFailed(logger, e);
+                Log.PassFailed(logger, key.App, key.Environment, e);
             }
-
-            var wait = wakeAt is { } at ? TimeSpan.FromTicks(Math.Clamp((at - time.GetUtcNow()).Ticks, 0, Tick.Ticks)) : Tick;
-            await signal.WaitAsync(wait, time, ct);
         }
     }
 
-    /// <summary>One pass over every app×env; returns the earliest moment a plan asked to be looked at again.</summary>
-    internal async Task<DateTimeOffset?> PassAsync(CancellationToken ct)
+    /// <summary>
+    /// One pass over one app×env. Returns the earliest moment its plan asked to be looked at again. Instances carrying
+    /// its name but not its identity (of a deleted app of the same name), or of an app×env no longer in the store,
+    /// are stopped; the traffic of an app×env no longer in the store is withdrawn.
+    /// </summary>
+    internal async Task<DateTimeOffset?> ReconcileAsync(AppKey key, CancellationToken ct)
     {
+        Passes.AddOrUpdate(key, 1, (_, n) => n + 1);
         var now = time.GetUtcNow();
-        var instances = target.Instances;
-        var outcomes = new List<AppOutcome>();
-        var strays = new List<TargetInstance>();
+        var instances = target.InstancesOf(key);
+        AppRecord? app;
+        RolloutPlan? plan = null;
+        AppView view;
+        AppTraffic? traffic = null;
+        List<TargetInstance> owned;
+        List<TargetInstance> strays;
 
-        using (await gate.AcquireAsync(ct))
+        using (await gate.AcquireAsync(key, ct))
         {
-            var apps = await store.ListAppsAsync(ct);
-            var byApp = instances.ToLookup(i => (i.App, i.Environment));
-            foreach (var app in apps)
+            app = await store.GetAppAsync(key.App, key.Environment, ct);
+            owned = app is null ? [] : instances.Where(i => i.AppUid is null || i.AppUid == app.Uid).ToList();
+            strays = instances.Except(owned).ToList();
+            if (app is null)
             {
-                // Instances with this app×env's name but another identity belong to a deleted app of that name.
-                var named = byApp[(app.App, app.Environment)].ToList();
-                var owned = named.Where(i => i.AppUid is null || i.AppUid == app.Uid).ToList();
-                strays.AddRange(named.Except(owned));
-                outcomes.Add(await ReconcileAppAsync(app, owned, now, ct));
+                view = null!;
             }
-
-            var known = apps.Select(a => (a.App, a.Environment)).ToHashSet();
-            strays.AddRange(instances.Where(i => !known.Contains((i.App, i.Environment))));
-            foreach (var key in _views.Keys.Where(k => !known.Contains(k)))
+            else
             {
-                _views.TryRemove(key, out _);
-                _traffic.Remove(key);
+                try
+                {
+                    (plan, traffic, view) = await PlanAsync(app, owned, now, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // This app×env only: the others go on, and its traffic stays as it was last published.
+                    Log.AppFailed(logger, key.App, key.Environment, e);
+                    var last = _views.GetValueOrDefault(key) is { } previous && previous.AppUid == app.Uid ? previous : null;
+                    _views[key] = new AppView(app.Uid, last?.Plan, last?.Observed ?? [], $"reconcile failed: {e.Message}");
+                    throw;
+                }
             }
         }
 
-        var stops = outcomes.SelectMany(o => o.Stop).Concat(strays.Select(s => s.Id)).Where(id => _terminating.TryAdd(id, 0)).ToList();
+        var stops = (plan?.Stop ?? []).Concat(strays.Select(s => s.Id)).Where(id => _terminating.TryAdd(id, 0)).ToList();
 
         // Traffic first: the data plane stops sending to instances about to be stopped before any is stopped.
-        var version = await target.PublishAsync(_traffic.Values.ToList(), ct);
+        var version = await target.PublishAsync(key, traffic, ct);
 
         // What status reports, the data plane serves: a rollout shown Healthy already has its traffic.
-        foreach (var outcome in outcomes)
+        if (app is null)
         {
-            _views[outcome.Key] = outcome.View;
+            _views.TryRemove(key, out _);
+        }
+        else
+        {
+            _views[key] = view;
         }
 
-        foreach (var launch in outcomes.SelectMany(o => o.Launches))
+        if (app is not null && plan is not null)
         {
-            Log.Starting(logger, launch.InstanceId);
-            try
+            foreach (var launch in await LaunchesAsync(app, plan, now, ct))
             {
-                target.Start(launch);
-            }
-            catch (TargetException e)
-            {
-                // The rollout waits for it and, past its progress deadline, aborts with the reason.
-                Log.StartFailed(logger, launch.InstanceId, e);
+                Log.Starting(logger, launch.InstanceId);
+                try
+                {
+                    target.Start(launch);
+                }
+                catch (TargetException e)
+                {
+                    // The rollout waits for it and, past its progress deadline, aborts with the reason.
+                    Log.StartFailed(logger, launch.InstanceId, e);
+                }
             }
         }
 
         foreach (var id in stops)
         {
-            _ = DrainAndStopAsync(id, version, ct);
+            _ = DrainAndStopAsync(key, id, version, ct);
         }
 
-        return outcomes.Select(o => o.View.Plan?.WakeAt).Where(w => w is not null).Min();
+        return plan?.WakeAt;
     }
 
-    private async Task<AppOutcome> ReconcileAppAsync(AppRecord app, List<TargetInstance> instances, DateTimeOffset now, CancellationToken ct)
+    private async Task<(RolloutPlan Plan, AppTraffic Traffic, AppView View)> PlanAsync(AppRecord app, List<TargetInstance> instances, DateTimeOffset now, CancellationToken ct)
     {
-        var key = (app.App, app.Environment);
-        try
+        var status = await store.GetStatusAsync(app.App, app.Environment, ct);
+        var observed = instances.Select(i => i.Observe(_terminating.ContainsKey(i.Id))).ToList();
+        var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now));
+        if (!plan.Status.IsEquivalentTo(status) || plan.Events.Count > 0)
         {
-            var status = await store.GetStatusAsync(app.App, app.Environment, ct);
-            var observed = instances.Select(i => i.Observe(_terminating.ContainsKey(i.Id))).ToList();
-            var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now));
-            if (!plan.Status.IsEquivalentTo(status) || plan.Events.Count > 0)
+            await store.SaveStatusAsync(app.App, app.Environment, plan.Status, plan.Events.Select(e => new NewEvent(e.Revision, e.Reason, e.Message)).ToList(), ct);
+            foreach (var e in plan.Events)
             {
-                await store.SaveStatusAsync(app.App, app.Environment, plan.Status, plan.Events.Select(e => new NewEvent(e.Revision, e.Reason, e.Message)).ToList(), ct);
-                foreach (var e in plan.Events)
-                {
-                    Log.RolloutEvent(logger, app.App, app.Environment, e.Reason, e.Message);
-                }
+                Log.RolloutEvent(logger, app.App, app.Environment, e.Reason, e.Message);
             }
+        }
 
-            var stopping = plan.Stop.ToHashSet(StringComparer.Ordinal);
-            var serving = instances
-                .Where(i => i.Ready && !stopping.Contains(i.Id) && !_terminating.ContainsKey(i.Id))
-                .GroupBy(i => i.Revision)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(i => i.Id).ToList());
-            _traffic[key] = new AppTraffic(app.App, app.Environment, app.Spec, plan.Traffic, serving);
-            return new AppOutcome(key, new AppView(app.Uid, plan, observed, null), await LaunchesAsync(app, plan, now, ct), plan.Stop);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // This app×env only: the others go on, and its traffic stays as it was last published.
-            Log.AppFailed(logger, app.App, app.Environment, e);
-            var last = _views.GetValueOrDefault(key) is { } view && view.AppUid == app.Uid ? view : null;
-            return new AppOutcome(key, new AppView(app.Uid, last?.Plan, last?.Observed ?? [], $"reconcile failed: {e.Message}"), [], []);
-        }
+        var stopping = plan.Stop.ToHashSet(StringComparer.Ordinal);
+        var serving = instances
+            .Where(i => i.Ready && !stopping.Contains(i.Id) && !_terminating.ContainsKey(i.Id))
+            .GroupBy(i => i.Revision)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(i => i.Id).ToList());
+        return (plan, new AppTraffic(app.App, app.Environment, app.Spec, plan.Traffic, serving), new AppView(app.Uid, plan, observed, null));
     }
 
     private async Task<IReadOnlyList<InstanceLaunch>> LaunchesAsync(AppRecord app, RolloutPlan plan, DateTimeOffset now, CancellationToken ct)
@@ -176,7 +197,84 @@ internal sealed partial class Reconciler(
         return launches;
     }
 
-    private async Task DrainAndStopAsync(string instanceId, long version, CancellationToken ct)
+    private async Task WorkAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            AppKey key;
+            try
+            {
+                (key, _) = await queue.TakeAsync(ct);
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+            {
+                return;
+            }
+
+            try
+            {
+                var wakeAt = await ReconcileAsync(key, ct);
+                queue.Forget(key);
+                if (wakeAt is { } at)
+                {
+                    queue.AddAt(key, at);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.PassFailed(logger, key.App, key.Environment, e);
+                queue.AddAfterFailure(key);
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+
+    /// <summary>Queues every known app×env at start and once per resync interval.</summary>
+    private async Task ResyncLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var key in await KnownKeysAsync(ct))
+                {
+                    queue.Add(key);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ResyncFailed(logger, e);
+            }
+
+            try
+            {
+                await Task.Delay(options.ResyncInterval, time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Every app×env in the store, with instances, or with traffic: the ones a pass may have something to do for.</summary>
+    private async Task<IReadOnlyList<AppKey>> KnownKeysAsync(CancellationToken ct)
+    {
+        var keys = (await store.ListAppsAsync(ct)).Select(a => new AppKey(a.App, a.Environment)).ToHashSet();
+        keys.UnionWith(target.Instances.Select(i => new AppKey(i.App, i.Environment)));
+        keys.UnionWith(target.Routed);
+        keys.UnionWith(_views.Keys);
+        return [.. keys.Order()];
+    }
+
+    private async Task DrainAndStopAsync(AppKey key, string instanceId, long version, CancellationToken ct)
     {
         try
         {
@@ -193,16 +291,14 @@ internal sealed partial class Reconciler(
         finally
         {
             _terminating.TryRemove(instanceId, out _);
-            signal.Notify();
+            queue.Add(key);
         }
     }
 
-    private sealed record AppOutcome((string App, string Env) Key, AppView View, IReadOnlyList<InstanceLaunch> Launches, IReadOnlyList<string> Stop);
-
     private static partial class Log
     {
-        [LoggerMessage(2, LogLevel.Error, "Reconcile pass failed")]
-        public static partial void PassFailed(ILogger logger, Exception e);
+        [LoggerMessage(2, LogLevel.Error, "{App}/{Env}: reconcile pass failed; it is retried")]
+        public static partial void PassFailed(ILogger logger, string app, string env, Exception e);
 
         [LoggerMessage(3, LogLevel.Information, "{App}/{Env}: {Reason}: {Message}")]
         public static partial void RolloutEvent(ILogger logger, string app, string env, string reason, string message);
@@ -218,6 +314,9 @@ internal sealed partial class Reconciler(
 
         [LoggerMessage(9, LogLevel.Error, "{App}/{Env}: reconcile failed; the other apps go on")]
         public static partial void AppFailed(ILogger logger, string app, string env, Exception e);
+
+        [LoggerMessage(10, LogLevel.Error, "Resync failed; it is tried again at the next interval")]
+        public static partial void ResyncFailed(ILogger logger, Exception e);
     }
 }
 

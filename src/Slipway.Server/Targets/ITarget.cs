@@ -1,3 +1,5 @@
+using Slipway.Server.Reconcile;
+
 namespace Slipway.Server.Targets;
 
 /// <summary>
@@ -8,11 +10,14 @@ namespace Slipway.Server.Targets;
 /// </summary>
 internal interface ITarget
 {
-    /// <summary>Something about an instance changed (started, ready, not ready, restarted, stopped).</summary>
-    event Action? Changed;
+    /// <summary>Something about an instance of this app×env changed (started, ready, not ready, restarted, stopped).</summary>
+    event Action<AppKey>? Changed;
 
     /// <summary>Every instance this target runs, of every app×env, as it is now.</summary>
     IReadOnlyList<TargetInstance> Instances { get; }
+
+    /// <summary>The instances of one app×env, as it is now, found without looking at the others.</summary>
+    IReadOnlyList<TargetInstance> InstancesOf(AppKey key);
 
     /// <summary>
     /// Takes over what runs, once, before the first pass; returns once the instances that serve traffic are known to
@@ -25,10 +30,13 @@ internal interface ITarget
     void Start(InstanceLaunch launch);
 
     /// <summary>
-    /// Makes the data plane send each app×env's traffic as given (apps not listed get none) and waits, a bounded
-    /// time, until it does. Returns the version of the published traffic, which drains wait for.
+    /// Makes the data plane send one app×env's traffic as given (null: none at all) and waits, a bounded time, until
+    /// it does. Returns the version of the published traffic, which drains wait for.
     /// </summary>
-    Task<long> PublishAsync(IReadOnlyList<AppTraffic> traffic, CancellationToken ct);
+    Task<long> PublishAsync(AppKey key, AppTraffic? traffic, CancellationToken ct);
+
+    /// <summary>The app×envs the data plane sends traffic to, to find the ones whose app is gone.</summary>
+    IReadOnlyList<AppKey> Routed { get; }
 
     /// <summary>
     /// Waits until the data plane serves traffic version <paramref name="version"/> (which no longer sends anything to

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Slipway.Local;
 using Slipway.Router;
 using Slipway.Server.Apply;
+using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 
 namespace Slipway.Server.Targets;
@@ -13,6 +14,7 @@ namespace Slipway.Server.Targets;
 internal sealed partial class LocalTarget(
     LocalSupervisor supervisor,
     RouteTable routeTable,
+    TablePublisher publisher,
     RouterAdminClient router,
     ArtifactStore artifacts,
     TimeProvider time,
@@ -20,13 +22,14 @@ internal sealed partial class LocalTarget(
 {
     private static readonly TimeSpan AdoptionHold = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RouterCatchUpTimeout = TimeSpan.FromSeconds(2);
 
-    private long _routerVersion = -1;
-
-    public event Action? Changed;
+    public event Action<AppKey>? Changed;
 
     public IReadOnlyList<TargetInstance> Instances => supervisor.Instances.Select(Describe).ToList();
+
+    public IReadOnlyList<TargetInstance> InstancesOf(AppKey key) => supervisor.InstancesOf(key.App, key.Environment).Select(Describe).ToList();
+
+    public IReadOnlyList<AppKey> Routed => routeTable.Keys();
 
     /// <summary>
     /// Adopts the instances recorded in the data directory. They have not been probed yet: until the ones the router
@@ -36,7 +39,7 @@ internal sealed partial class LocalTarget(
     public async Task AdoptAsync(CancellationToken ct)
     {
         var adopted = await supervisor.AdoptAllAsync(ct);
-        supervisor.Changed += _ => Changed?.Invoke();
+        supervisor.Changed += i => Changed?.Invoke(new AppKey(i.Spec.App, i.Spec.Environment));
         var served = routeTable.CurrentEndpoints();
         var until = time.GetUtcNow() + AdoptionHold;
         while (time.GetUtcNow() < until
@@ -76,25 +79,31 @@ internal sealed partial class LocalTarget(
         }
     }
 
-    public async Task<long> PublishAsync(IReadOnlyList<AppTraffic> traffic, CancellationToken ct)
+    public async Task<long> PublishAsync(AppKey key, AppTraffic? traffic, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(traffic);
-        var endpoints = supervisor.Instances.ToDictionary(i => i.Spec.InstanceId, i => i.Endpoint, StringComparer.Ordinal);
-        var routes = traffic.SelectMany(t => RouteTable.BuildRoutes(t.App, t.Environment, t.Spec, t.Plan, revision =>
-            t.Serving.GetValueOrDefault(revision, [])
+        var routes = traffic is null ? [] : BuildRoutes(key, traffic);
+        if (!routeTable.Set(key, routes) && routeTable.Version <= publisher.Served)
+        {
+            return routeTable.Version; // nothing new for the router to load
+        }
+
+        return await publisher.PublishAsync(ct);
+    }
+
+    private RouteConfig[] BuildRoutes(AppKey key, AppTraffic traffic)
+    {
+        var endpoints = supervisor.InstancesOf(key.App, key.Environment).ToDictionary(i => i.Spec.InstanceId, i => i.Endpoint, StringComparer.Ordinal);
+        return RouteTable.BuildRoutes(traffic.App, traffic.Environment, traffic.Spec, traffic.Plan, revision =>
+            traffic.Serving.GetValueOrDefault(revision, [])
                 .Select(id => endpoints.GetValueOrDefault(id))
                 .OfType<string>()
                 .Order(StringComparer.Ordinal)
-                .ToList()))
-            .ToList();
-        var version = routeTable.Write(routes);
-        await WaitForRouterAsync(version, ct);
-        return version;
+                .ToList());
     }
 
     public async Task DrainAndStopAsync(string instanceId, long version, CancellationToken ct)
     {
-        var instance = supervisor.Instances.FirstOrDefault(i => i.Spec.InstanceId == instanceId);
+        var instance = supervisor.Find(instanceId);
         if (instance is null)
         {
             return;
@@ -125,34 +134,6 @@ internal sealed partial class LocalTarget(
         await supervisor.StopAsync(instance, ct);
     }
 
-    /// <summary>
-    /// Waits (briefly) until the router serves table <paramref name="version"/>. A router that is down or slow does not
-    /// hold the reconciler: after the timeout it goes on, and the next change waits again.
-    /// </summary>
-    private async Task WaitForRouterAsync(long version, CancellationToken ct)
-    {
-        if (version <= _routerVersion)
-        {
-            return;
-        }
-
-        var until = time.GetUtcNow() + RouterCatchUpTimeout;
-        do
-        {
-            if (await router.GetStateAsync(ct) is { } state && state.ConfigVersion >= version)
-            {
-                _routerVersion = state.ConfigVersion;
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct);
-        }
-        while (time.GetUtcNow() < until);
-
-        Log.RouterBehind(logger, version);
-        _routerVersion = version;
-    }
-
     private static TargetInstance Describe(Instance instance)
     {
         var spec = instance.Spec;
@@ -180,8 +161,5 @@ internal sealed partial class LocalTarget(
 
         [LoggerMessage(2, LogLevel.Information, "Stopping instance {Instance}")]
         public static partial void Stopping(ILogger logger, string instance);
-
-        [LoggerMessage(3, LogLevel.Warning, "The router has not loaded routing table version {Version} yet; status goes on without it")]
-        public static partial void RouterBehind(ILogger logger, long version);
     }
 }

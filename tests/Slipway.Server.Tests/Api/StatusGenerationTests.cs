@@ -35,7 +35,7 @@ public sealed class StatusGenerationTests : IAsyncLifetime
         Assert.Equal(("Healthy", 1, 2), (stale.Phase, stale.StableRevision, stale.DesiredRevision));
         Assert.True(stale.ObservedGeneration < stale.Generation, $"observed {stale.ObservedGeneration}, generation {stale.Generation}");
 
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
         var current = await ViewAsync();
         Assert.Equal(current.Generation, current.ObservedGeneration);
         Assert.NotEqual("Healthy", current.Phase);

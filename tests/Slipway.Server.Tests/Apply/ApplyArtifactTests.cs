@@ -50,7 +50,7 @@ public sealed class ApplyArtifactTests : IAsyncLifetime
             ApplyOutcome outcome;
 
             // As during a long reconcile pass: the apply must not need the lock to refuse the artifact.
-            using (await _gate.AcquireAsync(Ct))
+            using (await _gate.AcquireAsync(new AppKey("web", "dev"), Ct))
             {
                 outcome = await ApplyAsync(Spec()).WaitAsync(Deadline);
             }
@@ -72,7 +72,7 @@ public sealed class ApplyArtifactTests : IAsyncLifetime
         await File.WriteAllBytesAsync(Path.Combine(ArtifactDirectory, "data.bin"), new byte[32 * 1024 * 1024]);
         var service = Service();
         Task<ApplyOutcome> apply;
-        using (await _gate.AcquireAsync(Ct))
+        using (await _gate.AcquireAsync(new AppKey("web", "dev"), Ct))
         {
             apply = service.ApplyAsync(Request(Spec()), dryRun: false, Ct);
 
@@ -253,7 +253,7 @@ public sealed class ApplyArtifactTests : IAsyncLifetime
     private ApplyService Service(ArtifactLimits? limits = null)
     {
         var options = new ServerOptions(DataDirectory) { Artifacts = limits ?? ArtifactLimits.Default };
-        return new ApplyService(_store, new ArtifactStore(options), _gate, TimeProvider.System, new ReconcileSignal(), options);
+        return new ApplyService(_store, new ArtifactStore(options), _gate, TimeProvider.System, new WorkQueue(TimeProvider.System), options);
     }
 
     private Task<ApplyOutcome> ApplyAsync(string yaml) => Service().ApplyAsync(Request(yaml), dryRun: false, Ct);

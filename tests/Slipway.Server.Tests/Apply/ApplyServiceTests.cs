@@ -16,7 +16,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     private const string FileName = "apps/web.yaml";
 
     private readonly TemporaryDirectory _temp = new();
-    private readonly ReconcileSignal _signal = new();
+    private readonly WorkQueue _queue = new(TimeProvider.System);
     private SqliteStore _store = null!;
     private ArtifactStore _artifacts = null!;
     private ApplyService _service = null!;
@@ -31,11 +31,12 @@ public sealed class ApplyServiceTests : IAsyncLifetime
         _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), TimeProvider.System, Ct);
         var options = new ServerOptions(_temp.Combine("data"));
         _artifacts = new ArtifactStore(options);
-        _service = new ApplyService(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _signal, options);
+        _service = new ApplyService(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _queue, options);
     }
 
     public Task DisposeAsync()
     {
+        _queue.Dispose();
         _temp.Dispose();
         return Task.CompletedTask;
     }
@@ -65,16 +66,15 @@ public sealed class ApplyServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_accepted_spec_wakes_the_reconcile_loop()
+    public async Task An_accepted_spec_queues_its_app_for_the_reconciler()
     {
-        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var woken = _signal.WaitAsync(TimeSpan.FromHours(1), TimeProvider.System, safety.Token);
-        Assert.False(woken.IsCompleted);
+        Assert.Equal(0, _queue.Depth);
 
         await ApplyAsync(Spec());
 
-        await woken;
-        Assert.False(safety.IsCancellationRequested);
+        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (key, _) = await _queue.TakeAsync(safety.Token);
+        Assert.Equal(new AppKey("web", "dev"), key);
     }
 
     [Fact]

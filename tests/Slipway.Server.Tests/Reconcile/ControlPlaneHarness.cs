@@ -14,7 +14,6 @@ namespace Slipway.Server.Tests.Reconcile;
 internal sealed class ControlPlaneHarness : IAsyncDisposable
 {
     private readonly TemporaryDirectory _temp = new();
-    private readonly ReconcileSignal _signal = new();
     private readonly ControlPlaneLock _gate = new();
     private ApplyService _apply = null!;
 
@@ -25,6 +24,9 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     public FakeTarget Target { get; } = new();
+
+    /// <summary>The queue the services add to; the harness's passes are run by the test, not by workers.</summary>
+    public WorkQueue Queue { get; private set; } = null!;
 
     public SqliteStore Store { get; private set; } = null!;
 
@@ -40,11 +42,16 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         harness._temp.WriteFile("artifact/app.dll", "code");
         harness.Store = await SqliteStore.OpenAsync(harness.StorePath, harness.Time, CancellationToken.None);
         var options = new ServerOptions(harness._temp.Combine("data"));
-        harness._apply = new ApplyService(harness.Store, new ArtifactStore(options), harness._gate, harness.Time, harness._signal, options);
-        harness.Rollouts = new RolloutService(harness.Store, harness._gate, harness._signal, harness._apply, harness.Time);
-        harness.Reconciler = new Reconciler(harness.Store, harness._gate, harness._signal, harness.Target, harness.Time, NullLogger<Reconciler>.Instance);
+        harness.Queue = new WorkQueue(harness.Time);
+        harness._apply = new ApplyService(harness.Store, new ArtifactStore(options), harness._gate, harness.Time, harness.Queue, options);
+        harness.Rollouts = new RolloutService(harness.Store, harness._gate, harness.Queue, harness._apply, harness.Time);
+        harness.Reconciler = harness.NewReconciler(harness.Store);
         return harness;
     }
+
+    /// <summary>A reconciler over <paramref name="store"/> and the harness's target, as a restarted controller would be.</summary>
+    public Reconciler NewReconciler(IStore store) =>
+        new(store, _gate, Queue, Target, new ServerOptions(_temp.Combine("data")), Time, NullLogger<Reconciler>.Instance);
 
     /// <summary>Applies the canary spec (10 %, then a pause until promoted) of <paramref name="app"/> with <c>VERSION</c> set.</summary>
     public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5)
@@ -79,17 +86,18 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     {
         for (var round = 0; round < rounds; round++)
         {
-            await Reconciler.PassAsync(CancellationToken.None);
+            await Reconciler.ReconcileAllAsync(CancellationToken.None);
             Target.MakeReady(_ => true, Time.GetUtcNow());
             Time.Advance(tick);
         }
 
-        await Reconciler.PassAsync(CancellationToken.None);
+        await Reconciler.ReconcileAllAsync(CancellationToken.None);
     }
 
     public ValueTask DisposeAsync()
     {
         Reconciler.Dispose();
+        Queue.Dispose();
         _temp.Dispose();
         return ValueTask.CompletedTask;
     }

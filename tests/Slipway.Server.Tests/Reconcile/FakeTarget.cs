@@ -1,3 +1,4 @@
+using Slipway.Server.Reconcile;
 using Slipway.Server.Targets;
 
 namespace Slipway.Server.Tests.Reconcile;
@@ -11,12 +12,14 @@ internal sealed class FakeTarget : ITarget
 {
     private readonly Lock _gate = new();
     private readonly List<TargetInstance> _instances = [];
+    private readonly SortedDictionary<AppKey, AppTraffic> _traffic = [];
     private long _version;
 
-    public event Action? Changed;
+    public event Action<AppKey>? Changed;
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>After each publication, the traffic of every app×env the fake routes to.</summary>
     public List<IReadOnlyList<AppTraffic>> Published { get; } = [];
 
     /// <summary>Apps whose instances cannot start (the target throws, as a missing artifact would make it).</summary>
@@ -38,6 +41,20 @@ internal sealed class FakeTarget : ITarget
 
     public IReadOnlyList<AppTraffic> LastTraffic => Published[^1];
 
+    public IReadOnlyList<AppKey> Routed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _traffic.Keys];
+            }
+        }
+    }
+
+    public IReadOnlyList<TargetInstance> InstancesOf(AppKey key) =>
+        Instances.Where(i => i.App == key.App && i.Environment == key.Environment).ToList();
+
     public Task AdoptAsync(CancellationToken ct) => Task.CompletedTask;
 
     public void Start(InstanceLaunch launch)
@@ -55,7 +72,7 @@ internal sealed class FakeTarget : ITarget
         }
     }
 
-    public async Task<long> PublishAsync(IReadOnlyList<AppTraffic> traffic, CancellationToken ct)
+    public async Task<long> PublishAsync(AppKey key, AppTraffic? traffic, CancellationToken ct)
     {
         if (OnPublish is { } hook)
         {
@@ -64,8 +81,17 @@ internal sealed class FakeTarget : ITarget
 
         lock (_gate)
         {
+            if (traffic is null)
+            {
+                _traffic.Remove(key);
+            }
+            else
+            {
+                _traffic[key] = traffic;
+            }
+
             _version++;
-            Published.Add(traffic);
+            Published.Add([.. _traffic.Values]);
             Calls.Add($"publish {_version}");
             return _version;
         }
@@ -85,6 +111,7 @@ internal sealed class FakeTarget : ITarget
     /// <summary>Instances matching <paramref name="which"/> pass readiness from <paramref name="at"/> on.</summary>
     public void MakeReady(Func<TargetInstance, bool> which, DateTimeOffset at)
     {
+        var changed = new HashSet<AppKey>();
         lock (_gate)
         {
             for (var n = 0; n < _instances.Count; n++)
@@ -92,10 +119,14 @@ internal sealed class FakeTarget : ITarget
                 if (!_instances[n].Ready && which(_instances[n]))
                 {
                     _instances[n] = _instances[n] with { Ready = true, ReadySince = at, Phase = "Ready" };
+                    changed.Add(new AppKey(_instances[n].App, _instances[n].Environment));
                 }
             }
         }
 
-        Changed?.Invoke();
+        foreach (var key in changed)
+        {
+            Changed?.Invoke(key);
+        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
     {
         await ApplyAsync("web", "v1");
 
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
         var launched = _h.Target.Instances;
         Assert.Equal(2, launched.Count);
         Assert.All(launched, i => Assert.Equal((1, "web"), (i.Revision, i.App)));
@@ -36,7 +36,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
 
         _h.Target.MakeReady(_ => true, _h.Time.GetUtcNow());
         _h.Time.Advance(MinReady);
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
 
         var status = await _h.Store.GetStatusAsync("web", "dev", Ct);
         Assert.Equal((RolloutPhase.Healthy, 1), (status.Phase, status.StableRevision));
@@ -58,7 +58,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
         RolloutStatus? persistedAtPublish = null;
         _h.Target.OnPublish = async () => persistedAtPublish ??= await _h.Store.GetStatusAsync("web", "dev", Ct);
         _h.Target.Calls.Clear();
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
 
         Assert.Equal(RolloutPhase.Degraded, persistedAtPublish!.Phase);
         Assert.Equal(Reasons.AbortedByUser, persistedAtPublish.Reason);
@@ -74,7 +74,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
         await ApplyAsync("good", "v1");
         await CorruptStatusAsync("bad");
 
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
 
         Assert.Equal(2, _h.Target.Instances.Count(i => i.App == "good"));
         Assert.DoesNotContain(_h.Target.Instances, i => i.App == "bad");
@@ -89,7 +89,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
         await ApplyAsync("web", "v1");
         _h.Target.Unstartable.Add("broken");
 
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
 
         Assert.Equal(2, _h.Target.Instances.Count(i => i.App == "web"));
     }
@@ -102,7 +102,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
         await _h.Store.DeleteAppAsync("web", "dev", Ct);
         await ApplyAsync("web", "beta");
 
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
 
         Assert.All(alpha, id => Assert.Contains($"stop {id} after {_h.Target.Published.Count}", _h.Target.Calls));
         var beta = _h.Target.Instances.Where(i => !alpha.Contains(i.Id)).ToList();
@@ -111,7 +111,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
 
         _h.Target.MakeReady(_ => true, _h.Time.GetUtcNow());
         _h.Time.Advance(MinReady);
-        await _h.Reconciler.PassAsync(Ct);
+        await _h.Reconciler.ReconcileAllAsync(Ct);
         Assert.Equal(beta.Select(i => i.Id).Order(), Serving("web"));
         var revision = Assert.Single(await _h.Store.ListRevisionsAsync("web", "dev", Ct));
         Assert.Contains(revision.Template.Env, e => e.Value == "beta");

@@ -1,6 +1,7 @@
 using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
 using Slipway.Router;
+using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 using Slipway.Server.Tests.Support;
 
@@ -134,7 +135,7 @@ public sealed class RouteTableTests : IDisposable
         var table = new RouteTable(Options);
         var routes = Routes(weight: 10);
 
-        var version = table.Write(routes);
+        var version = Write(table, routes);
 
         Assert.Equal(1, version);
         Assert.Equal(1, table.Version);
@@ -148,11 +149,11 @@ public sealed class RouteTableTests : IDisposable
     public void Writing_the_same_routes_again_keeps_the_version_and_leaves_the_file_untouched()
     {
         var table = new RouteTable(Options);
-        table.Write(Routes(weight: 10));
+        Write(table, Routes(weight: 10));
         var bytes = File.ReadAllBytes(Options.RouterConfigPath);
         var modified = File.GetLastWriteTimeUtc(Options.RouterConfigPath);
 
-        var version = table.Write(Routes(weight: 10));
+        var version = Write(table, Routes(weight: 10));
 
         Assert.Equal(1, version);
         Assert.Equal(bytes, File.ReadAllBytes(Options.RouterConfigPath));
@@ -164,9 +165,9 @@ public sealed class RouteTableTests : IDisposable
     {
         var table = new RouteTable(Options);
         var routes = Routes(weight: 10).Concat(Routes(weight: 0, app: "api")).ToList();
-        table.Write(routes);
+        Write(table, routes);
 
-        var version = table.Write([routes[1], routes[0]]);
+        var version = Write(table, [routes[1], routes[0]]);
 
         Assert.Equal(1, version);
     }
@@ -175,11 +176,11 @@ public sealed class RouteTableTests : IDisposable
     public void Each_change_writes_the_file_atomically_with_the_next_version()
     {
         var table = new RouteTable(Options);
-        table.Write(Routes(weight: 10));
+        Write(table, Routes(weight: 10));
         // A router that opened the table before the write (share mode as permissive as a rename needs).
         using var openBefore = new FileStream(Options.RouterConfigPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
-        var version = table.Write(Routes(weight: 50));
+        var version = Write(table, Routes(weight: 50));
 
         Assert.Equal(2, version);
         var written = RouterConfigFile.Read(Options.RouterConfigPath);
@@ -196,22 +197,22 @@ public sealed class RouteTableTests : IDisposable
 
         Assert.Equal(["routes.json"], Directory.GetFiles(Options.RouterDirectory).Select(Path.GetFileName));
 
-        Assert.Equal(3, table.Write(Routes(weight: 100)));
-        Assert.Equal(3, table.Write(Routes(weight: 100)));
-        Assert.Equal(4, table.Write(Routes(weight: 10)));
+        Assert.Equal(3, Write(table, Routes(weight: 100)));
+        Assert.Equal(3, Write(table, Routes(weight: 100)));
+        Assert.Equal(4, Write(table, Routes(weight: 10)));
     }
 
     [Fact]
     public void A_new_table_over_an_existing_file_continues_from_its_version()
     {
         var first = new RouteTable(Options);
-        first.Write(Routes(weight: 10));
-        first.Write(Routes(weight: 20));
-        first.Write(Routes(weight: 30));
+        Write(first, Routes(weight: 10));
+        Write(first, Routes(weight: 20));
+        Write(first, Routes(weight: 30));
 
         // The controller restarts: its new table has never written anything.
         var restarted = new RouteTable(Options);
-        var version = restarted.Write(Routes(weight: 40));
+        var version = Write(restarted, Routes(weight: 40));
 
         Assert.Equal(4, version);
         Assert.Equal(4, RouterConfigFile.Read(Options.RouterConfigPath).Version);
@@ -221,13 +222,13 @@ public sealed class RouteTableTests : IDisposable
     public void A_new_table_given_the_routes_already_in_the_file_does_not_rewrite_it()
     {
         var first = new RouteTable(Options);
-        first.Write(Routes(weight: 10));
-        first.Write(Routes(weight: 20));
+        Write(first, Routes(weight: 10));
+        Write(first, Routes(weight: 20));
         var bytes = File.ReadAllBytes(Options.RouterConfigPath);
         var modified = File.GetLastWriteTimeUtc(Options.RouterConfigPath);
 
         var restarted = new RouteTable(Options);
-        var version = restarted.Write(Routes(weight: 20));
+        var version = Write(restarted, Routes(weight: 20));
 
         Assert.Equal(2, version);
         Assert.Equal(2, restarted.Version);
@@ -238,7 +239,7 @@ public sealed class RouteTableTests : IDisposable
     [Fact]
     public void A_restarted_controller_reads_the_endpoints_the_router_was_last_given()
     {
-        new RouteTable(Options).Write(Routes(weight: 10));
+        Write(new RouteTable(Options), Routes(weight: 10));
 
         var endpoints = new RouteTable(Options).CurrentEndpoints();
 
@@ -251,7 +252,7 @@ public sealed class RouteTableTests : IDisposable
         var table = new RouteTable(Options);
 
         Assert.Empty(table.CurrentEndpoints());
-        Assert.Equal(1, table.Write(Routes(weight: 10)));
+        Assert.Equal(1, Write(table, Routes(weight: 10)));
     }
 
     [Fact]
@@ -262,8 +263,63 @@ public sealed class RouteTableTests : IDisposable
         var table = new RouteTable(Options);
 
         Assert.Empty(table.CurrentEndpoints());
-        Assert.Equal(1, table.Write(Routes(weight: 10)));
+        Assert.Equal(1, Write(table, Routes(weight: 10)));
         Assert.Equal(1, RouterConfigFile.Read(Options.RouterConfigPath).Version);
+    }
+
+    [Fact]
+    public void Setting_one_apps_routes_rewrites_only_its_part_and_keeps_the_others()
+    {
+        var table = new RouteTable(Options);
+        Write(table, Routes(weight: 10).Concat(Routes(weight: 0, app: "api")).ToList());
+
+        Assert.True(table.Set(new AppKey("api", "prod"), Routes(weight: 30, app: "api")));
+        Assert.Equal(2, table.Write());
+
+        var written = RouterConfigFile.Read(Options.RouterConfigPath);
+        Assert.Equal(["api/prod", "web/prod"], written.Routes.Select(r => r.Id));
+        Assert.Equal(30, written.Routes.Single(r => r.App == "api").Backends[1].Weight);
+        Assert.Equal(10, written.Routes.Single(r => r.App == "web").Backends[1].Weight);
+        Assert.Equal(2, table.RouteCount);
+    }
+
+    [Fact]
+    public void An_app_set_to_no_routes_leaves_the_table_and_an_unchanged_set_is_no_change()
+    {
+        var table = new RouteTable(Options);
+        Write(table, Routes(weight: 10).Concat(Routes(weight: 0, app: "api")).ToList());
+
+        Assert.False(table.Set(new AppKey("web", "prod"), Routes(weight: 10)));
+        Assert.True(table.Set(new AppKey("api", "prod"), []));
+        Assert.Equal(2, table.Write());
+
+        Assert.Equal(["web/prod"], RouterConfigFile.Read(Options.RouterConfigPath).Routes.Select(r => r.Id));
+        Assert.Equal([new AppKey("web", "prod")], table.Keys());
+    }
+
+    [Fact]
+    public void A_restarted_controller_keeps_the_routes_of_apps_it_has_not_looked_at_yet()
+    {
+        Write(new RouteTable(Options), Routes(weight: 10).Concat(Routes(weight: 0, app: "api")).ToList());
+
+        var restarted = new RouteTable(Options);
+        restarted.Set(new AppKey("api", "prod"), Routes(weight: 50, app: "api"));
+        restarted.Write();
+
+        var written = RouterConfigFile.Read(Options.RouterConfigPath);
+        Assert.Equal(["api/prod", "web/prod"], written.Routes.Select(r => r.Id));
+        Assert.Equal(10, written.Routes.Single(r => r.App == "web").Backends[1].Weight);
+    }
+
+    /// <summary>Sets each app×env's routes of <paramref name="routes"/>, then writes.</summary>
+    private static long Write(RouteTable table, IReadOnlyList<RouteConfig> routes)
+    {
+        foreach (var group in routes.GroupBy(r => new AppKey(r.App, r.Environment)))
+        {
+            table.Set(group.Key, [.. group]);
+        }
+
+        return table.Write();
     }
 
     private static readonly CanaryStrategy Canary = new([new SetWeightStep(10), new PauseStep(null)]);
