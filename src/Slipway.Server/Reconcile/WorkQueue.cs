@@ -100,20 +100,42 @@ internal sealed class WorkQueue : IDisposable
     }
 
     /// <summary>Waits for a key to work on; the worker must call <see cref="Done"/> with it. Returns how long it waited in the queue.</summary>
+    /// <exception cref="ChannelClosedException">The queue was disposed.</exception>
     public async Task<(AppKey Key, TimeSpan Waited)> TakeAsync(CancellationToken ct)
     {
         while (true)
         {
-            var key = await _ready.Reader.ReadAsync(ct);
+            if (TryTake(out var key, out var waited))
+            {
+                return (key, waited);
+            }
+
+            if (!await _ready.Reader.WaitToReadAsync(ct))
+            {
+                throw new ChannelClosedException();
+            }
+        }
+    }
+
+    /// <summary>Takes a key that is ready now, if there is one (see <see cref="TakeAsync"/>).</summary>
+    public bool TryTake(out AppKey key, out TimeSpan waited)
+    {
+        while (_ready.Reader.TryRead(out key))
+        {
             lock (_lock)
             {
                 // Queued once per dirty period, and never while processed: a stale entry is skipped.
-                if (_dirty.Remove(key, out var since) && _processing.Add(key))
+                if (!_processing.Contains(key) && _dirty.Remove(key, out var since))
                 {
-                    return (key, _time.GetUtcNow() - since);
+                    _processing.Add(key);
+                    waited = _time.GetUtcNow() - since;
+                    return true;
                 }
             }
         }
+
+        waited = default;
+        return false;
     }
 
     /// <summary>A worker finished <paramref name="key"/>; if it was added meanwhile, it is queued again.</summary>
