@@ -87,6 +87,7 @@ public static partial class ServerHost
 
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
+        app.UseMiddleware<ApiRequestMetrics>();
         app.UseApiSecurity();
         RequestBodyLimit.Use(app);
         ApiEndpoints.Map(app, options);
