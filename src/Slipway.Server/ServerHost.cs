@@ -9,6 +9,7 @@ using Slipway.Local;
 using Slipway.Local.Logs;
 using Slipway.Server.Api;
 using Slipway.Server.Apply;
+using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 using Slipway.Server.Targets;
@@ -66,7 +67,8 @@ public static partial class ServerHost
         services.AddSingleton<IHostLifetime, Slipway.Router.CallerOwnedLifetime>();
         services.AddSingleton(options);
         services.AddSingleton(time);
-        services.AddSingleton<IStore>(store);
+        services.AddSingleton<ControlPlaneMetrics>();
+        services.AddSingleton<IStore>(sp => new InstrumentedStore(store, sp.GetRequiredService<ControlPlaneMetrics>(), time));
         services.AddSingleton<ControlPlaneLock>();
         services.AddSingleton<WorkQueue>();
         services.AddSingleton(sp => new LocalSupervisor(options.DataDirectory, time, sp.GetRequiredService<ILoggerFactory>(), new SupervisorOptions { InstancePorts = options.InstancePorts }));
@@ -86,6 +88,7 @@ public static partial class ServerHost
 
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
+        app.UseMiddleware<ApiRequestMetrics>();
         app.UseApiSecurity();
         RequestBodyLimit.Use(app);
         ApiEndpoints.Map(app, options);

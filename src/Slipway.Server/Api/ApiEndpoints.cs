@@ -6,6 +6,7 @@ using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
 using Slipway.Local.Logs;
 using Slipway.Server.Apply;
+using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 using Slipway.Server.Targets;
@@ -20,6 +21,7 @@ internal static class ApiEndpoints
     {
         var routerUrl = $"http://{options.RouterListen}";
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet(MetricsEndpoint.Path, MetricsEndpoint.ServeAsync);
 
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => Json(BuildInfo.Server));

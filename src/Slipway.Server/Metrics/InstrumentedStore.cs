@@ -1,0 +1,66 @@
+using Slipway.Core.Rollouts;
+using Slipway.Store;
+
+namespace Slipway.Server.Metrics;
+
+/// <summary>
+/// The store as the server uses it: every call goes to <paramref name="inner"/> and is counted and timed in
+/// <paramref name="metrics"/> (<c>slipway_store_operations_total</c>, <c>slipway_store_operation_duration_seconds</c>),
+/// failed calls included. A decorator rather than counters inside <see cref="SqliteStore"/>, so that the PostgreSQL store
+/// is measured the same way, and so that tests can tell how many reads a change costs whatever store runs.
+/// </summary>
+internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metrics, TimeProvider time) : IStore
+{
+    public Task<IReadOnlyList<AppRecord>> ListAppsAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListApps, () => inner.ListAppsAsync(ct));
+
+    public Task<AppRecord?> GetAppAsync(string app, string environment, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.GetApp, () => inner.GetAppAsync(app, environment, ct));
+
+    public Task<IReadOnlyList<RevisionRecord>> ListRevisionsAsync(string app, string environment, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListRevisions, () => inner.ListRevisionsAsync(app, environment, ct));
+
+    public Task<RolloutStatus> GetStatusAsync(string app, string environment, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.GetStatus, () => inner.GetStatusAsync(app, environment, ct));
+
+    public Task<IReadOnlyList<EventRecord>> ListEventsAsync(string app, string environment, int limit, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListEvents, () => inner.ListEventsAsync(app, environment, limit, ct));
+
+    public Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveApp, () => inner.SaveAppAsync(app, newRevision, status, events, ct));
+
+    public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveApps, () => inner.SaveAppsAsync(changes, ct));
+
+    public Task DeleteAppAsync(string app, string environment, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteApp, () => inner.DeleteAppAsync(app, environment, ct));
+
+    public Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveStatus, () => inner.SaveStatusAsync(app, environment, status, events, ct));
+
+    private async Task<T> MeasureAsync<T>(StoreOperation operation, Func<Task<T>> call)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            metrics.ObserveStoreOperation(operation, time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task MeasureAsync(StoreOperation operation, Func<Task> call)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            await call();
+        }
+        finally
+        {
+            metrics.ObserveStoreOperation(operation, time.GetElapsedTime(started));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Slipway.Server.Metrics;
+
+/// <summary>
+/// One kind of store call, as <c>slipway_store_operations_total{operation,kind}</c> names it: the <see cref="Slipway.Store.IStore"/>
+/// method in snake case, and whether it writes. Listed here so that every series exists, at zero, from the first scrape:
+/// a rate over a series that appears only with its first call misses that call.
+/// </summary>
+/// <param name="Name">The <c>operation</c> label: the method's name without <c>Async</c>, in snake case.</param>
+/// <param name="Writes">The <c>kind</c> label: <c>write</c> when the call changes the store, <c>read</c> otherwise.</param>
+internal sealed record StoreOperation(string Name, bool Writes)
+{
+    public static readonly StoreOperation ListApps = new("list_apps", Writes: false);
+    public static readonly StoreOperation GetApp = new("get_app", Writes: false);
+    public static readonly StoreOperation ListRevisions = new("list_revisions", Writes: false);
+    public static readonly StoreOperation GetStatus = new("get_status", Writes: false);
+    public static readonly StoreOperation ListEvents = new("list_events", Writes: false);
+    public static readonly StoreOperation SaveApp = new("save_app", Writes: true);
+    public static readonly StoreOperation SaveApps = new("save_apps", Writes: true);
+    public static readonly StoreOperation DeleteApp = new("delete_app", Writes: true);
+    public static readonly StoreOperation SaveStatus = new("save_status", Writes: true);
+
+    /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
+    public static IReadOnlyList<StoreOperation> All { get; } =
+        [ListApps, GetApp, ListRevisions, GetStatus, ListEvents, SaveApp, SaveApps, DeleteApp, SaveStatus];
+
+    /// <summary>The <c>kind</c> label.</summary>
+    public string Kind => Writes ? "write" : "read";
+}

@@ -1,0 +1,96 @@
+using Slipway.Server.Apply;
+using Slipway.Server.Metrics;
+using Slipway.Server.Reconcile;
+using Slipway.Server.Tests.Support;
+using Slipway.Store;
+
+namespace Slipway.Server.Tests.Metrics;
+
+/// <summary>The decorator over a real SQLite store: every call reaches the store, and is counted once under its operation.</summary>
+public sealed class InstrumentedStoreTests : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _temp = new();
+    private readonly ControlPlaneMetrics _metrics = new();
+    private InstrumentedStore _store = null!;
+    private ApplyService _apply = null!;
+
+    public async Task InitializeAsync()
+    {
+        _temp.WriteFile("artifact/app.dll", "code");
+        var options = new ServerOptions(_temp.Combine("data"));
+        var sqlite = await SqliteStore.OpenAsync(options.StorePath, TimeProvider.System, CancellationToken.None);
+        _store = new InstrumentedStore(sqlite, _metrics, TimeProvider.System);
+        _apply = new ApplyService(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new ReconcileSignal(), options);
+    }
+
+    public Task DisposeAsync()
+    {
+        _temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Each_call_reaches_the_store_and_counts_once_as_a_read_or_a_write()
+    {
+        await ApplyAsync("web");
+        var writes = _metrics.StoreWrites;
+        var reads = _metrics.StoreReads;
+        var before = StoreOperation.All.ToDictionary(o => o.Name, o => _metrics.StoreOperations(o.Name));
+
+        var apps = await _store.ListAppsAsync(CancellationToken.None);
+        var app = await _store.GetAppAsync("web", "dev", CancellationToken.None);
+        var revisions = await _store.ListRevisionsAsync("web", "dev", CancellationToken.None);
+        var status = await _store.GetStatusAsync("web", "dev", CancellationToken.None);
+        await _store.SaveStatusAsync("web", "dev", status, [new NewEvent(null, "Tested", "a test event")], CancellationToken.None);
+        var events = await _store.ListEventsAsync("web", "dev", 10, CancellationToken.None);
+        await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
+
+        Assert.Equal("web", Assert.Single(apps).App);
+        Assert.NotNull(app);
+        Assert.Single(revisions);
+        Assert.Contains(events, e => e.Reason == "Tested");
+        Assert.Null(await _store.GetAppAsync("web", "dev", CancellationToken.None));
+        Assert.Equal(reads + 6, _metrics.StoreReads);
+        Assert.Equal(writes + 2, _metrics.StoreWrites);
+        Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
+            Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
+    }
+
+    [Fact]
+    public async Task An_apply_of_one_file_is_one_write()
+    {
+        await ApplyAsync("web");
+
+        Assert.Equal(1, _metrics.StoreWrites);
+        Assert.Equal(1, _metrics.StoreOperations("save_apps"));
+    }
+
+    [Fact]
+    public async Task A_call_that_fails_is_counted_and_its_exception_passes_through()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ListAppsAsync(cancelled.Token));
+
+        Assert.Equal(1, _metrics.StoreOperations("list_apps"));
+    }
+
+    private async Task ApplyAsync(string app)
+    {
+        var yaml = $"""
+            apiVersion: slipway.dev/v1alpha1
+            kind: Application
+            metadata:
+              name: {app}
+            spec:
+              artifact:
+                path: ./artifact
+              command: dotnet
+              args: [app.dll]
+              replicas: 0
+            """;
+        var outcome = await _apply.ApplyAsync(new ApplyRequest(_temp.Combine($"{app}.yaml"), yaml, _temp.Path), dryRun: false, CancellationToken.None);
+        Assert.Empty(outcome.Errors);
+    }
+}
