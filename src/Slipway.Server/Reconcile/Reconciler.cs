@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Rollouts;
+using Slipway.Server.Metrics;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -25,6 +26,7 @@ internal sealed partial class Reconciler(
     WorkQueue queue,
     ITarget target,
     ServerOptions options,
+    ControlPlaneMetrics metrics,
     TimeProvider time,
     ILogger<Reconciler> logger) : BackgroundService
 {
@@ -33,9 +35,6 @@ internal sealed partial class Reconciler(
 
     /// <summary>True once adopted instances have been re-probed and the loop acts.</summary>
     public bool Started { get; private set; }
-
-    /// <summary>Passes run so far, per app×env (for tests and metrics: a change to one app passes over that app only).</summary>
-    public ConcurrentDictionary<AppKey, long> Passes { get; } = new();
 
     public AppView? View(string app, string env) => _views.GetValueOrDefault(new AppKey(app, env));
 
@@ -76,7 +75,22 @@ internal sealed partial class Reconciler(
     /// </summary>
     internal async Task<DateTimeOffset?> ReconcileAsync(AppKey key, CancellationToken ct)
     {
-        Passes.AddOrUpdate(key, 1, (_, n) => n + 1);
+        var started = time.GetTimestamp();
+        var failed = true;
+        try
+        {
+            var wakeAt = await PassAsync(key, ct);
+            failed = false;
+            return wakeAt;
+        }
+        finally
+        {
+            metrics.ObserveReconcile(key.App, key.Environment, time.GetElapsedTime(started), failed);
+        }
+    }
+
+    private async Task<DateTimeOffset?> PassAsync(AppKey key, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var instances = target.InstancesOf(key);
         AppRecord? app;
@@ -121,6 +135,7 @@ internal sealed partial class Reconciler(
         if (app is null)
         {
             _views.TryRemove(key, out _);
+            metrics.Forget(key.App, key.Environment);
         }
         else
         {
@@ -204,7 +219,9 @@ internal sealed partial class Reconciler(
             AppKey key;
             try
             {
-                (key, _) = await queue.TakeAsync(ct);
+                (key, var waited) = await queue.TakeAsync(ct);
+                metrics.ObserveQueueWait(waited);
+                metrics.SetQueueDepth(queue.Depth);
             }
             catch (Exception e) when (e is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
             {
@@ -247,6 +264,9 @@ internal sealed partial class Reconciler(
                 {
                     queue.Add(key);
                 }
+
+                metrics.CountResync();
+                metrics.SetQueueDepth(queue.Depth);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

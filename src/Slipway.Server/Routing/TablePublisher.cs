@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Slipway.Server.Metrics;
 
 namespace Slipway.Server.Routing;
 
@@ -8,7 +9,7 @@ namespace Slipway.Server.Routing;
 /// and loaded are served together by the next one. So a thousand instances becoming ready cost a few table writes,
 /// not a thousand, and no pass waits for more than one write and load after its own change.
 /// </summary>
-internal sealed partial class TablePublisher(RouteTable table, RouterAdminClient router, TimeProvider time, ILogger<TablePublisher> logger) : IDisposable
+internal sealed partial class TablePublisher(RouteTable table, RouterAdminClient router, ControlPlaneMetrics metrics, TimeProvider time, ILogger<TablePublisher> logger) : IDisposable
 {
     private static readonly TimeSpan RouterCatchUpTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RouterPollInterval = TimeSpan.FromMilliseconds(20);
@@ -21,9 +22,6 @@ internal sealed partial class TablePublisher(RouteTable table, RouterAdminClient
 
     /// <summary>The version the router was last seen serving (or last given up on).</summary>
     public long Served => Interlocked.Read(ref _served);
-
-    /// <summary>Called after each table write: how long the write and the router's load took, how many routes, whether anything was written.</summary>
-    public event Action<TimeSpan, int, bool>? Published;
 
     /// <summary>
     /// Returns once a table including every change made to <see cref="RouteTable"/> before this call is served by the
@@ -76,7 +74,7 @@ internal sealed partial class TablePublisher(RouteTable table, RouterAdminClient
                 var before = table.Version;
                 var version = table.Write();
                 await WaitForRouterAsync(version, _lifetime.Token);
-                Published?.Invoke(time.GetElapsedTime(started), table.RouteCount, version != before);
+                metrics.ObserveRouterPublish(time.GetElapsedTime(started), table.RouteCount, version != before);
                 batch.TrySetResult(version);
             }
             catch (OperationCanceledException)

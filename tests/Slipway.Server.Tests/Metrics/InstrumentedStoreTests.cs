@@ -20,7 +20,7 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var options = new ServerOptions(_temp.Combine("data"));
         var sqlite = await SqliteStore.OpenAsync(options.StorePath, TimeProvider.System, CancellationToken.None);
         _store = new InstrumentedStore(sqlite, _metrics, TimeProvider.System);
-        _apply = new ApplyService(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new ReconcileSignal(), options);
+        _apply = new ApplyService(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new WorkQueue(TimeProvider.System), options);
     }
 
     public Task DisposeAsync()

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Slipway.Server.Apply;
+using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Tests.Support;
 using Slipway.Store;
@@ -28,6 +29,9 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     /// <summary>The queue the services add to; the harness's passes are run by the test, not by workers.</summary>
     public WorkQueue Queue { get; private set; } = null!;
 
+    /// <summary>What the reconciler counts: its passes per app×env, and its store reads and writes.</summary>
+    public ControlPlaneMetrics Metrics { get; } = new();
+
     public SqliteStore Store { get; private set; } = null!;
 
     public RolloutService Rollouts { get; private set; } = null!;
@@ -51,7 +55,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
 
     /// <summary>A reconciler over <paramref name="store"/> and the harness's target, as a restarted controller would be.</summary>
     public Reconciler NewReconciler(IStore store) =>
-        new(store, _gate, Queue, Target, new ServerOptions(_temp.Combine("data")), Time, NullLogger<Reconciler>.Instance);
+        new(new InstrumentedStore(store, Metrics, Time), _gate, Queue, Target, new ServerOptions(_temp.Combine("data")), Metrics, Time, NullLogger<Reconciler>.Instance);
 
     /// <summary>Applies the canary spec (10 %, then a pause until promoted) of <paramref name="app"/> with <c>VERSION</c> set.</summary>
     public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5)

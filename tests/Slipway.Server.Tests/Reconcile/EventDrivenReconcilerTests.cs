@@ -1,5 +1,4 @@
 using Slipway.Core.Rollouts;
-using Slipway.Server.Reconcile;
 
 namespace Slipway.Server.Tests.Reconcile;
 
@@ -46,7 +45,8 @@ public sealed class EventDrivenReconcilerTests : IAsyncLifetime
         }
 
         await QuietAsync();
-        var before = new Dictionary<AppKey, long>(_h.Reconciler.Passes);
+        var before = Passes();
+        var readsBefore = _h.Metrics.StoreReads;
 
         await _h.ApplyAsync(Name(7), "v2", replicas: 1, minReadySeconds: 0);
         await EventuallyAsync(() => _h.Target.Instances.Any(i => i.App == Name(7) && i.Revision == 2), "the new revision's instance started");
@@ -56,9 +56,13 @@ public sealed class EventDrivenReconcilerTests : IAsyncLifetime
         await HealthyAsync(Name(7), revision: 2);
         await QuietAsync();
 
-        var changed = _h.Reconciler.Passes.Where(p => before.GetValueOrDefault(p.Key) != p.Value).Select(p => p.Key).ToList();
-        Assert.Equal([new AppKey(Name(7), "dev")], changed);
-        Assert.InRange(_h.Reconciler.Passes[new AppKey(Name(7), "dev")] - before[new AppKey(Name(7), "dev")], 2, 20);
+        var after = Passes();
+        var changed = after.Where(p => before[p.Key] != p.Value).Select(p => p.Key).ToList();
+        Assert.Equal([Name(7)], changed);
+        var passes = after[Name(7)] - before[Name(7)];
+        Assert.InRange(passes, 2, 20);
+        // Each pass reads that app×env (its spec and status, its revisions when it starts an instance), never the list of apps.
+        Assert.InRange(_h.Metrics.StoreReads - readsBefore, passes * 2, passes * 3);
     }
 
     [Fact]
@@ -79,18 +83,24 @@ public sealed class EventDrivenReconcilerTests : IAsyncLifetime
         }
 
         await QuietAsync();
-        var before = _h.Reconciler.Passes.Values.Sum();
+        var before = Passes().Values.Sum();
+        var readsBefore = _h.Metrics.StoreReads;
 
         _h.Time.Advance(TimeSpan.FromMinutes(4));
         await QuietAsync();
-        Assert.Equal(before, _h.Reconciler.Passes.Values.Sum());
+        Assert.Equal(before, Passes().Values.Sum());
+        Assert.Equal(readsBefore, _h.Metrics.StoreReads);
 
         // The resync (every 5 minutes by default) looks at every app once, as a safety net.
         _h.Time.Advance(TimeSpan.FromMinutes(1));
-        await EventuallyAsync(() => _h.Reconciler.Passes.Values.Sum() == before + 20, "one resync pass per app");
+        await EventuallyAsync(() => Passes().Values.Sum() == before + 20, "one resync pass per app");
     }
 
     private static string Name(int n) => $"app{n:D3}";
+
+    /// <summary>Passes so far per app, as the reconciler's metrics count them.</summary>
+    private Dictionary<string, long> Passes() =>
+        Enumerable.Range(0, Apps).Select(Name).ToDictionary(app => app, app => _h.Metrics.Reconciles(app, "dev"));
 
     private async Task HealthyAsync(string app, int revision) =>
         await EventuallyAsync(
@@ -103,7 +113,7 @@ public sealed class EventDrivenReconcilerTests : IAsyncLifetime
         var last = -1L;
         for (var stable = 0; stable < 5;)
         {
-            var now = _h.Reconciler.Passes.Values.Sum();
+            var now = Passes().Values.Sum();
             stable = now == last && _h.Queue.Depth == 0 ? stable + 1 : 0;
             last = now;
             await Task.Delay(50);
