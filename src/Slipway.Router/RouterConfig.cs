@@ -29,12 +29,34 @@ public sealed record RouteConfig(
     string PathPrefix,
     IReadOnlyList<BackendGroup> Backends,
     HeaderRouteConfig? HeaderRoute = null,
-    MirrorConfig? Mirror = null);
+    MirrorConfig? Mirror = null)
+{
+    /// <summary>Whether <paramref name="other"/> routes exactly as this one does (records compare lists by reference; this compares their items).</summary>
+    public bool SameAs(RouteConfig other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Id == other.Id
+            && App == other.App
+            && Environment == other.Environment
+            && Host == other.Host
+            && PathPrefix == other.PathPrefix
+            && Mirror == other.Mirror
+            && Backends.Count == other.Backends.Count
+            && Backends.Zip(other.Backends).All(pair => pair.First.SameAs(pair.Second))
+            && (HeaderRoute is null
+                ? other.HeaderRoute is null
+                : other.HeaderRoute is not null && HeaderRoute.Revision == other.HeaderRoute.Revision && HeaderRoute.Matches.SequenceEqual(other.HeaderRoute.Matches));
+    }
+}
 
 /// <summary>The ready instances of one revision and its share of traffic (weights of a route need not sum to 100).</summary>
 /// <param name="Revision">The revision label used in metrics and logs, e.g. <c>3</c>.</param>
 /// <param name="Endpoints">Ready instances as <c>host:port</c>; requests are balanced across them.</param>
-public sealed record BackendGroup(string Revision, int Weight, IReadOnlyList<string> Endpoints);
+public sealed record BackendGroup(string Revision, int Weight, IReadOnlyList<string> Endpoints)
+{
+    public bool SameAs(BackendGroup other) =>
+        Revision == other.Revision && Weight == other.Weight && Endpoints.SequenceEqual(other.Endpoints, StringComparer.Ordinal);
+}
 
 /// <summary>All matches must hold. Exactly one of Exact, Prefix, Regex is set in each match.</summary>
 public sealed record HeaderRouteConfig(string Revision, IReadOnlyList<HeaderMatchConfig> Matches);

@@ -24,6 +24,7 @@ internal sealed class CompiledRoute
         RouteCounters counters,
         RouteMetrics metrics)
     {
+        Config = config;
         Id = config.Id;
         App = config.App;
         Environment = config.Environment;
@@ -43,6 +44,9 @@ internal sealed class CompiledRoute
         _weighted = Array.FindAll(revisions, static r => r.Weight > 0 && r.HasEndpoints);
         _schedule = WeightedSchedule.Create(Array.ConvertAll(_weighted, static r => r.Weight));
     }
+
+    /// <summary>What it was compiled from: a next table with the same route reuses this one as it is.</summary>
+    public RouteConfig Config { get; }
 
     public string Id { get; }
 

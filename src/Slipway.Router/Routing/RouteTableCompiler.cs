@@ -23,6 +23,13 @@ internal sealed class RouteTableCompiler(EndpointRegistry endpoints, RouterMetri
 
     private CompiledRoute CompileRoute(RouteConfig config, RouteTable previous)
     {
+        // A table of a thousand apps changes one app at a time: the others are reused, not compiled again, so a
+        // reload costs what changed (and requests in flight on the old table share the same counters and schedules).
+        if (previous.FindById(config.Id) is { } unchanged && unchanged.Config.SameAs(config))
+        {
+            return unchanged;
+        }
+
         var revisions = new Revision[config.Backends.Count];
         for (var i = 0; i < revisions.Length; i++)
         {
