@@ -48,9 +48,6 @@ internal sealed class RouterMetrics(TimeProvider timeProvider, TimeSpan retiredG
     public RouteMetrics ForRoute(string app, string environment) =>
         _routes.GetOrAdd((app, environment), static key => new RouteMetrics(key.App, key.Env));
 
-    /// <summary>The revisions that hold a <see cref="SlidingWindow"/> (about 97 KB each): what the windows cost.</summary>
-    public int WindowCount => _revisions.Values.Count(r => r.HasWindow);
-
     /// <summary>
     /// Marks the series <paramref name="served"/> does not name as retired from now on (those already retired keep
     /// their time), and those it names as live again. Called by the table watcher after each table it loads or
@@ -93,6 +90,7 @@ internal sealed class RouterMetrics(TimeProvider timeProvider, TimeSpan retiredG
         Drop(_retiredRoutes, _routes, now);
         return dropped;
     }
+
     /// <summary>
     /// Every revision's <see cref="WindowTotals"/> over the last <paramref name="seconds"/> seconds, ordered by app,
     /// environment and revision; only those of <paramref name="app"/> and <paramref name="environment"/> when given.
