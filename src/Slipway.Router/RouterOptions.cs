@@ -16,6 +16,14 @@ public sealed record RouterOptions(
     string Admin = "127.0.0.1:8081",
     string? AccessLogPath = null)
 {
+    /// <summary>See <see cref="AccessLogMaxBytes"/>.</summary>
+    public const long DefaultAccessLogMaxBytes = 10L * 1024 * 1024;
+
+    /// <summary>See <see cref="AccessLogRotatedFiles"/>.</summary>
+    public const int DefaultAccessLogRotatedFiles = 5;
+
+    private const int MaxAccessLogRotatedFiles = 1000;
+
     /// <summary>
     /// Longest wait for a backend: for its response headers, then between two reads of its response body.
     /// Exceeded before the response starts, the client gets 504.
@@ -45,6 +53,28 @@ public sealed record RouterOptions(
     public bool AccessLogEnabled { get; init; } = true;
 
     /// <summary>
+    /// The size at which the access log file is rotated (10 MiB, as an instance's log). With
+    /// <see cref="AccessLogRotatedFiles"/>, it bounds the log's disk use: at most 10 MiB × (1 + 5) = 60 MiB by
+    /// default, about a quarter of a million requests at some 250 bytes a line. Not used when the log goes to
+    /// standard output, which whatever reads it rotates.
+    /// </summary>
+    public long AccessLogMaxBytes { get; init; } = DefaultAccessLogMaxBytes;
+
+    /// <summary>
+    /// Rotated access log files kept beside it: <c>access.log.1</c> (newest) … <c>access.log.5</c> by default. More
+    /// than an instance keeps (3): one router file holds the traffic of every app. 0 keeps none: the file starts over.
+    /// </summary>
+    public int AccessLogRotatedFiles { get; init; } = DefaultAccessLogRotatedFiles;
+
+    /// <summary>
+    /// How long the metrics of a revision that left the table (or of a route whose app was deleted) are kept before
+    /// they are dropped: the length of the longest <c>/stats</c> window (5 minutes), so the numbers of a rollout that
+    /// has just finished can still be read, and no longer, so a router that sees thousands of revisions over its life
+    /// keeps only those it routes to (each one's window is about 97 KB).
+    /// </summary>
+    public TimeSpan RetiredMetricsGrace { get; init; } = TimeSpan.FromSeconds(Metrics.StatsWindow.MaxSeconds);
+
+    /// <summary>
     /// Every problem with these options, all at once (empty when the router can start with them): addresses that do not
     /// parse, and an admin address that is not loopback.
     /// </summary>
@@ -69,6 +99,21 @@ public sealed record RouterOptions(
         {
             errors.Add($"admin: '{Admin}' is not a loopback address; the admin listener (/state, /metrics, /healthz) "
                 + "only listens on loopback, for example 127.0.0.1:8081, localhost:8081 or [::1]:8081");
+        }
+
+        if (AccessLogMaxBytes <= 0)
+        {
+            errors.Add($"access-log-max-size: must be more than 0 bytes, got {AccessLogMaxBytes}");
+        }
+
+        if (AccessLogRotatedFiles is < 0 or > MaxAccessLogRotatedFiles)
+        {
+            errors.Add($"access-log-files: must be from 0 to {MaxAccessLogRotatedFiles}, got {AccessLogRotatedFiles}");
+        }
+
+        if (RetiredMetricsGrace < TimeSpan.Zero)
+        {
+            errors.Add($"retired metrics grace: must not be negative, got {RetiredMetricsGrace}");
         }
 
         return errors;

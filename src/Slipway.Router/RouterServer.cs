@@ -76,7 +76,7 @@ public sealed class RouterServer : IAsyncDisposable
         var listen = ListenAddress.Parse(_options.Listen, out _)!;
         var admin = ListenAddress.Parse(_options.Admin, out _)!;
 
-        var metrics = new RouterMetrics(_timeProvider);
+        var metrics = new RouterMetrics(_timeProvider, _options.RetiredMetricsGrace);
         var registry = new EndpointRegistry();
         var watcher = new ConfigWatcher(
             _options.ConfigPath, _options.ConfigPollInterval, _tables, new RouteTableCompiler(registry, metrics), registry, metrics, _timeProvider, _logger);
@@ -85,7 +85,7 @@ public sealed class RouterServer : IAsyncDisposable
 
         _backends = BackendClient.Create(_options.ConnectTimeout);
         _accessLog = _options.AccessLogEnabled
-            ? new AccessLogWriter(_options.AccessLogPath, _options.AccessLogCapacity, metrics, _timeProvider, _logger)
+            ? new AccessLogWriter(_options.AccessLogPath, _options.AccessLogMaxBytes, _options.AccessLogRotatedFiles, _options.AccessLogCapacity, metrics, _timeProvider, _logger)
             : null;
         var proxy = new ProxyHandler(
             _tables,

@@ -1,14 +1,15 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Slipway.Local;
 using Slipway.Local.Processes;
+using Slipway.Server.Routing;
 
 namespace Slipway.Server;
 
 /// <summary>
 /// Stops everything a data directory runs: every instance (gracefully) and the router. The
 /// server never does this by itself — the data plane outlives it by design — so this is what
-/// <c>slipway down</c>, the demo and the tests call once the server is stopped.
+/// <c>slipway down</c>, the demo and the tests call once the server is stopped. Nothing here supervises: an instance
+/// that died while no server ran stays dead, and one that crashes while being stopped is not restarted.
 /// </summary>
 public static class DataPlane
 {
@@ -17,9 +18,26 @@ public static class DataPlane
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
+    /// <c>slipway down</c>: <see cref="StopAllAsync"/> while holding the data directory's lock (<see cref="ServerLock"/>),
+    /// so that no server can start — and start again what is being stopped — until everything has stopped.
+    /// </summary>
+    /// <exception cref="ServerRunningException">A server, or another <c>down</c>, holds the lock; nothing was stopped.</exception>
+    public static async Task<DataPlaneStop> DownAsync(string dataDirectory, CancellationToken hurry)
+    {
+        if (!HoldsData(dataDirectory))
+        {
+            return new DataPlaneStop(0, Router: false);
+        }
+
+        using var held = ServerLock.AcquireForDown(dataDirectory);
+        return await StopAllAsync(dataDirectory, hurry).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Stops every instance and the router, and returns once they have exited (their ports are
     /// free). Cancelling <paramref name="hurry"/> does not abandon the stop: it cuts the grace
-    /// periods short (SIGKILL at once), so a second Ctrl-C still leaves nothing running.
+    /// periods short (SIGKILL at once), so a second Ctrl-C still leaves nothing running. Takes no lock: the demo calls it
+    /// while its own server, in the same process, may still be stopping (see <see cref="DownAsync"/> for the CLI).
     /// </summary>
     /// <returns>What was stopped; nothing, and nothing created, when the directory holds no Slipway data (see <see cref="HoldsData"/>).</returns>
     public static async Task<DataPlaneStop> StopAllAsync(string dataDirectory, CancellationToken hurry)
@@ -29,24 +47,20 @@ public static class DataPlane
             return new DataPlaneStop(0, Router: false);
         }
 
-        var options = new ServerOptions(dataDirectory);
+        var options = new ServerOptions(Path.GetFullPath(dataDirectory));
         var time = TimeProvider.System;
-        int instanceCount;
-        await using (var supervisor = new LocalSupervisor(dataDirectory, time, NullLoggerFactory.Instance))
-        {
-            var instances = await supervisor.AdoptAllAsync(CancellationToken.None);
-            instanceCount = instances.Count;
-            await Task.WhenAll(instances.Select(i => StopInstanceAsync(supervisor, i, hurry)));
-        }
+        var instanceCount = await InstanceShutdown.StopAllAsync(options.DataDirectory, time, NullLogger.Instance, hurry).ConfigureAwait(false);
 
+        // Found by the table it serves rather than by router.pid alone: the pid was never written when the server was
+        // killed between starting the router and writing it, and a recorded pid may since belong to another process.
         var router = false;
-        var pidFile = Path.Combine(options.RouterDirectory, "router.pid");
-        if (File.Exists(pidFile) && int.TryParse(await File.ReadAllTextAsync(pidFile, CancellationToken.None), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid))
+        foreach (var pid in RouterLauncher.FindRouters(options))
         {
-            router = await StopGroupAsync(pid, time, hurry);
-            File.Delete(pidFile);
+            router |= await StopRouterAsync(pid, time, hurry);
         }
 
+        var pidFile = Path.Combine(options.RouterDirectory, "router.pid");
+        File.Delete(pidFile);
         return new DataPlaneStop(instanceCount, router);
     }
 
@@ -63,38 +77,26 @@ public static class DataPlane
             || Directory.Exists(options.RouterDirectory);
     }
 
-    private static async Task StopInstanceAsync(LocalSupervisor supervisor, Instance instance, CancellationToken hurry)
-    {
-        try
-        {
-            await supervisor.StopAsync(instance, hurry);
-        }
-        catch (OperationCanceledException) when (hurry.IsCancellationRequested)
-        {
-            // stopped all the same, by SIGKILL instead of waiting out its grace period
-        }
-    }
-
     /// <returns>True when the router was running (and is now stopped).</returns>
-    private static async Task<bool> StopGroupAsync(int pid, TimeProvider time, CancellationToken hurry)
+    private static async Task<bool> StopRouterAsync(int pid, TimeProvider time, CancellationToken hurry)
     {
-        if (ProcStat.Read(pid) is not { IsAlive: true } stat || stat.ProcessGroupId != pid)
+        if (ProcStat.Read(pid) is not { IsAlive: true } stat || ProcessHandle.Adopt(pid, stat.StartTime, time.GetUtcNow()) is not { } router)
         {
-            return false; // gone, or the pid now belongs to something else
+            return false; // gone meanwhile
         }
 
-        PosixSignals.SignalGroup(pid, PosixSignals.SigTerm);
-        await WaitForExitAsync(pid, time, RouterGracePeriod, hurry);
-        PosixSignals.SignalGroup(pid, PosixSignals.SigKill);
+        router.SignalGroup(PosixSignals.SigTerm);
+        await WaitForExitAsync(router, time, RouterGracePeriod, hurry);
+        router.SignalGroup(PosixSignals.SigKill);
         // SIGKILL cannot be ignored; waiting for it means the router's port is free on return.
-        await WaitForExitAsync(pid, time, KillWait, CancellationToken.None);
+        await WaitForExitAsync(router, time, KillWait, CancellationToken.None);
         return true;
     }
 
-    private static async Task WaitForExitAsync(int pid, TimeProvider time, TimeSpan timeout, CancellationToken ct)
+    private static async Task WaitForExitAsync(ProcessHandle process, TimeProvider time, TimeSpan timeout, CancellationToken ct)
     {
         var until = time.GetUtcNow() + timeout;
-        while (ProcStat.Read(pid) is { IsAlive: true } && time.GetUtcNow() < until && !ct.IsCancellationRequested)
+        while (process.IsAlive && time.GetUtcNow() < until && !ct.IsCancellationRequested)
         {
             try
             {

@@ -27,6 +27,7 @@ public static partial class ServerHost
     /// <summary>Runs until <paramref name="ct"/> is cancelled.</summary>
     /// <exception cref="ApiConfigurationException">The API cannot be served as configured; nothing was started.</exception>
     /// <exception cref="ServerRunningException">Another server runs on the data directory; nothing was started.</exception>
+    /// <exception cref="Routing.RouterAdminTakenException">Something other than this data directory's router answers on the router admin address.</exception>
     public static async Task RunAsync(ServerOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -9,34 +9,27 @@ namespace Slipway.Server;
 /// <c>server.pid</c> beside it. The kernel drops the lock when the process ends, however it ends (even SIGKILL), so
 /// the lock never goes stale the way a pid file does; the pid file only says which process holds it.
 /// A second server on the same data directory is refused: two controllers would start every instance twice.
+/// <c>slipway down</c> takes the same lock while it stops the data plane (writing <c>PID down</c> to the pid file), so
+/// no server starts — and starts again what is being stopped — until it has finished.
 /// </summary>
 public sealed class ServerLock : IDisposable
 {
     public const string LockFileName = "server.lock";
     public const string PidFileName = "server.pid";
 
+    private const string DownMark = " down";
+
     private readonly FileStream _lock;
 
     private ServerLock(FileStream lockStream) => _lock = lockStream;
 
     /// <summary>Takes the lock for this process, for as long as the returned lock is not disposed.</summary>
-    /// <exception cref="ServerRunningException">Another server holds it.</exception>
-    public static ServerLock Acquire(string dataDirectory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(Path.Combine(dataDirectory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException) when (Holder(dataDirectory) is { } holder)
-        {
-            throw new ServerRunningException(dataDirectory, holder.Pid);
-        }
+    /// <exception cref="ServerRunningException">Another server, or <c>slipway down</c>, holds it.</exception>
+    public static ServerLock Acquire(string dataDirectory) => Acquire(dataDirectory, down: false);
 
-        AtomicFile.Write(Path.Combine(dataDirectory, PidFileName), System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
-        return new ServerLock(stream);
-    }
+    /// <summary>Takes the lock for <c>slipway down</c>, for as long as the returned lock is not disposed.</summary>
+    /// <exception cref="ServerRunningException">A server, or another <c>slipway down</c>, holds it.</exception>
+    public static ServerLock AcquireForDown(string dataDirectory) => Acquire(dataDirectory, down: true);
 
     /// <summary>
     /// The server running on <paramref name="dataDirectory"/>, or null when none does. Creates nothing: a directory
@@ -57,21 +50,43 @@ public sealed class ServerLock : IDisposable
         }
         catch (IOException)
         {
-            return new RunningServer(ReadPid(dataDirectory));
+            return ReadHolder(dataDirectory);
         }
     }
 
     public void Dispose() => _lock.Dispose();
 
-    private static int? ReadPid(string dataDirectory)
+    private static ServerLock Acquire(string dataDirectory, bool down)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(Path.Combine(dataDirectory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (Holder(dataDirectory) is { } holder)
+        {
+            throw new ServerRunningException(dataDirectory, holder);
+        }
+
+        var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        AtomicFile.Write(Path.Combine(dataDirectory, PidFileName), System.Text.Encoding.ASCII.GetBytes(pid + (down ? DownMark : "") + "\n"));
+        return new ServerLock(stream);
+    }
+
+    /// <summary>The pid file: <c>PID</c> for a server, <c>PID down</c> for <c>slipway down</c>.</summary>
+    private static RunningServer ReadHolder(string dataDirectory)
     {
         try
         {
-            return int.TryParse(File.ReadAllText(Path.Combine(dataDirectory, PidFileName)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            var text = File.ReadAllText(Path.Combine(dataDirectory, PidFileName)).Trim();
+            var down = text.EndsWith(DownMark, StringComparison.Ordinal);
+            var pid = down ? text[..^DownMark.Length] : text;
+            return new RunningServer(int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null, down);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return new RunningServer(null);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Slipway.Router.Tests;
 public sealed class AdminTests
 {
     [Fact]
-    public async Task Healthz_answers_ok_and_state_reports_the_version_and_endpoints()
+    public async Task Healthz_answers_ok_and_state_reports_who_the_router_is_the_version_and_endpoints()
     {
         await using var router = await RouterHarness.StartAsync(RouterHarness.Table(9, new BackendGroup("1", 100, ["127.0.0.1:5001", "127.0.0.1:5002"])));
 
@@ -15,6 +15,10 @@ public sealed class AdminTests
         Assert.Equal("ok", await health.Content.ReadAsStringAsync());
 
         var state = await router.StateAsync();
+        // Which router this is: a server checks both before taking it for its own.
+        Assert.Equal(Environment.ProcessId, state.GetProperty("pid").GetInt32());
+        Assert.Equal(router.ConfigPath, state.GetProperty("configPath").GetString());
+        Assert.True(Path.IsPathFullyQualified(state.GetProperty("configPath").GetString()!));
         Assert.Equal(9, state.GetProperty("configVersion").GetInt64());
         Assert.Equal(0, state.GetProperty("inflight").GetProperty("127.0.0.1:5001").GetInt32());
         Assert.Equal(0, state.GetProperty("inflight").GetProperty("127.0.0.1:5002").GetInt32());

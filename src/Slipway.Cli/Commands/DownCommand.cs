@@ -8,6 +8,7 @@ namespace Slipway.Cli.Commands;
 /// on that directory: the server's supervisor and reconciler would start again at once what <c>down</c> stops, so
 /// the only honest outcome is to stop the server first. <c>--force</c> stops them anyway (for a server that is about
 /// to stop, or stuck). A directory that holds no Slipway data is left as it is: nothing to stop, nothing created.
+/// While it stops them it holds the data directory's lock, so a server started meanwhile refuses to start.
 /// </summary>
 internal static class DownCommand
 {
@@ -24,27 +25,46 @@ internal static class DownCommand
                 return 0;
             }
 
-            if (ServerLock.Holder(data) is { } server)
+            DataPlaneStop stopped;
+            if (ServerLock.Holder(data) is { } holder)
             {
                 if (!result.GetValue(force))
                 {
-                    throw new CliException(
-                        $"a Slipway server ({server}) is running on {data}: it would start again every instance `down` stops. "
-                        + "Stop the server first (Ctrl-C where it runs"
-                        + (server.Pid is { } pid ? $", or kill {pid}" : "")
-                        + "), then run `slipway down`; --force stops them anyway",
-                        1);
+                    throw Refusal(data, holder);
                 }
 
-                await Console.Error.WriteLineAsync($"warning: the Slipway server ({server}) running on {data} will start its instances and the router again");
+                await Console.Error.WriteLineAsync(holder.IsDown
+                    ? $"warning: another `slipway down` ({holder}) is stopping {data} too"
+                    : $"warning: the Slipway server ({holder}) running on {data} will start its instances and the router again");
+                stopped = await DataPlane.StopAllAsync(data, ct);
+            }
+            else
+            {
+                try
+                {
+                    // Holds the data directory's lock until everything has stopped: no server can start meanwhile.
+                    stopped = await DataPlane.DownAsync(data, ct);
+                }
+                catch (ServerRunningException e)
+                {
+                    throw Refusal(data, e.Holder); // a server started between the check and the lock
+                }
             }
 
-            var stopped = await DataPlane.StopAllAsync(data, ct);
             Console.WriteLine(Describe(stopped));
             return 0;
         });
         return globals.Uses(command, globals.Data);
     }
+
+    private static CliException Refusal(string data, RunningServer holder) => holder.IsDown
+        ? new CliException($"`slipway down` ({holder}) is already stopping every instance and the router of {data}; --force stops them anyway", 1)
+        : new CliException(
+            $"a Slipway server ({holder}) is running on {data}: it would start again every instance `down` stops. "
+            + "Stop the server first (Ctrl-C where it runs"
+            + (holder.Pid is { } pid ? $", or kill {pid}" : "")
+            + "), then run `slipway down`; --force stops them anyway",
+            1);
 
     private static string Describe(DataPlaneStop stopped) => (stopped.Instances, stopped.Router) switch
     {

@@ -92,6 +92,10 @@ internal static class ServerCommand
             {
                 throw new CliException(e.Message, 1);
             }
+            catch (Slipway.Server.Routing.RouterAdminTakenException e)
+            {
+                throw new CliException(e.Message, 1);
+            }
             catch (ApiConfigurationException e)
             {
                 throw new CliException(e.Message.Replace("\n", "\nerror: ", StringComparison.Ordinal), 2);

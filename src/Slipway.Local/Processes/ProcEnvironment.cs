@@ -44,6 +44,70 @@ internal static class ProcEnvironment
         return found;
     }
 
+    /// <summary>
+    /// In one pass over /proc: the live processes other than this one whose variable <paramref name="name"/> holds one
+    /// of <paramref name="values"/>, by value. One pass for a thousand instances rather than a thousand passes.
+    /// </summary>
+    public static IReadOnlyDictionary<string, List<int>> FindProcessesByValue(string name, IReadOnlySet<string> values)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(values);
+        var found = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        if (values.Count == 0)
+        {
+            return found;
+        }
+
+        var prefix = Encoding.UTF8.GetBytes(name + "=");
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            byte[] environ;
+            try
+            {
+                environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (ValueOf(environ, prefix) is { } value && values.Contains(value) && ProcStat.Read(pid) is { IsAlive: true })
+            {
+                if (!found.TryGetValue(value, out var pids))
+                {
+                    found.Add(value, pids = []);
+                }
+
+                pids.Add(pid);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The value of the entry starting with <paramref name="prefix"/> (<c>NAME=</c>) among the NUL-separated entries of <paramref name="environ"/>.</summary>
+    public static string? ValueOf(ReadOnlySpan<byte> environ, ReadOnlySpan<byte> prefix)
+    {
+        while (!environ.IsEmpty)
+        {
+            var end = environ.IndexOf((byte)0);
+            var entry = end < 0 ? environ : environ[..end];
+            if (entry.StartsWith(prefix))
+            {
+                return Encoding.UTF8.GetString(entry[prefix.Length..]);
+            }
+
+            environ = end < 0 ? [] : environ[(end + 1)..];
+        }
+
+        return null;
+    }
+
     /// <summary>Whether <paramref name="entry"/> (<c>NAME=value\0</c>) is one of the NUL-separated entries of <paramref name="environ"/>.</summary>
     public static bool HoldsEntry(ReadOnlySpan<byte> environ, ReadOnlySpan<byte> entry)
     {

@@ -11,7 +11,8 @@ namespace Slipway.Router.AccessLog;
 /// Writes the access log — one JSON object per line — from a background task. Requests only enqueue into a bounded
 /// channel and never wait; the writer wakes a few times a second and writes what accumulated. When it falls behind
 /// (a full channel), lines are dropped and counted
-/// (<c>slipway_router_access_log_dropped_total</c>), because a slow disk must not slow the traffic.
+/// (<c>slipway_router_access_log_dropped_total</c>), because a slow disk must not slow the traffic. The file is
+/// rotated by size (see <see cref="AccessLogFile"/>), so the log never takes more than its limit times the files kept.
 /// </summary>
 internal sealed class AccessLogWriter : IAsyncDisposable
 {
@@ -31,14 +32,21 @@ internal sealed class AccessLogWriter : IAsyncDisposable
     private readonly RouterMetrics _metrics;
     private readonly ILogger _logger;
     private readonly string? _path;
+    private readonly long _maxBytes;
+    private readonly int _rotatedFiles;
     private readonly Task _pump;
 
     private readonly TimeProvider _timeProvider;
 
-    public AccessLogWriter(string? path, int capacity, RouterMetrics metrics, TimeProvider timeProvider, ILogger logger)
+    /// <param name="path">The file; standard output when null.</param>
+    /// <param name="maxBytes">The size at which the file is rotated.</param>
+    /// <param name="rotatedFiles">Rotated files kept beside it (<c>name.1</c> … <c>name.N</c>).</param>
+    public AccessLogWriter(string? path, long maxBytes, int rotatedFiles, int capacity, RouterMetrics metrics, TimeProvider timeProvider, ILogger logger)
     {
         _timeProvider = timeProvider;
         _path = path;
+        _maxBytes = maxBytes;
+        _rotatedFiles = rotatedFiles;
         _metrics = metrics;
         _logger = logger;
         _channel = Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(capacity)
@@ -70,22 +78,32 @@ internal sealed class AccessLogWriter : IAsyncDisposable
         var reader = _channel.Reader;
         try
         {
-            await using var stream = _path is null
-                ? Console.OpenStandardOutput()
-                : new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, useAsync: true);
+            await using var file = AccessLogFile.Open(_path, _maxBytes, _rotatedFiles, _logger);
             var buffer = new ArrayBufferWriter<byte>(64 * 1024);
             await using var json = new Utf8JsonWriter(buffer, JsonOptions);
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (reader.TryRead(out var entry))
                 {
+                    var lineStart = buffer.WrittenCount;
                     Format(json, entry);
                     json.Flush();
                     json.Reset();
                     buffer.Write("\n"u8);
+                    if (file.IsFullFor(lineStart, buffer.WrittenCount - lineStart))
+                    {
+                        // This line would take the file past its limit: the lines before it end the file, it starts
+                        // the next one. Rare (once per file), so copying the line aside costs nothing that matters.
+                        var line = buffer.WrittenSpan[lineStart..].ToArray();
+                        await file.WriteAsync(buffer.WrittenMemory[..lineStart]).ConfigureAwait(false);
+                        buffer.ResetWrittenCount();
+                        await file.RotateAsync().ConfigureAwait(false);
+                        buffer.Write(line);
+                    }
+
                     if (buffer.WrittenCount >= FlushThreshold)
                     {
-                        await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+                        await file.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
                         buffer.ResetWrittenCount();
                     }
                 }
@@ -93,11 +111,11 @@ internal sealed class AccessLogWriter : IAsyncDisposable
                 // Caught up: make what we have visible before waiting for more.
                 if (buffer.WrittenCount > 0)
                 {
-                    await stream.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+                    await file.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
                     buffer.ResetWrittenCount();
                 }
 
-                await stream.FlushAsync().ConfigureAwait(false);
+                await file.FlushAsync().ConfigureAwait(false);
                 if (!reader.Completion.IsCompleted)
                 {
                     await Task.Delay(BatchInterval, _timeProvider).ConfigureAwait(false);

@@ -50,7 +50,12 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
         return response.WriteAsync(text);
     }
 
-    /// <summary><c>{"configVersion": N, "routes": R, "lastError": null, "inflight": {"127.0.0.1:5001": 3}}</c></summary>
+    /// <summary>
+    /// <c>{"pid": P, "configPath": "/data/router/routes.json", "configVersion": N, "routes": R, "lastError": null,
+    /// "inflight": {"127.0.0.1:5001": 3}}</c>. The pid and the absolute path of the table file say which router this
+    /// is: a server checks them before it takes what answers on its admin port for its own router, since another
+    /// data directory's router (or anything else) may have the port.
+    /// </summary>
     private async Task StateAsync(HttpResponse response)
     {
         var table = tables.Current;
@@ -59,6 +64,8 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
         await using (var json = new Utf8JsonWriter(response.BodyWriter))
         {
             json.WriteStartObject();
+            json.WriteNumber("pid", Environment.ProcessId);
+            json.WriteString("configPath", Path.GetFullPath(watcher.TablePath));
             json.WriteNumber("configVersion", table.Version);
             json.WriteNumber("routes", table.Routes.Count);
             json.WriteString("lastError", watcher.LastError);

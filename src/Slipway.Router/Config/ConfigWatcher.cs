@@ -7,7 +7,10 @@ namespace Slipway.Router.Config;
 /// <summary>
 /// Keeps the served table in step with the table file. The file is polled (modification time and length) rather than
 /// watched with inotify: the controller replaces it by rename, polling is immune to lost events and watch limits,
-/// and one stat per interval costs nothing. A missing or invalid file never replaces a good table.
+/// and one stat per interval costs nothing. A missing or invalid file never replaces a good table. The watcher also
+/// retires the metrics of revisions a new table no longer names, and drops them once their grace period is over
+/// (see <see cref="RouterMetrics"/>): it is the one thread that compiles tables, so a series is never dropped while
+/// a table that names it again is being compiled.
 /// </summary>
 internal sealed class ConfigWatcher(
     string path,
@@ -25,6 +28,9 @@ internal sealed class ConfigWatcher(
     private byte[]? _loadedBytes;
     private bool _reportedMissing;
     private string? _lastError;
+
+    /// <summary>The table file, as given (relative to the working directory when not absolute).</summary>
+    public string TablePath => path;
 
     /// <summary>Why the last change of the file was rejected; null once a table loads.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
@@ -81,6 +87,7 @@ internal sealed class ConfigWatcher(
             var table = compiler.Compile(config, current);
             holder.Publish(table);
             endpoints.Retain(table);
+            metrics.Retain(table);
             metrics.SetConfigVersion(table.Version);
             Volatile.Write(ref _lastError, null);
             Log.TableLoaded(logger, table.Version, table.Routes.Count, path);
@@ -89,6 +96,7 @@ internal sealed class ConfigWatcher(
         catch (InvalidDataException e)
         {
             Volatile.Write(ref _lastError, e.Message);
+            metrics.Retain(current); // the rejected table may have created series for revisions it named
             metrics.RecordConfigReloadFailure();
             Log.TableRejected(logger, path, current.Version, e.Message);
             return false;
@@ -111,6 +119,7 @@ internal sealed class ConfigWatcher(
             try
             {
                 Refresh();
+                metrics.DropRetired();
             }
             catch (Exception e)
             {

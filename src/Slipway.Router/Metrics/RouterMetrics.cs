@@ -1,24 +1,44 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Slipway.Router.Routing;
 
 namespace Slipway.Router.Metrics;
 
 /// <summary>
 /// All counters of the router, exported in the Prometheus text format 0.0.4. Series are created when a table is
-/// compiled and kept afterwards: counters must stay monotonic even when a revision leaves the table.
+/// compiled. When a table no longer names a revision (or no longer has a route of an app×env: the app was deleted),
+/// its series are kept for a grace period — a rollout's numbers are still read for a while after it finished, and a
+/// revision that comes back (a rollback) carries on with its counters — and then dropped with its window, so the
+/// router's memory follows what it routes to, not every revision it has ever seen. Prometheus reads a dropped series
+/// as stale, and a series that comes back later as a counter reset.
 /// </summary>
-internal sealed class RouterMetrics(TimeProvider timeProvider)
+internal sealed class RouterMetrics(TimeProvider timeProvider, TimeSpan retiredGrace)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    /// <summary>The revision label under which a route's requests are counted when it has no endpoint to send them to.</summary>
+    public const string NoRevision = "none";
+
     private readonly ConcurrentDictionary<(string App, string Env, string Revision), RevisionMetrics> _revisions = new();
     private readonly ConcurrentDictionary<(string App, string Env), RouteMetrics> _routes = new();
+
+    // Series that the served table no longer names, with the timestamp at which they left it. Written only by the
+    // table watcher (Retain, DropRetired), which is also the only caller of the compiler: a series cannot be revived
+    // by a table being compiled while it is being dropped.
+    private readonly Dictionary<(string App, string Env, string Revision), long> _retiredRevisions = [];
+    private readonly Dictionary<(string App, string Env), long> _retiredRoutes = [];
     private long _unmatched;
     private long _configVersion;
     private long _configReloadFailures;
     private long _accessLogDropped;
     private long _mirrorsSkipped;
+
+    /// <summary>Metrics kept for the default grace period, the longest <c>/stats</c> window.</summary>
+    public RouterMetrics(TimeProvider timeProvider)
+        : this(timeProvider, TimeSpan.FromSeconds(StatsWindow.MaxSeconds))
+    {
+    }
 
     public RevisionMetrics ForRevision(string app, string environment, string revision) =>
         _revisions.GetOrAdd((app, environment, revision),
@@ -27,6 +47,49 @@ internal sealed class RouterMetrics(TimeProvider timeProvider)
 
     public RouteMetrics ForRoute(string app, string environment) =>
         _routes.GetOrAdd((app, environment), static key => new RouteMetrics(key.App, key.Env));
+
+    /// <summary>
+    /// Marks the series <paramref name="served"/> does not name as retired from now on (those already retired keep
+    /// their time), and those it names as live again. Called by the table watcher after each table it loads or
+    /// rejects; a rejected table may have created series for revisions it named.
+    /// </summary>
+    public void Retain(RouteTable served)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        var now = timeProvider.GetTimestamp();
+        var liveRevisions = new HashSet<(string, string, string)>();
+        var liveRoutes = new HashSet<(string, string)>();
+        foreach (var route in served.Routes)
+        {
+            liveRoutes.Add((route.App, route.Environment));
+            liveRevisions.Add((route.App, route.Environment, NoRevision));
+            foreach (var revision in route.Revisions)
+            {
+                liveRevisions.Add((route.App, route.Environment, revision.Label));
+            }
+        }
+
+        Mark(_revisions.Keys, liveRevisions, _retiredRevisions, now);
+        Mark(_routes.Keys, liveRoutes, _retiredRoutes, now);
+    }
+
+    /// <summary>
+    /// Drops the series retired for longer than the grace period. Cheap when none is retired: the table watcher calls
+    /// it at every look at the table file.
+    /// </summary>
+    /// <returns>How many revision series were dropped.</returns>
+    public int DropRetired()
+    {
+        if (_retiredRevisions.Count == 0 && _retiredRoutes.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = timeProvider.GetTimestamp();
+        var dropped = Drop(_retiredRevisions, _revisions, now);
+        Drop(_retiredRoutes, _routes, now);
+        return dropped;
+    }
 
     /// <summary>
     /// Every revision's <see cref="WindowTotals"/> over the last <paramref name="seconds"/> seconds, ordered by app,
@@ -118,7 +181,46 @@ internal sealed class RouterMetrics(TimeProvider timeProvider)
         Single(text, "slipway_router_config_reload_failures_total", "counter", "Table files that could not be loaded; the previous table kept serving.", Volatile.Read(ref _configReloadFailures));
         Single(text, "slipway_router_access_log_dropped_total", "counter", "Access log lines dropped because the writer fell behind.", Volatile.Read(ref _accessLogDropped));
         Single(text, "slipway_router_mirrors_skipped_total", "counter", "Mirror copies skipped: body too large or streamed, or too many copies in flight.", Volatile.Read(ref _mirrorsSkipped));
+        Single(text, "slipway_router_revisions", "gauge", "Revisions the router keeps metrics for: those of the table, and those that left it less than the grace period ago.", revisions.Length);
+        Single(text, "slipway_router_revision_windows", "gauge", "Revisions holding a one-second window of their last 5 minutes (about 97 KB each).", revisions.Count(r => r.HasWindow));
         return text.ToString();
+    }
+
+    private static void Mark<TKey>(ICollection<TKey> known, HashSet<TKey> live, Dictionary<TKey, long> retired, long now)
+        where TKey : notnull
+    {
+        foreach (var key in known)
+        {
+            if (live.Contains(key))
+            {
+                retired.Remove(key);
+            }
+            else
+            {
+                retired.TryAdd(key, now);
+            }
+        }
+    }
+
+    private int Drop<TKey, TValue>(Dictionary<TKey, long> retired, ConcurrentDictionary<TKey, TValue> series, long now)
+        where TKey : notnull
+    {
+        List<TKey>? expired = null;
+        foreach (var (key, since) in retired)
+        {
+            if (timeProvider.GetElapsedTime(since, now) >= retiredGrace)
+            {
+                (expired ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in expired ?? [])
+        {
+            retired.Remove(key);
+            series.TryRemove(key, out _);
+        }
+
+        return expired?.Count ?? 0;
     }
 
     /// <summary>Escapes a label value: backslash, double quote and line feed, as the text format requires.</summary>

@@ -29,6 +29,52 @@ internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Who answers on the admin address, from its <c>/state</c>: nobody (the connection is refused), a Slipway router
+    /// with its pid and the absolute path of the table it serves, a router too old to say, or something else.
+    /// </summary>
+    public async Task<AdminResponder> IdentifyAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/state", ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Other($"it answered {(int)response.StatusCode} {response.ReasonPhrase} to GET /state");
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("configVersion", out var version) || version.ValueKind != JsonValueKind.Number)
+            {
+                return Other("its answer to GET /state is not a Slipway router's");
+            }
+
+            return root.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.Number && pid.TryGetInt32(out var number)
+                && root.TryGetProperty("configPath", out var path) && path.ValueKind == JsonValueKind.String
+                ? new AdminResponder(AdminResponderKind.Router, number, path.GetString())
+                : new AdminResponder(AdminResponderKind.UnidentifiedRouter);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            return AdminResponder.Nobody;
+        }
+        catch (HttpRequestException e)
+        {
+            return Other($"it does not answer HTTP: {e.Message}");
+        }
+        catch (JsonException)
+        {
+            return Other("its answer to GET /state is not JSON");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Other($"it did not answer GET /state within {http.Timeout.TotalSeconds:0.#} s");
+        }
+
+        static AdminResponder Other(string detail) => new(AdminResponderKind.Other, Detail: detail);
+    }
+
     /// <summary>The router's state, or null when it cannot be reached.</summary>
     public async Task<RouterState?> GetStateAsync(CancellationToken ct)
     {

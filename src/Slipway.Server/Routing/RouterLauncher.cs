@@ -9,8 +9,12 @@ namespace Slipway.Server.Routing;
 
 /// <summary>
 /// Keeps the router running: starts <c>slipway router</c> detached (own session, output to a file,
-/// like an instance) when its admin endpoint does not answer, and checks again every few seconds.
+/// like an instance) when nothing answers on its admin address, and checks again every few seconds.
 /// The router is never stopped by the server: it outlives controller restarts and upgrades.
+/// What answers on the admin address is taken for this server's router only when it says it serves this data
+/// directory's table (<see cref="RouterAdminClient.IdentifyAsync"/>): with the ports of another server's, the routes
+/// would be written for a router that never reads them, and the other router's numbers read as this one's — so the
+/// server refuses to start instead (<see cref="RouterAdminTakenException"/>).
 /// </summary>
 internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminClient admin, TimeProvider time, ILogger<RouterLauncher> logger) : BackgroundService
 {
@@ -19,11 +23,18 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
 
     public string PidFile => Path.Combine(options.RouterDirectory, "router.pid");
 
+    /// <exception cref="RouterAdminTakenException">Something other than this data directory's router answers on the admin address.</exception>
     public async Task EnsureRunningAsync(CancellationToken ct)
     {
-        if (await admin.IsHealthyAsync(ct))
+        var answer = await admin.IdentifyAsync(ct);
+        if (IsOwn(answer))
         {
             return;
+        }
+
+        if (answer.Kind != AdminResponderKind.Nobody)
+        {
+            throw new RouterAdminTakenException(options, answer);
         }
 
         Directory.CreateDirectory(options.RouterDirectory);
@@ -52,16 +63,45 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
         Log.RouterStarted(logger, handle.Pid, options.RouterListen);
 
         var until = time.GetUtcNow() + StartTimeout;
-        while (!await admin.IsHealthyAsync(ct))
+        while (!IsOwn(answer = await admin.IdentifyAsync(ct)))
         {
             if (time.GetUtcNow() > until || !handle.IsAlive)
             {
-                throw new InvalidOperationException($"the router did not start; see {Path.Combine(options.RouterDirectory, "router.log")}");
+                // Something else took the admin address meanwhile, and the router could not listen there.
+                throw answer.Kind == AdminResponderKind.Nobody
+                    ? new InvalidOperationException($"the router did not start; see {Path.Combine(options.RouterDirectory, "router.log")}")
+                    : new RouterAdminTakenException(options, answer);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
         }
     }
+
+    /// <summary>
+    /// The live router processes serving this data directory's table (started with <c>router --config</c> its
+    /// <c>routes.json</c>), whatever their pid file says; only those also listening on <paramref name="admin"/>
+    /// when given.
+    /// </summary>
+    internal static IReadOnlyList<int> FindRouters(ServerOptions options, string? admin = null)
+    {
+        var table = options.RouterConfigPath;
+        var fullTable = Path.GetFullPath(table);
+        return ProcCommandLine.FindProcesses(args =>
+            args.Contains("router")
+            && ProcCommandLine.HasOption(args, "--config", table, fullTable)
+            && (admin is null || ProcCommandLine.HasOption(args, "--admin", admin)));
+    }
+
+    /// <summary>
+    /// Whether the router that answered is this data directory's: it serves this table. A router too old to say is
+    /// taken for ours when a router process started for this table and this admin address is alive.
+    /// </summary>
+    private bool IsOwn(AdminResponder answer) => answer.Kind switch
+    {
+        AdminResponderKind.Router => string.Equals(answer.ConfigPath, Path.GetFullPath(options.RouterConfigPath), StringComparison.Ordinal),
+        AdminResponderKind.UnidentifiedRouter => FindRouters(options, options.RouterAdmin).Count > 0,
+        _ => false,
+    };
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -71,6 +111,10 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
             try
             {
                 await EnsureRunningAsync(ct);
+            }
+            catch (RouterAdminTakenException e)
+            {
+                Log.RouterAdminTaken(logger, e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -86,6 +130,9 @@ internal sealed partial class RouterLauncher(ServerOptions options, RouterAdminC
 
         [LoggerMessage(2, LogLevel.Error, "Could not start the router")]
         public static partial void RouterStartFailed(ILogger logger, Exception e);
+
+        [LoggerMessage(3, LogLevel.Error, "Not starting the router: {Problem}")]
+        public static partial void RouterAdminTaken(ILogger logger, string problem);
     }
 }
 

@@ -32,7 +32,7 @@ internal sealed class RouterHarness : IAsyncDisposable
 
     public RouterServer Server => _server;
 
-    public static async Task<RouterHarness> StartAsync(RouterConfig? initial = null, Func<RouterOptions, RouterOptions>? configure = null)
+    public static async Task<RouterHarness> StartAsync(RouterConfig? initial = null, Func<RouterOptions, RouterOptions>? configure = null, TimeProvider? time = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "slipway-router-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -44,7 +44,7 @@ internal sealed class RouterHarness : IAsyncDisposable
 
         var options = new RouterOptions(configPath, "127.0.0.1:0", "127.0.0.1:0", Path.Combine(directory, "access.log"));
         options = configure?.Invoke(options) ?? options;
-        var server = new RouterServer(options);
+        var server = new RouterServer(options, timeProvider: time);
         var addresses = await server.StartAsync(CancellationToken.None);
         return new RouterHarness(directory, server, addresses);
     }
