@@ -212,8 +212,11 @@ public static class RouterConfigFile
     private static JsonSerializerOptions CreateOptions()
     {
         // Not indented: a thousand apps' table is read on every change, and its size is what reading costs (jq shows it).
-        // Source-generated metadata: no reflection on the router's reload path.
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = RouterConfigJson.Default };
+        // Source-generated metadata: no reflection on the router's reload path (other types, for callers, by reflection).
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(RouterConfigJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+        };
         options.MakeReadOnly();
         return options;
     }

@@ -28,6 +28,19 @@ public sealed class AdminTests
     }
 
     [Fact]
+    public async Task State_lists_only_the_endpoints_asked_for_so_its_size_does_not_grow_with_the_table()
+    {
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(4, new BackendGroup("1", 100, ["127.0.0.1:5001", "127.0.0.1:5002"])));
+
+        var one = System.Text.Json.JsonDocument.Parse(await router.Admin.GetStringAsync("/state?inflight=127.0.0.1:5002")).RootElement;
+        var none = System.Text.Json.JsonDocument.Parse(await router.Admin.GetStringAsync("/state?inflight=")).RootElement;
+
+        Assert.Equal(["127.0.0.1:5002"], one.GetProperty("inflight").EnumerateObject().Select(p => p.Name));
+        Assert.Empty(none.GetProperty("inflight").EnumerateObject());
+        Assert.Equal(4, none.GetProperty("configVersion").GetInt64());
+    }
+
+    [Fact]
     public async Task The_admin_listener_does_not_proxy_and_the_proxy_does_not_expose_admin()
     {
         await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [])));

@@ -30,7 +30,7 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
         return request.Path.Value switch
         {
             "/healthz" => TextAsync(context.Response, "text/plain; charset=utf-8", "ok"),
-            "/state" => StateAsync(context.Response),
+            "/state" => StateAsync(request.Query, context.Response),
             "/metrics" => TextAsync(context.Response, RouterMetrics.ContentType, metrics.Export()),
             "/stats" => StatsAsync(request.Query, context.Response),
             _ => NotFound(context.Response),
@@ -54,10 +54,13 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
     /// <c>{"pid": P, "configPath": "/data/router/routes.json", "configVersion": N, "routes": R, "lastError": null,
     /// "inflight": {"127.0.0.1:5001": 3}}</c>. The pid and the absolute path of the table file say which router this
     /// is: a server checks them before it takes what answers on its admin port for its own router, since another
-    /// data directory's router (or anything else) may have the port.
+    /// data directory's router (or anything else) may have the port. <c>?inflight=ADDR</c> (repeatable) lists only those
+    /// endpoints, and <c>?inflight=</c> none: a server waiting for one instance to drain, or for a table version, asks
+    /// for that alone, whatever the size of the table.
     /// </summary>
-    private async Task StateAsync(HttpResponse response)
+    private async Task StateAsync(IQueryCollection query, HttpResponse response)
     {
+        var only = query.TryGetValue("inflight", out var asked) ? asked.Where(a => !string.IsNullOrEmpty(a)).ToHashSet(StringComparer.Ordinal) : null;
         var table = tables.Current;
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-store";
@@ -72,7 +75,10 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
             json.WriteStartObject("inflight");
             foreach (var (address, count) in endpoints.Snapshot(table))
             {
-                json.WriteNumber(address, count);
+                if (only is null || only.Contains(address))
+                {
+                    json.WriteNumber(address, count);
+                }
             }
 
             json.WriteEndObject();

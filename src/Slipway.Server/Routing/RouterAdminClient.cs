@@ -75,12 +75,15 @@ internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
         static AdminResponder Other(string detail) => new(AdminResponderKind.Other, Detail: detail);
     }
 
-    /// <summary>The router's state, or null when it cannot be reached.</summary>
-    public async Task<RouterState?> GetStateAsync(CancellationToken ct)
+    /// <summary>
+    /// The router's state, or null when it cannot be reached; with the requests in flight to <paramref name="endpoint"/>
+    /// only (none when null), so the answer stays small however many apps the router serves.
+    /// </summary>
+    public async Task<RouterState?> GetStateAsync(string? endpoint, CancellationToken ct)
     {
         try
         {
-            return await http.GetFromJsonAsync<RouterState>("/state", new JsonSerializerOptions(JsonSerializerDefaults.Web), ct);
+            return await http.GetFromJsonAsync<RouterState>($"/state?inflight={Uri.EscapeDataString(endpoint ?? "")}", new JsonSerializerOptions(JsonSerializerDefaults.Web), ct);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {

@@ -99,7 +99,7 @@ internal sealed partial class TablePublisher(RouteTable table, RouterAdminClient
         var until = time.GetUtcNow() + RouterCatchUpTimeout;
         do
         {
-            if (await router.GetStateAsync(ct) is { } state && state.ConfigVersion >= version)
+            if (await router.GetStateAsync(null, ct) is { } state && state.ConfigVersion >= version)
             {
                 Interlocked.Exchange(ref _served, state.ConfigVersion);
                 return;

@@ -113,7 +113,7 @@ internal sealed partial class LocalTarget(
         var unreachable = 0;
         while (time.GetUtcNow() < until)
         {
-            var state = await router.GetStateAsync(ct);
+            var state = await router.GetStateAsync(instance.Endpoint, ct);
             if (state is null)
             {
                 // No router: nothing can be in flight through it. Give it a moment in case it restarts.
