@@ -74,7 +74,7 @@ internal static class ApiEndpoints
             return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.Instances, routerUrl, health));
         });
 
-        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, ReconcileSignal signal, CancellationToken ct) =>
+        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, ReconcileSignal signal, Housekeeping.Housekeeper housekeeper, CancellationToken ct) =>
         {
             using (await gate.AcquireAsync(ct))
             {
@@ -87,6 +87,7 @@ internal static class ApiEndpoints
             }
 
             signal.Notify();
+            housekeeper.AppDeleted(app, env); // its logs, once its instances have stopped
             return Json(new { message = $"app {app} deleted from environment {env}; its instances are being stopped" });
         });
 
