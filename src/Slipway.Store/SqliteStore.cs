@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Slipway.Core.Rollouts;
@@ -13,6 +14,9 @@ public sealed class SqliteStore : IStore
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly StoreOptions _options;
+
+    // Events added per app×env since its last prune (see SaveStatusAsync); absent until its first write after opening.
+    private readonly ConcurrentDictionary<(string App, string Env), int> _unpruned = new();
 
     private SqliteStore(string connectionString, TimeProvider time, StoreOptions options)
     {
@@ -181,6 +185,7 @@ public sealed class SqliteStore : IStore
         }
 
         await transaction.CommitAsync(ct);
+        _unpruned.TryRemove((app, environment), out _);
     }
 
     public async Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
@@ -208,16 +213,35 @@ public sealed class SqliteStore : IStore
 
         if (events.Count > 0)
         {
-            // The retention, in the same transaction: everything from the (N+1)th newest event of this app×env down.
-            // The index on (app, env, id) makes it a walk of N index entries, and at most a few rows go each time.
-            await ExecuteAsync(connection, transaction,
-                """
-                DELETE FROM events WHERE app = $app AND env = $env AND id <= (
-                    SELECT id FROM events WHERE app = $app AND env = $env ORDER BY id DESC LIMIT 1 OFFSET $keep)
-                """,
-                [("$app", app), ("$env", environment), ("$keep", _options.EventsPerApp)],
-                ct);
+            await PruneEventsAsync(connection, transaction, app, environment, events.Count, ct);
         }
+    }
+
+    /// <summary>
+    /// The event retention, in the transaction that adds events: everything from the (N+1)th newest event of the
+    /// app×env down. Finding that event walks N entries of the (app, env, id) index, which costs more than the insert
+    /// itself, so it runs once every <see cref="StoreOptions.PruneEvery"/> events of the app×env (and at its first
+    /// write after the store is opened, which also bounds a store written before the retention existed).
+    /// </summary>
+    private async Task PruneEventsAsync(SqliteConnection connection, SqliteTransaction transaction, string app, string environment, int added, CancellationToken ct)
+    {
+        var key = (app, environment);
+        var pending = _unpruned.AddOrUpdate(key, _options.PruneEvery, (_, n) => n + added);
+        if (pending < _options.PruneEvery)
+        {
+            return;
+        }
+
+        await ExecuteAsync(connection, transaction,
+            """
+            DELETE FROM events WHERE app = $app AND env = $env AND id <= (
+                SELECT id FROM events WHERE app = $app AND env = $env ORDER BY id DESC LIMIT 1 OFFSET $keep)
+            """,
+            [("$app", app), ("$env", environment), ("$keep", _options.EventsPerApp)],
+            ct);
+
+        // Events other writes added meanwhile stay counted.
+        _unpruned.AddOrUpdate(key, 0, (_, n) => Math.Max(0, n - pending));
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)

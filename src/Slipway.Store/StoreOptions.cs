@@ -14,8 +14,15 @@ public sealed record StoreOptions
     public static StoreOptions Default { get; } = new();
 
     /// <summary>
-    /// Events kept per app×env, the newest. Older ones are deleted in the transaction that adds events, so the event
-    /// log never needs a sweep and never holds more than this (plus the events of that one write).
+    /// Events kept per app×env, the newest. Older ones are deleted in a transaction that adds events, once every
+    /// <see cref="PruneEvery"/> of them, so the event log never needs a sweep and never holds more than this plus
+    /// <see cref="PruneEvery"/> (550 by default) per app×env.
     /// </summary>
     public int EventsPerApp { get; init; } = DefaultEventsPerApp;
+
+    /// <summary>
+    /// How many events an app×env gets between two prunes: a tenth of <see cref="EventsPerApp"/>. A prune walks that
+    /// many index entries, which costs more than the insert; once in 50 inserts it costs a few microseconds each.
+    /// </summary>
+    public int PruneEvery => Math.Max(1, EventsPerApp / 10);
 }
