@@ -48,7 +48,7 @@ internal sealed partial class ArtifactStore(ServerOptions options)
             .Select(Path.GetFileName)
             .OfType<string>()
             .Where(name => CopyName().IsMatch(name))
-            .Select(name => string.Concat(name.AsSpan(0, name.IndexOf('-', StringComparison.Ordinal)), ":", name.AsSpan(name.IndexOf('-', StringComparison.Ordinal) + 1)))
+            .Select(DigestOf)
             .Order(StringComparer.Ordinal)
             .ToList();
     }
@@ -291,6 +291,13 @@ internal sealed partial class ArtifactStore(ServerOptions options)
                 _inUse[digest]--;
             }
         }
+    }
+
+    // The inverse of PathFor's name: "sha256-<hex>" is the copy of "sha256:<hex>".
+    private static string DigestOf(string name)
+    {
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        return $"{name[..dash]}:{name[(dash + 1)..]}";
     }
 
     // A complete copy: an algorithm, '-', a hex digest (what PathFor makes of "sha256:<hex>"); never a temporary.
