@@ -36,6 +36,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _startGate = new();
     private readonly Task _logWatch;
+    private readonly TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LocalSupervisor(string dataDirectory, TimeProvider time, ILoggerFactory loggerFactory, SupervisorOptions? options = null)
     {
@@ -43,7 +44,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         DataDirectory = Path.GetFullPath(dataDirectory);
-        _logRoot = Path.Combine(DataDirectory, "logs");
+        _logRoot = LogLayout.Root(DataDirectory);
         Directory.CreateDirectory(_logRoot);
         _logger = loggerFactory.CreateLogger<LocalSupervisor>();
         options ??= new SupervisorOptions();
@@ -85,6 +86,13 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     /// throw are logged and swallowed.
     /// </summary>
     public event Action<Instance>? Changed;
+
+    /// <summary>
+    /// Completes once <see cref="AdoptAllAsync"/> has taken over the recorded instances. Until then
+    /// <see cref="Instances"/> does not show what runs, so nothing may conclude from it that an app's instances are
+    /// gone (deleting their logs, say).
+    /// </summary>
+    public Task Adopted => _adopted.Task;
 
     /// <summary>
     /// Takes over the instances recorded in the data directory, once, at startup: a process still
@@ -142,6 +150,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             }
         }
 
+        _adopted.TrySetResult();
         return adopted;
     }
 

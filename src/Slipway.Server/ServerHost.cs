@@ -10,6 +10,7 @@ using Slipway.Local.Logs;
 using Slipway.Server.Api;
 using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
+using Slipway.Server.Housekeeping;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 using Slipway.Server.Targets;
@@ -44,7 +45,7 @@ public static partial class ServerHost
 
         var token = new ApiToken(ApiTokenFile.LoadOrCreate(options.DataDirectory));
         var time = TimeProvider.System;
-        var store = await SqliteStore.OpenAsync(options.StorePath, time, ct);
+        var store = await SqliteStore.OpenAsync(options.StorePath, time, new StoreOptions { EventsPerApp = options.EventsPerApp }, ct);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(listener.Configure);
@@ -86,6 +87,7 @@ public static partial class ServerHost
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+        services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());
 
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);

@@ -53,6 +53,16 @@ public sealed record ServerOptions(
     /// </summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often housekeeping deletes what the server no longer needs: revisions beyond each app's history limit,
+    /// artifact copies no kept revision uses, logs of deleted apps and revisions (see <c>Housekeeper</c>). Every
+    /// 5 minutes, as the kubelet collects unused images: nothing is urgent, a copy more for a few minutes costs only disk.
+    /// </summary>
+    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Events kept per app×env, the newest (see <see cref="Slipway.Store.StoreOptions.EventsPerApp"/>).</summary>
+    public int EventsPerApp { get; init; } = Slipway.Store.StoreOptions.DefaultEventsPerApp;
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

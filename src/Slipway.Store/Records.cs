@@ -28,6 +28,10 @@ public sealed record RevisionRecord(
     string ChangeCause,
     DateTimeOffset CreatedAt);
 
+/// <summary>A revision without its template: what housekeeping reads of every revision of every app at once.</summary>
+/// <param name="ArtifactDigest">The digest of its artifact copy; null for a revision made before artifacts were copied.</param>
+public sealed record RevisionSummary(string App, string Environment, int Number, string? ArtifactDigest);
+
 public sealed record EventRecord(
     long Id,
     string App,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Slipway.Core.Rollouts;
@@ -12,11 +13,16 @@ public sealed class SqliteStore : IStore
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
+    private readonly StoreOptions _options;
 
-    private SqliteStore(string connectionString, TimeProvider time)
+    // Events added per app×env since its last prune (see SaveStatusAsync); absent until its first write after opening.
+    private readonly ConcurrentDictionary<(string App, string Env), int> _unpruned = new();
+
+    private SqliteStore(string connectionString, TimeProvider time, StoreOptions options)
     {
         _connectionString = connectionString;
         _time = time;
+        _options = options;
     }
 
     /// <summary>
@@ -27,17 +33,23 @@ public sealed class SqliteStore : IStore
     /// <exception cref="StoreOpenException">It is not a store this Slipway can open (not a database,
     /// a migration failed); the message says which file and why.</exception>
     public static Task<SqliteStore> OpenAsync(string path, TimeProvider time, CancellationToken ct) =>
-        OpenAsync(path, time, Migrations.All, ct);
+        OpenAsync(path, time, StoreOptions.Default, ct);
+
+    /// <summary>Opens the store with the bounds in <paramref name="options"/>; see <see cref="OpenAsync(string, TimeProvider, CancellationToken)"/>.</summary>
+    public static Task<SqliteStore> OpenAsync(string path, TimeProvider time, StoreOptions options, CancellationToken ct) =>
+        OpenAsync(path, time, Migrations.All, ct, options);
 
     /// <summary>Opens the store with a given migration list: the seam tests use to add versions.</summary>
-    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<Migration> migrations, CancellationToken ct)
+    internal static async Task<SqliteStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<Migration> migrations, CancellationToken ct, StoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(time);
+        options ??= StoreOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EventsPerApp, 1, nameof(options));
         var migrator = new SchemaMigrator(path, migrations);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = true };
-        var store = new SqliteStore(builder.ToString(), time);
+        var store = new SqliteStore(builder.ToString(), time, options);
         try
         {
             await using var connection = new SqliteConnection(store._connectionString);
@@ -78,6 +90,38 @@ public sealed class SqliteStore : IStore
             [("$app", app), ("$env", environment)],
             r => new RevisionRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), Deserialize<InstanceTemplate>(r.GetString(3)), r.GetString(4), r.GetString(5), ReadTime(r, 6)),
             ct);
+    }
+
+    public async Task<IReadOnlyList<RevisionSummary>> ListRevisionSummariesAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenConnectionAsync(ct);
+        return await QueryAsync(
+            connection,
+            "SELECT app, env, number, json_extract(template, '$.artifact.digest') FROM revisions ORDER BY app, env, number",
+            [],
+            r => new RevisionSummary(r.GetString(0), r.GetString(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3)),
+            ct);
+    }
+
+    public async Task<int> DeleteRevisionsAsync(string app, string environment, IReadOnlyCollection<int> numbers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        if (numbers.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var deleted = await ExecuteAsync(connection, transaction,
+            """
+            DELETE FROM revisions WHERE app = $app AND env = $env AND number IN (SELECT value FROM json_each($numbers))
+            AND number IS NOT (SELECT desired_revision FROM apps WHERE app = $app AND env = $env)
+            """,
+            [("$app", app), ("$env", environment), ("$numbers", JsonSerializer.Serialize(numbers))],
+            ct);
+        await transaction.CommitAsync(ct);
+        return deleted;
     }
 
     public async Task<RolloutStatus> GetStatusAsync(string app, string environment, CancellationToken ct)
@@ -141,6 +185,7 @@ public sealed class SqliteStore : IStore
         }
 
         await transaction.CommitAsync(ct);
+        _unpruned.TryRemove((app, environment), out _);
     }
 
     public async Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct)
@@ -165,6 +210,38 @@ public sealed class SqliteStore : IStore
                 [("$app", app), ("$env", environment), ("$revision", e.Revision), ("$time", now), ("$reason", e.Reason), ("$message", e.Message)],
                 ct);
         }
+
+        if (events.Count > 0)
+        {
+            await PruneEventsAsync(connection, transaction, app, environment, events.Count, ct);
+        }
+    }
+
+    /// <summary>
+    /// The event retention, in the transaction that adds events: everything from the (N+1)th newest event of the
+    /// app×env down. Finding that event walks N entries of the (app, env, id) index, which costs more than the insert
+    /// itself, so it runs once every <see cref="StoreOptions.PruneEvery"/> events of the app×env (and at its first
+    /// write after the store is opened, which also bounds a store written before the retention existed).
+    /// </summary>
+    private async Task PruneEventsAsync(SqliteConnection connection, SqliteTransaction transaction, string app, string environment, int added, CancellationToken ct)
+    {
+        var key = (app, environment);
+        var pending = _unpruned.AddOrUpdate(key, _options.PruneEvery, (_, n) => n + added);
+        if (pending < _options.PruneEvery)
+        {
+            return;
+        }
+
+        await ExecuteAsync(connection, transaction,
+            """
+            DELETE FROM events WHERE app = $app AND env = $env AND id <= (
+                SELECT id FROM events WHERE app = $app AND env = $env ORDER BY id DESC LIMIT 1 OFFSET $keep)
+            """,
+            [("$app", app), ("$env", environment), ("$keep", _options.EventsPerApp)],
+            ct);
+
+        // Events other writes added meanwhile stay counted.
+        _unpruned.AddOrUpdate(key, 0, (_, n) => Math.Max(0, n - pending));
     }
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken ct)
@@ -197,13 +274,13 @@ public sealed class SqliteStore : IStore
         return rows;
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken ct)
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         AddParameters(command, parameters);
-        await command.ExecuteNonQueryAsync(ct);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     private static void AddParameters(SqliteCommand command, (string Name, object? Value)[] parameters)

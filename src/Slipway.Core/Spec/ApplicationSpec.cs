@@ -12,6 +12,7 @@ public sealed record ApplicationSpec(
     public const int DefaultProgressDeadlineSeconds = 600;
     public const int DefaultMinReadySeconds = 5;
     public const int DefaultMaxRestarts = 2;
+    public const int DefaultRevisionHistoryLimit = 10;
 
     /// <summary>
     /// How long an instance must have been ready, without a break, to count as available — for a rollout step, the
@@ -25,6 +26,13 @@ public sealed record ApplicationSpec(
     /// rollout; one more aborts the rollout, traffic first.
     /// </summary>
     public int MaxRestarts { get; init; } = DefaultMaxRestarts;
+
+    /// <summary>
+    /// How many old revisions of the app×env are kept besides those that run or that undo needs next (Argo Rollouts'
+    /// <c>revisionHistoryLimit</c>, with its default); older ones, their artifact copies and their logs are deleted
+    /// (see <see cref="Rollouts.RevisionRetention"/>). Each kept revision is a revision <c>rollout undo</c> can go back to.
+    /// </summary>
+    public int RevisionHistoryLimit { get; init; } = DefaultRevisionHistoryLimit;
 }
 
 /// <summary>

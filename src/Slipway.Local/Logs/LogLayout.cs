@@ -7,6 +7,8 @@ internal static class LogLayout
 {
     public const string Extension = ".log";
 
+    public static string Root(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "logs");
+
     public static string EnvironmentDirectory(string root, string app, string environment) =>
         Path.Combine(root, app, environment);
 
@@ -15,6 +17,20 @@ internal static class LogLayout
 
     public static string InstanceLog(string root, string app, string environment, int revision, string instanceId) =>
         Path.Combine(RevisionDirectory(root, app, environment, revision), instanceId + Extension);
+
+    /// <summary>Every app×env with a log directory, whether or not it has revision directories in it.</summary>
+    public static IReadOnlyList<(string App, string Environment)> Environments(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(root)
+            .SelectMany(app => Directory.EnumerateDirectories(app).Select(env => (Path.GetFileName(app), Path.GetFileName(env))))
+            .Order()
+            .ToList();
+    }
 
     /// <summary>The revision directories of an app×env, oldest first.</summary>
     public static IReadOnlyList<(int Revision, string Path)> Revisions(string root, string app, string environment)

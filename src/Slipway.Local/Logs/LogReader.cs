@@ -23,7 +23,7 @@ public sealed class LogReader
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentNullException.ThrowIfNull(time);
-        _root = Path.Combine(Path.GetFullPath(dataDirectory), "logs");
+        _root = LogLayout.Root(dataDirectory);
         _time = time;
         _pollInterval = pollInterval ?? TimeSpan.FromMilliseconds(250);
     }

@@ -75,7 +75,7 @@ internal static class ApiEndpoints
             return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health));
         });
 
-        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, CancellationToken ct) =>
+        api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, Housekeeping.Housekeeper housekeeper, CancellationToken ct) =>
         {
             using (await gate.AcquireAsync(new AppKey(app, env), ct))
             {
@@ -88,6 +88,7 @@ internal static class ApiEndpoints
             }
 
             queue.Add(new AppKey(app, env));
+            housekeeper.AppDeleted(app, env); // its logs, once its instances have stopped
             return Json(new { message = $"app {app} deleted from environment {env}; its instances are being stopped" });
         });
 

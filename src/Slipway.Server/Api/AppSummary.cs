@@ -6,7 +6,7 @@ namespace Slipway.Server.Api;
 /// never renamed or removed, within v1alpha1.
 /// </summary>
 /// <param name="Ready">Ready instances of the stable revision.</param>
-/// <param name="Revisions">How many revisions the app×env has had (what <c>history</c> lists).</param>
+/// <param name="Revisions">How many revisions the app×env keeps (what <c>history</c> lists; see <c>revisionHistoryLimit</c>).</param>
 /// <param name="CreatedAt">When the app was first applied to this environment (AGE).</param>
 public sealed record AppSummary(
     string App,

@@ -57,7 +57,9 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             return ([], validation.Errors);
         }
 
-        var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: save, ct);
+        // The copies stay out of reach of the artifact collection until the revisions naming them are saved.
+        using var uses = new ArtifactUses();
+        var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: save, uses, ct);
         if (artifactErrors.Count > 0)
         {
             return ([], artifactErrors);
@@ -120,7 +122,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     /// store — before anything is saved, as a revision must never name an artifact the store does not hold. Each
     /// artifact's pass is bounded by the time limit. Runs outside the control-plane lock.
     /// </summary>
-    private async Task<(Dictionary<string, string> Digests, IReadOnlyList<SpecError> Errors)> IngestArtifactsAsync(ApplyRequest request, SpecValidation validation, bool copy, CancellationToken ct)
+    private async Task<(Dictionary<string, string> Digests, IReadOnlyList<SpecError> Errors)> IngestArtifactsAsync(ApplyRequest request, SpecValidation validation, bool copy, ArtifactUses uses, CancellationToken ct)
     {
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<SpecError>();
@@ -137,7 +139,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
                         var digest = await ArtifactDigest.ComputeAsync(scan, t);
                         if (copy)
                         {
-                            await artifacts.ImportAsync(scan, digest, t);
+                            await artifacts.ImportAsync(scan, digest, uses, t);
                         }
 
                         return digest;

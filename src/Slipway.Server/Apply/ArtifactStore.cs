@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Slipway.Local.Files;
 
 namespace Slipway.Server.Apply;
@@ -9,22 +10,182 @@ namespace Slipway.Server.Apply;
 /// copies: the local target gives each instance a copy of its own, so that no instance can change another's files
 /// (mode bits alone would not stop a process running as root).
 /// </summary>
-internal sealed class ArtifactStore(ServerOptions options)
+/// <remarks>
+/// Copies no kept revision names are collected (<see cref="BeginCollection"/>, <see cref="TryDelete"/>). An apply
+/// copies its artifact before it saves the revision that names it, outside the control-plane lock, so a collection
+/// that read the store in between would take the copy for garbage: the apply holds a <see cref="Use"/> of the digest
+/// from before it looks for the copy until its save is done, and a collection never deletes a digest used at any
+/// moment since it began (its read of the store may predate the save).
+/// </remarks>
+internal sealed partial class ArtifactStore(ServerOptions options)
 {
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private const UnixFileMode ReadOnlyExecutable = ReadOnly | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
+    private const string PartialMarker = ".partial-";
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _inUse = new(StringComparer.Ordinal);
+
+    // Temporary directories this process is writing (an import) or deleting (a collected copy) right now.
+    private readonly HashSet<string> _temporaries = new(StringComparer.Ordinal);
+
+    // While a collection runs: every digest in use when it began or used since.
+    private HashSet<string>? _usedDuringCollection;
+
     public string PathFor(string digest) => Path.Combine(options.ArtifactsDirectory, digest.Replace(':', '-'));
+
+    /// <summary>The digests of every complete copy in the store.</summary>
+    public IReadOnlyList<string> List()
+    {
+        if (!Directory.Exists(options.ArtifactsDirectory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(options.ArtifactsDirectory)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => CopyName().IsMatch(name))
+            .Select(DigestOf)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Keeps the copy of <paramref name="digest"/> from being collected until the result is disposed: taken by an
+    /// apply before it looks for or makes the copy, released once the revision naming it is saved (or not).
+    /// </summary>
+    public IDisposable Use(string digest)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(digest);
+        lock (_gate)
+        {
+            _inUse[digest] = _inUse.GetValueOrDefault(digest) + 1;
+            _usedDuringCollection?.Add(digest);
+        }
+
+        return new Release(this, digest);
+    }
+
+    /// <summary>
+    /// Starts a collection: from now until the result is disposed, <see cref="TryDelete"/> refuses every digest in use
+    /// now or used meanwhile. Begin it before reading which digests the store's revisions name.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another collection is running.</exception>
+    public IDisposable BeginCollection()
+    {
+        lock (_gate)
+        {
+            if (_usedDuringCollection is not null)
+            {
+                throw new InvalidOperationException("a collection of artifact copies is already running");
+            }
+
+            _usedDuringCollection = new HashSet<string>(_inUse.Keys, StringComparer.Ordinal);
+        }
+
+        return new EndCollection(this);
+    }
+
+    /// <summary>
+    /// Deletes the copy of <paramref name="digest"/>, which no kept revision names, unless an apply used it since the
+    /// collection began. The copy is first renamed out of the way, so an apply arriving meanwhile copies it anew.
+    /// </summary>
+    /// <returns>True when the copy was deleted.</returns>
+    /// <exception cref="InvalidOperationException">No collection is running (see <see cref="BeginCollection"/>).</exception>
+    public bool TryDelete(string digest)
+    {
+        var path = PathFor(digest);
+        var doomed = $"{path}{PartialMarker}{Guid.NewGuid():N}";
+        lock (_gate)
+        {
+            if (_usedDuringCollection is not { } used)
+            {
+                throw new InvalidOperationException("artifact copies are deleted during a collection only");
+            }
+
+            if (used.Contains(digest) || _inUse.ContainsKey(digest) || !Directory.Exists(path))
+            {
+                return false;
+            }
+
+            Directory.Move(path, doomed);
+            _temporaries.Add(doomed);
+        }
+
+        try
+        {
+            WritableTree.Delete(doomed);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _temporaries.Remove(doomed);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes the temporary directories (<c>*.partial-*</c>) a crash left: an import or a deletion that never finished.
+    /// Those this process is writing or deleting now are never touched, nor those modified at or after
+    /// <paramref name="modifiedBefore"/> (at server start, any time: nothing of an earlier process is still at work).
+    /// </summary>
+    /// <returns>The directories deleted.</returns>
+    public IReadOnlyList<string> RemoveLeftovers(DateTimeOffset modifiedBefore)
+    {
+        if (!Directory.Exists(options.ArtifactsDirectory))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var path in Directory.EnumerateDirectories(options.ArtifactsDirectory, "*" + PartialMarker + "*"))
+        {
+            lock (_gate)
+            {
+                if (_temporaries.Contains(path) || Directory.GetLastWriteTimeUtc(path) >= modifiedBefore.UtcDateTime)
+                {
+                    continue;
+                }
+
+                // Claimed, so that nothing of this process takes it for its own meanwhile (it never would: names are new).
+                _temporaries.Add(path);
+            }
+
+            try
+            {
+                WritableTree.Delete(path);
+                removed.Add(path);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _temporaries.Remove(path);
+                }
+            }
+        }
+
+        return removed;
+    }
 
     /// <summary>
     /// Makes sure the store holds what <paramref name="scan"/> found, under <paramref name="digest"/> (computed from it
     /// just before). The copy is hashed as it is written and renamed into place only when it matches, so the store
     /// never holds a partial or mismatched copy; files and directories lose their write bits before the rename.
     /// </summary>
+    /// <param name="uses">Gets a <see cref="Use"/> of the digest, taken before the copy is looked for: the caller
+    /// disposes it once the revision naming the digest is saved.</param>
     /// <exception cref="ArtifactChangedException">The source changed between computing its digest and copying it.</exception>
-    public async Task ImportAsync(ArtifactScan scan, string digest, CancellationToken ct)
+    public async Task ImportAsync(ArtifactScan scan, string digest, ArtifactUses uses, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(uses);
+        uses.Add(Use(digest));
         var target = PathFor(digest);
         if (Directory.Exists(target))
         {
@@ -32,7 +193,12 @@ internal sealed class ArtifactStore(ServerOptions options)
         }
 
         Directory.CreateDirectory(options.ArtifactsDirectory);
-        var temporary = $"{target}.partial-{Guid.NewGuid():N}";
+        var temporary = $"{target}{PartialMarker}{Guid.NewGuid():N}";
+        lock (_gate)
+        {
+            _temporaries.Add(temporary);
+        }
+
         try
         {
             Directory.CreateDirectory(temporary);
@@ -71,6 +237,11 @@ internal sealed class ArtifactStore(ServerOptions options)
             {
                 WritableTree.Delete(temporary);
             }
+
+            lock (_gate)
+            {
+                _temporaries.Remove(temporary);
+            }
         }
     }
 
@@ -104,6 +275,61 @@ internal sealed class ArtifactStore(ServerOptions options)
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, mode);
+        }
+    }
+
+    private void Unuse(string digest)
+    {
+        lock (_gate)
+        {
+            if (_inUse.GetValueOrDefault(digest) <= 1)
+            {
+                _inUse.Remove(digest);
+            }
+            else
+            {
+                _inUse[digest]--;
+            }
+        }
+    }
+
+    // The inverse of PathFor's name: "sha256-<hex>" is the copy of "sha256:<hex>".
+    private static string DigestOf(string name)
+    {
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        return $"{name[..dash]}:{name[(dash + 1)..]}";
+    }
+
+    // A complete copy: an algorithm, '-', a hex digest (what PathFor makes of "sha256:<hex>"); never a temporary.
+    [GeneratedRegex("^[a-z0-9]+-[0-9a-f]{64}$")]
+    private static partial Regex CopyName();
+
+    private sealed class Release(ArtifactStore store, string digest) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                store.Unuse(digest);
+            }
+        }
+    }
+
+    private sealed class EndCollection(ArtifactStore store) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                lock (store._gate)
+                {
+                    store._usedDuringCollection = null;
+                }
+            }
         }
     }
 }

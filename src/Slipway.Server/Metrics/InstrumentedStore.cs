@@ -35,6 +35,12 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task DeleteAppAsync(string app, string environment, CancellationToken ct) =>
         MeasureAsync(StoreOperation.DeleteApp, () => inner.DeleteAppAsync(app, environment, ct));
 
+    public Task<IReadOnlyList<RevisionSummary>> ListRevisionSummariesAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListRevisionSummaries, () => inner.ListRevisionSummariesAsync(ct));
+
+    public Task<int> DeleteRevisionsAsync(string app, string environment, IReadOnlyCollection<int> numbers, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteRevisions, () => inner.DeleteRevisionsAsync(app, environment, numbers, ct));
+
     public Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct) =>
         MeasureAsync(StoreOperation.SaveStatus, () => inner.SaveStatusAsync(app, environment, status, events, ct));
 

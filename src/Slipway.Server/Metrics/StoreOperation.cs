@@ -14,14 +14,16 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation ListRevisions = new("list_revisions", Writes: false);
     public static readonly StoreOperation GetStatus = new("get_status", Writes: false);
     public static readonly StoreOperation ListEvents = new("list_events", Writes: false);
+    public static readonly StoreOperation ListRevisionSummaries = new("list_revision_summaries", Writes: false);
     public static readonly StoreOperation SaveApp = new("save_app", Writes: true);
     public static readonly StoreOperation SaveApps = new("save_apps", Writes: true);
     public static readonly StoreOperation DeleteApp = new("delete_app", Writes: true);
     public static readonly StoreOperation SaveStatus = new("save_status", Writes: true);
+    public static readonly StoreOperation DeleteRevisions = new("delete_revisions", Writes: true);
 
     /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
     public static IReadOnlyList<StoreOperation> All { get; } =
-        [ListApps, GetApp, ListRevisions, GetStatus, ListEvents, SaveApp, SaveApps, DeleteApp, SaveStatus];
+        [ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions];
 
     /// <summary>The <c>kind</c> label.</summary>
     public string Kind => Writes ? "write" : "read";

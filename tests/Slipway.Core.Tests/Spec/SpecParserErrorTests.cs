@@ -133,6 +133,7 @@ public sealed class SpecParserErrorTests
     [InlineData("strategy: {rolling: {maxSurge: 150%}}", 34, "spec.strategy.rolling.maxSurge", "a percentage must be between 0% and 100%, got '150%'")]
     [InlineData("strategy: {rolling: {maxUnavailable: -1}}", 40, "spec.strategy.rolling.maxUnavailable", "must be at least 0, got -1")]
     [InlineData("strategy: {blueGreen: {scaleDownDelaySeconds: -1}}", 49, "spec.strategy.blueGreen.scaleDownDelaySeconds", "must be at least 0, got -1")]
+    [InlineData("revisionHistoryLimit: -1", 25, "spec.revisionHistoryLimit", "must be at least 0, got -1")]
     public void Out_of_range_values(string line, int column, string path, string message)
     {
         AssertError(SingleError(Minimal + "\n  " + line + "\n"), 9, column, path, message);

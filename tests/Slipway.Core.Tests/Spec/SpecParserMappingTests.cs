@@ -26,7 +26,19 @@ public sealed class SpecParserMappingTests
         Assert.Equal(1, spec.Replicas);
         Assert.Equal(new RouteSpec("web.dev.localhost", "/"), spec.Route);
         Assert.Equal(600, spec.ProgressDeadlineSeconds);
+        Assert.Equal(10, spec.RevisionHistoryLimit);
         Assert.Equal(RollingStrategy.Default, spec.Strategy);
+    }
+
+    [Theory]
+    [InlineData("revisionHistoryLimit: 3", 3)]
+    [InlineData("revisionHistoryLimit: 0", 0)]
+    [InlineData("revisionHistoryLimit: ~", 10)]
+    public void Revision_history_limit_is_read_and_null_takes_the_default(string line, int expected)
+    {
+        var manifest = ParseOne(Minimal + "\n  " + line + "\n");
+
+        Assert.Equal(expected, manifest.Spec.RevisionHistoryLimit);
     }
 
     [Fact]

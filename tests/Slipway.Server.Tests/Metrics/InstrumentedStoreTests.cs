@@ -43,15 +43,18 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var status = await _store.GetStatusAsync("web", "dev", CancellationToken.None);
         await _store.SaveStatusAsync("web", "dev", status, [new NewEvent(null, "Tested", "a test event")], CancellationToken.None);
         var events = await _store.ListEventsAsync("web", "dev", 10, CancellationToken.None);
+        var summaries = await _store.ListRevisionSummariesAsync(CancellationToken.None);
+        Assert.Equal(0, await _store.DeleteRevisionsAsync("web", "dev", [1], CancellationToken.None)); // the desired one stays
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
         Assert.NotNull(app);
         Assert.Single(revisions);
         Assert.Contains(events, e => e.Reason == "Tested");
+        Assert.Single(summaries);
         Assert.Null(await _store.GetAppAsync("web", "dev", CancellationToken.None));
-        Assert.Equal(reads + 6, _metrics.StoreReads);
-        Assert.Equal(writes + 2, _metrics.StoreWrites);
+        Assert.Equal(reads + 7, _metrics.StoreReads);
+        Assert.Equal(writes + 3, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }

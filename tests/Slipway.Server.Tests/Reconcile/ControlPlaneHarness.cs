@@ -40,14 +40,22 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
 
     public string StorePath => _temp.Combine("data", "slipway.db");
 
-    public static async Task<ControlPlaneHarness> StartAsync()
+    public ServerOptions Options { get; private set; } = null!;
+
+    /// <summary>The artifact copies the applies make, under <see cref="ServerOptions.ArtifactsDirectory"/>.</summary>
+    public ArtifactStore Artifacts { get; private set; } = null!;
+
+    public ControlPlaneLock Gate => _gate;
+
+    public static async Task<ControlPlaneHarness> StartAsync(StoreOptions? storeOptions = null)
     {
         var harness = new ControlPlaneHarness();
-        harness._temp.WriteFile("artifact/app.dll", "code");
-        harness.Store = await SqliteStore.OpenAsync(harness.StorePath, harness.Time, CancellationToken.None);
-        var options = new ServerOptions(harness._temp.Combine("data"));
+        harness.WriteArtifact("code");
+        harness.Store = await SqliteStore.OpenAsync(harness.StorePath, harness.Time, storeOptions ?? StoreOptions.Default, CancellationToken.None);
+        var options = harness.Options = new ServerOptions(harness._temp.Combine("data"));
+        harness.Artifacts = new ArtifactStore(options);
         harness.Queue = new WorkQueue(harness.Time);
-        harness._apply = new ApplyService(harness.Store, new ArtifactStore(options), harness._gate, harness.Time, harness.Queue, options);
+        harness._apply = new ApplyService(harness.Store, harness.Artifacts, harness._gate, harness.Time, harness.Queue, options);
         harness.Rollouts = new RolloutService(harness.Store, harness._gate, harness.Queue, harness._apply, harness.Time);
         harness.Reconciler = harness.NewReconciler(harness.Store);
         return harness;
@@ -55,10 +63,13 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
 
     /// <summary>A reconciler over <paramref name="store"/> and the harness's target, as a restarted controller would be.</summary>
     public Reconciler NewReconciler(IStore store) =>
-        new(new InstrumentedStore(store, Metrics, Time), _gate, Queue, Target, new ServerOptions(_temp.Combine("data")), Metrics, Time, NullLogger<Reconciler>.Instance);
+        new(new InstrumentedStore(store, Metrics, Time), _gate, Queue, Target, Options, Metrics, Time, NullLogger<Reconciler>.Instance);
+
+    /// <summary>Rewrites the artifact every apply reads: the next apply makes a new revision with a new copy.</summary>
+    public void WriteArtifact(string code) => _temp.WriteFile("artifact/app.dll", code);
 
     /// <summary>Applies the canary spec (10 %, then a pause until promoted) of <paramref name="app"/> with <c>VERSION</c> set.</summary>
-    public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5)
+    public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5, int? revisionHistoryLimit = null)
     {
         var yaml = $"""
             apiVersion: slipway.dev/v1alpha1
@@ -74,7 +85,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
                 - name: VERSION
                   value: {version}
               replicas: {replicas}
-              minReadySeconds: {minReadySeconds}
+              minReadySeconds: {minReadySeconds}{(revisionHistoryLimit is int limit ? $"\n  revisionHistoryLimit: {limit}" : "")}
               strategy:
                 canary:
                   steps:
@@ -83,6 +94,25 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
             """;
         var outcome = await _apply.ApplyAsync(new ApplyRequest(_temp.Combine($"{app}.yaml"), yaml, _temp.Path), dryRun: false, CancellationToken.None);
         Assert.Empty(outcome.Errors);
+    }
+
+    /// <summary>
+    /// A new revision of <paramref name="app"/> (one replica), its artifact rebuilt with <paramref name="version"/>,
+    /// rolled out to the end: applied, promoted past its pause, every instance ready and the old ones stopped.
+    /// </summary>
+    public async Task RollOutAsync(string app, string version, int? revisionHistoryLimit = null)
+    {
+        WriteArtifact($"code {version}");
+        await ApplyAsync(app, version, replicas: 1, minReadySeconds: 0, revisionHistoryLimit: revisionHistoryLimit);
+        await SettleAsync(TimeSpan.FromSeconds(1), rounds: 4);
+        if ((await Store.GetStatusAsync(app, "dev", CancellationToken.None)).InProgress)
+        {
+            await Rollouts.PromoteAsync(app, "dev", full: true, CancellationToken.None);
+            await SettleAsync(TimeSpan.FromSeconds(1), rounds: 4);
+        }
+
+        var status = await Store.GetStatusAsync(app, "dev", CancellationToken.None);
+        Assert.True(status.Phase == Core.Rollouts.RolloutPhase.Healthy && !status.InProgress, $"{app} {version} is not rolled out: {status.Phase} {status.Reason}");
     }
 
     /// <summary>Rounds of a pass, every instance becoming ready, and <paramref name="tick"/> passing.</summary>

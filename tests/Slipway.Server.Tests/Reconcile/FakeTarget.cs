@@ -25,6 +25,9 @@ internal sealed class FakeTarget : ITarget
     /// <summary>Apps whose instances cannot start (the target throws, as a missing artifact would make it).</summary>
     public HashSet<string> Unstartable { get; } = [];
 
+    /// <summary>Runs when an instance is started, after the fake records it: a test writes its log from here, say.</summary>
+    public Action<InstanceLaunch>? OnStart { get; set; }
+
     /// <summary>Runs when traffic is published, before the fake records it: a test looks at the store from here.</summary>
     public Func<Task>? OnPublish { get; set; }
 
@@ -70,6 +73,8 @@ internal sealed class FakeTarget : ITarget
                 "Starting", false, null, 0, $"fake:{launch.InstanceId}", 0, null));
             Calls.Add($"start {launch.InstanceId}");
         }
+
+        OnStart?.Invoke(launch);
     }
 
     public async Task<long> PublishAsync(AppKey key, AppTraffic? traffic, CancellationToken ct)

@@ -11,7 +11,10 @@ public abstract class StoreTest : IAsyncLifetime
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    public async Task InitializeAsync() => _fixture = await TemporaryStore.OpenAsync();
+    /// <summary>The bounds the store is opened with; a test class overrides them to reach them with a few writes.</summary>
+    private protected virtual StoreOptions Options => StoreOptions.Default;
+
+    public async Task InitializeAsync() => _fixture = await TemporaryStore.OpenAsync(Options);
 
     public Task DisposeAsync()
     {

@@ -7,11 +7,14 @@ internal sealed class TemporaryStore : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 14, 9, 26, 53, TimeSpan.Zero);
 
-    private TemporaryStore(string directory, ManualTimeProvider time, SqliteStore store)
+    private readonly StoreOptions _options;
+
+    private TemporaryStore(string directory, ManualTimeProvider time, SqliteStore store, StoreOptions options)
     {
         Directory = directory;
         Time = time;
         Store = store;
+        _options = options;
     }
 
     public string Directory { get; }
@@ -22,12 +25,13 @@ internal sealed class TemporaryStore : IDisposable
 
     public SqliteStore Store { get; private set; }
 
-    public static async Task<TemporaryStore> OpenAsync()
+    public static async Task<TemporaryStore> OpenAsync(StoreOptions? options = null)
     {
+        options ??= StoreOptions.Default;
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "slipway-store-tests-" + Guid.NewGuid().ToString("N"));
         var time = new ManualTimeProvider(Start);
-        var store = await SqliteStore.OpenAsync(System.IO.Path.Combine(directory, "slipway.db"), time, CancellationToken.None);
-        return new TemporaryStore(directory, time, store);
+        var store = await SqliteStore.OpenAsync(System.IO.Path.Combine(directory, "slipway.db"), time, options, CancellationToken.None);
+        return new TemporaryStore(directory, time, store, options);
     }
 
     /// <summary>Opens the same file again, as a restarted server would; the old instance is no longer used.</summary>
@@ -35,7 +39,7 @@ internal sealed class TemporaryStore : IDisposable
     {
         // Pooled connections would let the new store reuse the old one's handles; a restart has none.
         SqliteConnection.ClearAllPools();
-        Store = await SqliteStore.OpenAsync(Path, Time, CancellationToken.None);
+        Store = await SqliteStore.OpenAsync(Path, Time, _options, CancellationToken.None);
         return Store;
     }
 

@@ -49,6 +49,7 @@ public static class CanonicalSpec
             ("progressDeadlineSeconds", spec.ProgressDeadlineSeconds),
             ("minReadySeconds", spec.MinReadySeconds),
             ("maxRestarts", spec.MaxRestarts),
+            ("revisionHistoryLimit", spec.RevisionHistoryLimit),
             ("strategy", Strategy(spec.Strategy)));
     }
 

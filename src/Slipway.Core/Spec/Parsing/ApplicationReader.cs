@@ -18,7 +18,8 @@ internal sealed class ApplicationReader
 
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
-        "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts", "strategy");
+        "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
+        "revisionHistoryLimit", "strategy");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -157,8 +158,14 @@ internal sealed class ApplicationReader
         var progressDeadline = _reader.Int(spec, "progressDeadlineSeconds", ApplicationSpec.DefaultProgressDeadlineSeconds, 1);
         var minReady = _reader.Int(spec, "minReadySeconds", ApplicationSpec.DefaultMinReadySeconds, 0);
         var maxRestarts = _reader.Int(spec, "maxRestarts", ApplicationSpec.DefaultMaxRestarts, 0);
+        var historyLimit = _reader.Int(spec, "revisionHistoryLimit", ApplicationSpec.DefaultRevisionHistoryLimit, 0);
         var strategy = _strategies.Read(spec, identity, routes);
-        return new ApplicationSpec(template, replicas, route, progressDeadline, strategy) { MinReadySeconds = minReady, MaxRestarts = maxRestarts };
+        return new ApplicationSpec(template, replicas, route, progressDeadline, strategy)
+        {
+            MinReadySeconds = minReady,
+            MaxRestarts = maxRestarts,
+            RevisionHistoryLimit = historyLimit,
+        };
     }
 
     private ArtifactRef ReadArtifact(MappingFields spec)

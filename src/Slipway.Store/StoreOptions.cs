@@ -1,0 +1,28 @@
+namespace Slipway.Store;
+
+/// <summary>What the store bounds by itself, so that its file does not grow with every change for ever.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>
+    /// 500 events per app×env: a rollout writes a handful to a few dozen (one per step, pause, abort, restart …), so
+    /// this keeps the story of the last tens of rollouts — more than the revisions the history limit keeps (10 by
+    /// default) — while 1,000 app×envs stay within about 500,000 rows. Kubernetes keeps events an hour; Slipway's are
+    /// the rollout history users read with <c>slipway history</c>, so they are bounded by count, not age.
+    /// </summary>
+    public const int DefaultEventsPerApp = 500;
+
+    public static StoreOptions Default { get; } = new();
+
+    /// <summary>
+    /// Events kept per app×env, the newest. Older ones are deleted in a transaction that adds events, once every
+    /// <see cref="PruneEvery"/> of them, so the event log never needs a sweep and never holds more than this plus
+    /// <see cref="PruneEvery"/> (550 by default) per app×env.
+    /// </summary>
+    public int EventsPerApp { get; init; } = DefaultEventsPerApp;
+
+    /// <summary>
+    /// How many events an app×env gets between two prunes: a tenth of <see cref="EventsPerApp"/>. A prune walks that
+    /// many index entries, which costs more than the insert; once in 50 inserts it costs a few microseconds each.
+    /// </summary>
+    public int PruneEvery => Math.Max(1, EventsPerApp / 10);
+}
