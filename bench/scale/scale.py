@@ -550,6 +550,10 @@ class Run:
 
     def _stop(self):
         report = {}
+        # Which router `down` will look for, against the one measured (they differ when the server started another).
+        pid_text = read_file(os.path.join(self.data, "router", "router.pid"))
+        report["router_pid_measured"] = self.router_pid
+        report["router_pid_file_at_stop"] = int(pid_text.split()[0]) if pid_text and pid_text.split() else None
         if self.server and self.server.poll() is None:
             t = time.monotonic()
             for sig, wait in ((signal.SIGINT, 60), (signal.SIGTERM, 20), (signal.SIGKILL, 20)):
@@ -600,7 +604,8 @@ class Run:
             self.server_log.close()
             tail = read_file(os.path.join(self.work, "server.log")) or ""
             report["server_log_lines"] = tail.count("\n")
-            report["server_log_errors"] = [l for l in tail.splitlines() if " fail:" in l or "crit:" in l][:20]
+            report["server_log_errors"] = [l for l in tail.splitlines() if l.startswith(("fail:", "crit:"))][:20]
+            report["routers_started"] = [int(m) for m in re.findall(r"Started router \(pid (\d+)\)", tail)]
         shutil.rmtree(self.work, ignore_errors=True)
         self.result["teardown"] = report
         log(f"{self.n} apps: stopped; left behind: {left or 'nothing'}; ports in use: {busy or 'none'}")
@@ -663,7 +668,7 @@ def main():
         "config": {"sizes": SIZES, "probe_period_s": PROBE_PERIOD, "strategy": STRATEGY, "idle_s": IDLE_SECONDS,
                    "settle_s": SETTLE_SECONDS, "changes": CHANGES, "healthy_timeout_s": HEALTHY_TIMEOUT,
                    "api_period_ms": API_PERIOD * 1000, "ports": [API_PORT, ROUTER_PORT, ADMIN_PORT],
-                   "instance_ports": INSTANCE_PORTS, "quiet_busy": QUIET_BUSY},
+                   "instance_ports": INSTANCE_PORTS, "quiet_busy": QUIET_BUSY, "nice": os.nice(0)},
         "uptime_before": read_file("/proc/loadavg").strip(),
         "results": [],
     }
