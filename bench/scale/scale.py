@@ -120,6 +120,20 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime + stime (fields 14 and 15 of proc(5))
 
 
+def run_delay_ns(pid):
+    """Time every thread of a process has spent waiting for a CPU while runnable (schedstat), ns."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for task in tasks:
+        text = read_file(f"/proc/{pid}/task/{task}/schedstat")
+        if text:
+            total += int(text.split()[1])
+    return total
+
+
 def machine_ticks():
     """(busy, total) jiffies of the whole machine, all cores."""
     fields = [int(v) for v in read_file("/proc/stat").splitlines()[0].split()[1:]]
@@ -442,11 +456,13 @@ class Run:
         metrics_a = metrics_snapshot(self.api)
         r["quiet_before_idle"] = wait_quiet([self.server_pid, self.router_pid, *instances], "idle")
         log(f"idle: measuring CPU for {IDLE_SECONDS} s")
+        delay_before = run_delay_ns(self.server_pid)
         before = (cpu_ticks(self.server_pid), cpu_ticks(self.router_pid),
                   sum(cpu_ticks(p) or 0 for p in instances), machine_ticks(), time.monotonic())
         time.sleep(IDLE_SECONDS)
         after = (cpu_ticks(self.server_pid), cpu_ticks(self.router_pid),
                  sum(cpu_ticks(p) or 0 for p in instances), machine_ticks(), time.monotonic())
+        delay_after = run_delay_ns(self.server_pid)
         elapsed = after[4] - before[4]
         pct = lambda b, a: round(100 * (a - b) / CLK_TCK / elapsed, 1) if a is not None and b is not None else None
         busy = (after[3][0] - before[3][0]) / (after[3][1] - before[3][1]) * os.cpu_count()
@@ -458,12 +474,16 @@ class Run:
             "machine_busy_cores": round(busy, 2),
             "cores": os.cpu_count(),
         }
+        # How long the server's threads waited for a CPU while they had work: next to its CPU time, it says how far
+        # other processes starved it (a starved reconciler makes fewer passes, and reads as cheaper than it is).
+        if delay_before is not None and delay_after is not None:
+            r["idle_cpu"]["server_run_delay_pct"] = round(100 * (delay_after - delay_before) / 1e9 / elapsed, 1)
         ours = sum(v or 0 for v in (r["idle_cpu"]["server_pct_of_core"], r["idle_cpu"]["router_pct_of_core"],
                                      r["idle_cpu"]["instances_pct_of_core"])) / 100
         r["idle_cpu"]["others_busy_cores"] = round(max(0.0, busy - ours), 2)
         metrics_b = metrics_snapshot(self.api)
         i = r["idle_cpu"]
-        log(f"idle CPU: server {i['server_pct_of_core']} %, router {i['router_pct_of_core']} %, instances "
+        log(f"idle CPU: server {i['server_pct_of_core']} % (waited for a CPU {i.get('server_run_delay_pct')} %), router {i['router_pct_of_core']} %, instances "
             f"{i['instances_pct_of_core']} % of a core; whole machine {i['machine_busy_cores']} of {i['cores']} cores busy")
 
         # One app's change at a time.
