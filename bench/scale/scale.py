@@ -121,8 +121,8 @@ def cpu_ticks(pid):
 
 
 def run_delay_ns(pid):
-    """Time every thread of a process has spent waiting for a CPU while runnable (schedstat), ns."""
-    total = 0
+    """Per thread, the time it has spent waiting for a CPU while runnable (schedstat), ns."""
+    delays = {}
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
@@ -130,8 +130,13 @@ def run_delay_ns(pid):
     for task in tasks:
         text = read_file(f"/proc/{pid}/task/{task}/schedstat")
         if text:
-            total += int(text.split()[1])
-    return total
+            delays[task] = int(text.split()[1])
+    return delays
+
+
+def run_delay_between(before, after):
+    """Waiting time of the threads alive at the end, since `before` (threads started since count in full)."""
+    return sum(ns - before.get(task, 0) for task, ns in after.items())
 
 
 def machine_ticks():
@@ -418,14 +423,17 @@ class Run:
             try:
                 status, apps = self.api.call("GET", "/api/v1/apps", timeout=60)
             except (OSError, http.client.HTTPException) as e:
-                timeline.append((round(time.monotonic() - t0, 2), None, type(e).__name__))
+                timeline.append((round(time.monotonic() - t0, 2), None, None, None, type(e).__name__))
                 time.sleep(HEALTHY_POLL)
                 continue
             now = round(time.monotonic() - t0, 2)
             healthy = sum(1 for a in apps if a["phase"] == "Healthy") if status == 200 else None
-            timeline.append((now, healthy, status))
+            ready = sum(a.get("ready") or 0 for a in apps) if status == 200 else None
+            processes = len([p for p in pids_under(self.data) if p != self.router_pid])
+            # (seconds since the apply, apps Healthy, instances ready, instance processes running, HTTP status)
+            timeline.append((now, healthy, ready, processes, status))
             if len(timeline) % 10 == 0:
-                log(f"{n} apps: {healthy} Healthy after {now} s")
+                log(f"{n} apps: after {now} s, {processes} instances running, {ready} ready, {healthy} apps Healthy")
             if healthy == n:
                 healthy_at = now
                 break
@@ -434,7 +442,7 @@ class Run:
         loop.join()
         r["all_healthy_s"] = healthy_at
         r["healthy_timeline"] = timeline
-        r["healthy_reached"] = max((h for _, h, _ in timeline if h is not None), default=0)
+        r["healthy_reached"] = max((t[1] for t in timeline if t[1] is not None), default=0)
         r["api_latency"] = loop.summary()
         r["api_latency_samples"] = loop.samples
         if healthy_at is None:
@@ -477,7 +485,7 @@ class Run:
         # How long the server's threads waited for a CPU while they had work: next to its CPU time, it says how far
         # other processes starved it (a starved reconciler makes fewer passes, and reads as cheaper than it is).
         if delay_before is not None and delay_after is not None:
-            r["idle_cpu"]["server_run_delay_pct"] = round(100 * (delay_after - delay_before) / 1e9 / elapsed, 1)
+            r["idle_cpu"]["server_run_delay_pct"] = round(100 * run_delay_between(delay_before, delay_after) / 1e9 / elapsed, 1)
         ours = sum(v or 0 for v in (r["idle_cpu"]["server_pct_of_core"], r["idle_cpu"]["router_pct_of_core"],
                                      r["idle_cpu"]["instances_pct_of_core"])) / 100
         r["idle_cpu"]["others_busy_cores"] = round(max(0.0, busy - ours), 2)
