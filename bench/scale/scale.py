@@ -62,6 +62,23 @@ if STRATEGY not in ("recreate", "rolling"):
     sys.exit(f"STRATEGY must be recreate or rolling, got {STRATEGY!r}")
 
 
+def prioritise(pid):
+    """With NICE set, give the process's scheduling autogroup that nice value. With autogroups on (Debian's
+    default), every session is one scheduling entity, so a process's own nice value only weighs it against its
+    own session: the server and the router each run in a session of their own (setsid), so `nice` alone does
+    nothing for them against other sessions' builds. Returns what /proc/PID/autogroup says afterwards."""
+    nice = os.environ.get("NICE")
+    path = f"/proc/{pid}/autogroup"
+    if not nice or not os.path.exists(path):
+        return None
+    try:
+        with open(path, "w") as f:
+            f.write(nice)
+    except OSError as e:
+        return f"not set: {e}"
+    return (read_file(path) or "").strip()
+
+
 def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -394,6 +411,9 @@ class Run:
         router_pid_file = os.path.join(self.data, "router", "router.pid")
         wait_for("router", lambda: read_file(router_pid_file) and http_get(ADMIN_PORT, "/healthz")[0] == 200, 60)
         self.router_pid = int(read_file(router_pid_file).split()[0])
+        self.result["autogroups"] = {"driver": (read_file(f"/proc/{os.getpid()}/autogroup") or "").strip(),
+                                     "server": prioritise(self.server_pid),
+                                     "router": prioritise(self.router_pid)}
         log(f"server pid {self.server_pid}, router pid {self.router_pid}, data {self.data}")
 
     def measure(self):
@@ -710,6 +730,10 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
+    # The driver measures latencies: it gets the priority too, for the run only (its autogroup is its session's,
+    # which outlives it).
+    own_nice = re.search(r"nice (-?\d+)", read_file(f"/proc/{os.getpid()}/autogroup") or "")
+    document["driver_autogroup"] = prioritise(os.getpid())
     interrupted = False
     try:
         for n in SIZES:
@@ -733,6 +757,9 @@ def main():
     finally:
         if current:
             current.stop()
+        if own_nice and os.environ.get("NICE"):
+            with open(f"/proc/{os.getpid()}/autogroup", "w") as f:
+                f.write(own_nice.group(1))
         document["uptime_after"] = read_file("/proc/loadavg").strip()
         document["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         document["table"] = table(document["results"])
