@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Slipway scale benchmark: 100, 300 and 1,000 apps of a light test service on one `slipway server`.
 #
-#   bench/scale/run.sh                                  # SIZES="100 300 1000", probes every 10 s
-#   SIZES="100 300" bench/scale/run.sh                  # what the "before" figures used
-#   PROBE_PERIOD=2 SIZES=200 bench/scale/run.sh         # the configuration of issue 9's table
-#   SIZES=1000 HEALTHY_TIMEOUT=600 bench/scale/run.sh   # give up on "all Healthy" after 10 minutes
+#   NICE=-10 bench/scale/run.sh                                  # SIZES="100 300 1000", probes every 10 s (bench/README.md)
+#   NICE=-10 PROBE_PERIOD=2 SIZES="200 400" bench/scale/run.sh   # the configuration of issue 9's table
+#   SIZES=50 IDLE_SECONDS=10 CHANGES=3 bench/scale/run.sh        # quick look
+#
+# NICE (root) raises the priority of the server, the router and the driver, so that on a machine shared with builds
+# the figures measure Slipway rather than the queue for a CPU; bench/README.md says why and how.
 #
 # Builds the CLI (Release) and the test service (bench/scale/lightsvc.c, cached in bench/scale/.build/), then runs
 # bench/scale/scale.py, which starts and stops everything itself (see its docstring and bench/README.md for every
