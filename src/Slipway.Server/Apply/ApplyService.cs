@@ -16,9 +16,9 @@ namespace Slipway.Server.Apply;
 /// </summary>
 /// <remarks>
 /// Reading artifacts (checking, hashing, copying into the store) is the slow part of an apply and is bounded in size
-/// and time; it happens before the control-plane lock is taken, so a large or broken artifact never holds up the
-/// reconcile loop, rollout commands or other applies. Only the final checks against the saved state (routes used by
-/// other apps) and the save itself run under the lock.
+/// and time; it happens before any lock is taken, so a large or broken artifact never holds up reconcile passes,
+/// rollout commands or other applies. Only the final checks against the saved state (routes used by other apps) and
+/// the save itself run one apply at a time, under the control-plane locks of the app×envs the apply saves.
 /// </remarks>
 internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options)
 {
