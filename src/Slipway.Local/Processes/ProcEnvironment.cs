@@ -17,31 +17,10 @@ internal static class ProcEnvironment
     public static IReadOnlyList<int> FindProcesses(IReadOnlyDictionary<string, string> variables)
     {
         var needles = variables.Select(v => Encoding.UTF8.GetBytes($"{v.Key}={v.Value}\0")).ToList();
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-
-            byte[] environ;
-            try
-            {
-                environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (needles.All(needle => HoldsEntry(environ, needle)) && ProcStat.Read(pid) is { IsAlive: true })
-            {
-                found.Add(pid);
-            }
-        }
-
-        return found;
+        return Environments()
+            .Where(p => needles.All(needle => HoldsEntry(p.Environ, needle)) && ProcStat.Read(p.Pid) is { IsAlive: true })
+            .Select(p => p.Pid)
+            .ToList();
     }
 
     /// <summary>
@@ -59,6 +38,25 @@ internal static class ProcEnvironment
         }
 
         var prefix = Encoding.UTF8.GetBytes(name + "=");
+        foreach (var (pid, environ) in Environments())
+        {
+            if (ValueOf(environ, prefix) is { } value && values.Contains(value) && ProcStat.Read(pid) is { IsAlive: true })
+            {
+                if (!found.TryGetValue(value, out var pids))
+                {
+                    found.Add(value, pids = []);
+                }
+
+                pids.Add(pid);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Every process but this one whose environment can be read (not another user's), with its environment.</summary>
+    private static IEnumerable<(int Pid, byte[] Environ)> Environments()
+    {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
@@ -76,18 +74,8 @@ internal static class ProcEnvironment
                 continue;
             }
 
-            if (ValueOf(environ, prefix) is { } value && values.Contains(value) && ProcStat.Read(pid) is { IsAlive: true })
-            {
-                if (!found.TryGetValue(value, out var pids))
-                {
-                    found.Add(value, pids = []);
-                }
-
-                pids.Add(pid);
-            }
+            yield return (pid, environ);
         }
-
-        return found;
     }
 
     /// <summary>The value of the entry starting with <paramref name="prefix"/> (<c>NAME=</c>) among the NUL-separated entries of <paramref name="environ"/>.</summary>
