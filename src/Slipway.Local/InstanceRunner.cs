@@ -279,9 +279,11 @@ internal sealed partial class InstanceRunner
 
         var ready = _instance.Status.Ready;
 
+        // Disposed when this method returns, after the probes have stopped: its kept-alive connections are closed
+        // before anything sends the process SIGTERM (a restart, or StopAsync, which halts this loop first).
+        using var probeRunner = new ProbeRunner(new ProbeTarget(_instance.Port, _instance.WorkingDirectory, _environment), _context.Time);
         var probes = new InstanceProbes(
-            _context.Probes, _context.Time, new ProbeTarget(_instance.Port, _instance.WorkingDirectory, _environment),
-            _instance.Spec.Probes, _context.Options.ImplicitReadinessPeriod, _instance.Spec.InstanceId, _context.Logger)
+            probeRunner, _context.Time, Random.Shared, _instance.Spec.Probes, _context.Options.ImplicitReadinessPeriod, _instance.Spec.InstanceId, _context.Logger)
             .RunAsync(started, ready, () => OnStarted(process), r => OnReadinessChanged(process, r), incarnation.Token);
 
         var first = await Task.WhenAny(exit, probes).ConfigureAwait(false);

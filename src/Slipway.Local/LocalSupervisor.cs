@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Slipway.Local.Logs;
-using Slipway.Local.Probes;
 using Slipway.Local.Processes;
 using Slipway.Local.State;
 
@@ -31,7 +30,6 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     private readonly ConcurrentDictionary<(string App, string Environment), ConcurrentDictionary<string, InstanceRunner>> _byApp = new();
     private readonly SupervisorContext _context;
     private readonly string _logRoot;
-    private readonly HttpClient _http;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _startGate = new();
@@ -48,21 +46,10 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         Directory.CreateDirectory(_logRoot);
         _logger = loggerFactory.CreateLogger<LocalSupervisor>();
         options ??= new SupervisorOptions();
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            // Probes go straight to loopback, never through an HTTP_PROXY from the environment.
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan, // each probe has its own timeout
-        };
         _context = new SupervisorContext(
             options,
             time,
             new ProcessLauncher(time, _logger),
-            new ProbeRunner(_http, time),
             new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
             new PortAllocator(options.InstancePorts, () => _runners.Values.Select(r => r.Instance.Port)),
             _logger);
@@ -248,7 +235,6 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_runners.Values.Select(r => r.HaltAsync())).ConfigureAwait(false);
         await _logWatch.ConfigureAwait(false);
-        _http.Dispose();
         _lifetime.Dispose();
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Slipway.Local.Probes;
 using Slipway.Local.Processes;
 using Slipway.Local.State;
 
@@ -10,7 +9,6 @@ internal sealed record SupervisorContext(
     SupervisorOptions Options,
     TimeProvider Time,
     ProcessLauncher Launcher,
-    ProbeRunner Probes,
     InstanceStateStore Store,
     PortAllocator Ports,
     ILogger Logger);

@@ -14,8 +14,11 @@ public sealed record SupervisorOptions
     /// <summary>How often an adopted process (not our child, so no exit notification) is checked in /proc.</summary>
     public TimeSpan AdoptedProcessPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Period of the implicit TCP readiness check used when a spec declares no readiness probe.</summary>
-    public TimeSpan ImplicitReadinessPeriod { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Period of the implicit TCP readiness check used when a spec declares no readiness probe: Kubernetes' default
+    /// period. A new instance is still checked every second until it is first ready (see <see cref="Probes.ProbeCadence"/>).
+    /// </summary>
+    public TimeSpan ImplicitReadinessPeriod { get; init; } = TimeSpan.FromSeconds(10);
 
     public long MaxLogBytes { get; init; } = 10 * 1024 * 1024;
 

@@ -7,12 +7,14 @@ namespace Slipway.Local.Probes;
 /// The probes of one process incarnation, with Kubernetes semantics: the startup probe runs
 /// first and gates the others; readiness turns on after SuccessThreshold consecutive successes
 /// and off after FailureThreshold consecutive failures; FailureThreshold consecutive startup or
-/// liveness failures ask for a restart. Each probe keeps its own period, timed by the TimeProvider.
+/// liveness failures ask for a restart. Each probe keeps its own period, timed by the TimeProvider
+/// and spread by <see cref="ProbeCadence"/>: right away for a new process, every second until it is
+/// first ready, then at the period from a random phase.
 /// </summary>
 internal sealed partial class InstanceProbes(
-    ProbeRunner runner,
+    IProbeRunner runner,
     TimeProvider time,
-    ProbeTarget target,
+    Random random,
     ProbeSet probes,
     TimeSpan implicitReadinessPeriod,
     string instanceId,
@@ -30,11 +32,11 @@ internal sealed partial class InstanceProbes(
         {
             var startup = ProbeSchedule.From(startupSpec);
             var passed = false;
-            await ProbeLoopAsync(startup, "startup", (result, successes, failures) =>
+            await ProbeLoopAsync(startup, "startup", ProbeStart.RightAway, (result, successes, failures) =>
             {
                 passed = result.Success;
                 return result.Success || failures >= startup.FailureThreshold;
-            }, ct).ConfigureAwait(false);
+            }, settled: null, ct).ConfigureAwait(false);
             if (!passed)
             {
                 return "startup probe failed";
@@ -54,7 +56,7 @@ internal sealed partial class InstanceProbes(
             }
 
             var liveness = ProbeSchedule.From(livenessSpec);
-            await ProbeLoopAsync(liveness, "liveness", (_, _, failures) => failures >= liveness.FailureThreshold, ct).ConfigureAwait(false);
+            await ProbeLoopAsync(liveness, "liveness", ProbeStart.Spread, (_, _, failures) => failures >= liveness.FailureThreshold, settled: null, ct).ConfigureAwait(false);
             return "liveness probe failed";
         }
         finally
@@ -67,11 +69,14 @@ internal sealed partial class InstanceProbes(
     private async Task ReadinessAsync(bool ready, Action<bool> onReadinessChanged, CancellationToken ct)
     {
         var readiness = probes.Readiness is { } spec ? ProbeSchedule.From(spec) : ProbeSchedule.ImplicitReadiness(implicitReadinessPeriod);
-        await ProbeLoopAsync(readiness, "readiness", (_, successes, failures) =>
+        // An instance already ready (adopted) is in its steady state; any other is starting up until it first is.
+        var everReady = ready;
+        await ProbeLoopAsync(readiness, "readiness", ready ? ProbeStart.Spread : ProbeStart.StartingUp, (_, successes, failures) =>
         {
             if (!ready && successes >= readiness.SuccessThreshold)
             {
                 ready = true;
+                everReady = true;
                 onReadinessChanged(true);
             }
             else if (ready && failures >= readiness.FailureThreshold)
@@ -81,15 +86,21 @@ internal sealed partial class InstanceProbes(
             }
 
             return false;
-        }, ct).ConfigureAwait(false);
+        }, () => everReady, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Probes every period (measured from each attempt's start) until <paramref name="done"/> says so.</summary>
-    private async Task ProbeLoopAsync(ProbeSchedule schedule, string kind, Func<ProbeResult, int, int, bool> done, CancellationToken ct)
+    /// <summary>
+    /// Probes at the waits <see cref="ProbeCadence"/> gives (each measured from an attempt's start) until
+    /// <paramref name="done"/> says so.
+    /// </summary>
+    /// <param name="settled">Whether the start-up phase is over (see <see cref="ProbeCadence.Next"/>); null when it never runs.</param>
+    private async Task ProbeLoopAsync(ProbeSchedule schedule, string kind, ProbeStart start, Func<ProbeResult, int, int, bool> done, Func<bool>? settled, CancellationToken ct)
     {
-        if (schedule.InitialDelay > TimeSpan.Zero)
+        var cadence = new ProbeCadence(schedule.Period, start, time.GetUtcNow(), random);
+        var first = cadence.First(schedule.InitialDelay);
+        if (first > TimeSpan.Zero)
         {
-            await Task.Delay(schedule.InitialDelay, time, ct).ConfigureAwait(false);
+            await Task.Delay(first, time, ct).ConfigureAwait(false);
         }
 
         var successes = 0;
@@ -97,7 +108,7 @@ internal sealed partial class InstanceProbes(
         while (true)
         {
             var began = time.GetUtcNow();
-            var result = await runner.RunAsync(schedule.Action, target, schedule.Timeout, ct).ConfigureAwait(false);
+            var result = await runner.RunAsync(schedule.Action, schedule.Timeout, ct).ConfigureAwait(false);
             if (result.Success)
             {
                 successes++;
@@ -115,7 +126,7 @@ internal sealed partial class InstanceProbes(
                 return;
             }
 
-            var wait = began + schedule.Period - time.GetUtcNow();
+            var wait = began + cadence.Next(began, settled?.Invoke() ?? true) - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, ct).ConfigureAwait(false);

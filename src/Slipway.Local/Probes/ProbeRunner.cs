@@ -5,20 +5,50 @@ using Slipway.Core.Spec;
 
 namespace Slipway.Local.Probes;
 
-/// <summary>Runs one attempt of a probe action against an instance, within its timeout.</summary>
-internal sealed class ProbeRunner(HttpClient http, TimeProvider time)
+/// <summary>
+/// Runs the probe attempts of one process of an instance, each within its timeout. HTTP probes keep their connection
+/// alive from one attempt to the next (a TCP handshake, a socket, a server-side accept and a TIME_WAIT entry per probe
+/// otherwise, multiplied by every instance), so the runner owns its connections: one runner per process, disposed as
+/// soon as its probes stop, which closes them. The instance runner stops the probes before it sends SIGTERM, so a
+/// kept-alive probe connection never holds a graceful shutdown open (servers such as Python's ThreadingHTTPServer, or
+/// Node's before version 19, wait for their open connections to close before they exit).
+/// </summary>
+internal sealed class ProbeRunner : IProbeRunner, IDisposable
 {
-    public async Task<ProbeResult> RunAsync(ProbeAction action, ProbeTarget target, TimeSpan timeout, CancellationToken ct)
+    private readonly ProbeTarget _target;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http;
+
+    public ProbeRunner(ProbeTarget target, TimeProvider time)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout, time);
+        _target = target;
+        _time = time;
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            // Probes go straight to loopback, never through an HTTP_PROXY from the environment.
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            // The default (1 min) keeps the connection across the default period (10 s); with longer periods a probe
+            // opens a new one, as a server would likely have closed the old one by then anyway.
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // each probe has its own timeout
+        };
+    }
+
+    public async Task<ProbeResult> RunAsync(ProbeAction action, TimeSpan timeout, CancellationToken ct)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutSource.Token);
         try
         {
             return action switch
             {
-                HttpGetAction get => await HttpGetAsync(get, target, linked.Token).ConfigureAwait(false),
-                TcpSocketAction tcp => await TcpConnectAsync(tcp.Port ?? target.Port, linked.Token).ConfigureAwait(false),
-                ExecAction exec => await ExecAsync(exec, target, linked.Token).ConfigureAwait(false),
+                HttpGetAction get => await HttpGetAsync(get, linked.Token).ConfigureAwait(false),
+                TcpSocketAction tcp => await TcpConnectAsync(tcp.Port ?? _target.Port, linked.Token).ConfigureAwait(false),
+                ExecAction exec => await ExecAsync(exec, _target, linked.Token).ConfigureAwait(false),
                 _ => ProbeResult.Fail($"unknown probe action {action.GetType().Name}"),
             };
         }
@@ -32,14 +62,17 @@ internal sealed class ProbeRunner(HttpClient http, TimeProvider time)
         }
     }
 
-    private async Task<ProbeResult> HttpGetAsync(HttpGetAction get, ProbeTarget target, CancellationToken ct)
+    /// <summary>Closes the kept-alive probe connections: before the process is told to stop.</summary>
+    public void Dispose() => _http.Dispose();
+
+    private async Task<ProbeResult> HttpGetAsync(HttpGetAction get, CancellationToken ct)
     {
         var path = get.Path.StartsWith('/') ? get.Path : "/" + get.Path;
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{get.Port ?? target.Port}{path}");
-        // No kept-alive connection: it would hold the instance's graceful shutdown open.
-        request.Headers.ConnectionClose = true;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{get.Port ?? _target.Port}{path}");
         request.Headers.UserAgent.ParseAdd("slipway-probe");
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        // Only the status counts. The body is not read here: disposing the response drains a small one (up to the
+        // handler's MaxResponseDrainSize, 1 MiB) and keeps the connection, or closes it when the body is bigger.
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         var code = (int)response.StatusCode;
         return code is >= 200 and < 400 ? ProbeResult.Ok($"HTTP {code}") : ProbeResult.Fail($"HTTP {code}");
     }

@@ -22,7 +22,9 @@ internal sealed record ProbeSchedule(
     /// <summary>
     /// Used when a spec declares no readiness probe: ready once $PORT accepts a connection. The
     /// router must never be handed an endpoint that refuses connections, so "process is up" alone
-    /// is not enough.
+    /// is not enough. Otherwise Kubernetes' defaults: timeout 1 s, failure threshold 3, and the
+    /// period <see cref="SupervisorOptions.ImplicitReadinessPeriod"/> (10 s), which does not slow a
+    /// new instance down: until first ready it is probed every second (see <see cref="ProbeCadence"/>).
     /// </summary>
     public static ProbeSchedule ImplicitReadiness(TimeSpan period) =>
         new(new TcpSocketAction(null), TimeSpan.Zero, period, TimeSpan.FromSeconds(1), FailureThreshold: 3, SuccessThreshold: 1);

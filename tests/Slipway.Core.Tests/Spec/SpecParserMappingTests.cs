@@ -127,6 +127,17 @@ public sealed class SpecParserMappingTests
     }
 
     [Fact]
+    public void A_probe_with_only_its_action_takes_the_Kubernetes_timings()
+    {
+        var manifest = ParseOne(Minimal + "\n  probes:\n    readiness:\n      httpGet: {path: /healthz}\n");
+
+        var readiness = manifest.Spec.Template.Probes.Readiness!;
+        Assert.Equal(
+            (0, 10, 1, 3, 1),
+            (readiness.InitialDelaySeconds, readiness.PeriodSeconds, readiness.TimeoutSeconds, readiness.FailureThreshold, readiness.SuccessThreshold));
+    }
+
+    [Fact]
     public void Rolling_without_settings_is_25_percent_each()
     {
         var manifest = ParseOne(Minimal + "\n  strategy:\n    rolling: {}\n");
