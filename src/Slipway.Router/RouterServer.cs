@@ -14,6 +14,7 @@ using Slipway.Router.Forwarding;
 using Slipway.Router.Metrics;
 using Slipway.Router.Proxy;
 using Slipway.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Slipway.Router;
 
@@ -87,19 +88,22 @@ public sealed class RouterServer : IAsyncDisposable
         _accessLog = _options.AccessLogEnabled
             ? new AccessLogWriter(_options.AccessLogPath, _options.AccessLogCapacity, metrics, _timeProvider, _logger)
             : null;
+
+        _proxyApp = BuildApp(listen, proxyListener: true);
+        _adminApp = BuildApp(admin, proxyListener: false);
+        var transformer = new ForwardedHeadersTransformer();
         var proxy = new ProxyHandler(
             _tables,
-            new HttpForwarder(_backends, new ForwardCancellationPool(_timeProvider), _options.BackendTimeout),
-            new UpgradeTunnel(_options.ConnectTimeout, _options.BackendTimeout, _timeProvider),
+            new EndpointForwarder(_proxyApp.Services.GetRequiredService<IHttpForwarder>(), _backends, transformer, _options.BackendTimeout),
+            transformer,
             new MirrorSender(_backends, _options.BackendTimeout, _options.MaxConcurrentMirrors, metrics, _timeProvider),
             _accessLog,
             metrics,
             new RequestIdGenerator(),
             _timeProvider);
         var adminHandler = new AdminHandler(_tables, registry, metrics, watcher);
-
-        _proxyApp = BuildApp(listen, proxy.InvokeAsync, proxyListener: true);
-        _adminApp = BuildApp(admin, adminHandler.InvokeAsync, proxyListener: false);
+        _proxyApp.Run(proxy.InvokeAsync);
+        _adminApp.Run(adminHandler.InvokeAsync);
         await _proxyApp.StartAsync(ct).ConfigureAwait(false);
         await _adminApp.StartAsync(ct).ConfigureAwait(false);
 
@@ -143,13 +147,20 @@ public sealed class RouterServer : IAsyncDisposable
         }
     }
 
-    private WebApplication BuildApp(IPEndPoint endPoint, RequestDelegate handler, bool proxyListener)
+    private WebApplication BuildApp(IPEndPoint endPoint, bool proxyListener)
     {
         // The empty builder: no configuration sources, no default middleware, no console lifetime — the process
         // hosting the router owns signals, and nothing in the environment can change how the proxy listens.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Slipway.Router" });
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
+        if (proxyListener)
+        {
+            // YARP's forwarder, on the router's clock for its activity timeouts.
+            builder.Services.AddSingleton(_timeProvider);
+            builder.Services.AddHttpForwarder();
+        }
+
         builder.WebHost.UseKestrelCore();
         if (proxyListener && _options.InlineScheduling)
         {
@@ -169,9 +180,7 @@ public sealed class RouterServer : IAsyncDisposable
             kestrel.Listen(endPoint);
         });
 
-        var app = builder.Build();
-        app.Run(handler);
-        return app;
+        return builder.Build();
     }
 
     private static async Task StopAsync(WebApplication? app, CancellationToken ct)
@@ -205,6 +214,9 @@ public sealed class RouterServer : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddFilter("System", LogLevel.Warning)
+            // YARP's forwarder logs every request it forwards (Information) and every failure with its exception
+            // (Warning); the access log is the router's per-request channel, and failures are in it.
+            .AddFilter("Yarp", LogLevel.Error)
             // Standard output may carry the access log; the router's own messages go to standard error.
             .AddSimpleConsole(console =>
             {
