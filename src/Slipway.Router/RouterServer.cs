@@ -43,7 +43,10 @@ public sealed class RouterServer : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 disposed
 
     /// <param name="options">Where to listen and what to serve.</param>
-    /// <param name="loggerFactory">Where the router's own logs go; standard error when null.</param>
+    /// <param name="loggerFactory">
+    /// Where the router's own logs go, and Kestrel's and YARP's; standard error when null, with YARP's per-request
+    /// messages filtered out.
+    /// </param>
     /// <param name="timeProvider">The clock for timeouts, durations and polling; the system clock when null.</param>
     public RouterServer(RouterOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -156,7 +159,8 @@ public sealed class RouterServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
         if (proxyListener)
         {
-            // YARP's forwarder, on the router's clock for its activity timeouts.
+            // YARP's forwarder, given the router's clock (it times body copies with it; its activity timeout runs on
+            // its own timers).
             builder.Services.AddSingleton(_timeProvider);
             builder.Services.AddHttpForwarder();
         }
