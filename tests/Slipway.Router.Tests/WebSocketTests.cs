@@ -84,4 +84,20 @@ public sealed class WebSocketTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("plain", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_request_for_another_upgrade_than_websocket_is_forwarded_as_a_plain_request()
+    {
+        await using var backend = await TestBackend.StartAsync("plain");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [backend.Address])));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/h2c");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("h2c"));
+        using var response = await router.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("plain", await response.Content.ReadAsStringAsync());
+        var received = Assert.Single(backend.Received);
+        Assert.False(received.Headers.ContainsKey("Upgrade"));
+    }
 }
