@@ -152,6 +152,8 @@ nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
 PIDS+=($!)
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
+NGINX_MASTER=$!
+declare -A PROXY_PID
 # The environment the server gives the router it starts (RouterHost.ProcessEnvironment).
 start_router() { # name dll port admin-port
   DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}" \
@@ -160,6 +162,7 @@ start_router() { # name dll port admin-port
     --config "$WORK/router.json" --listen "127.0.0.1:$3" --admin "127.0.0.1:$4" \
     --access-log "$WORK/$1-access.log" ${ROUTER_ARGS:-} 2>"$WORK/$1.log" &
   PIDS+=($!)
+  PROXY_PID[$1]=$!
 }
 start_router slipway "$SLIPWAY_DLL" $SLIPWAY_PORT $SLIPWAY_ADMIN_PORT
 if [ -n "$BEFORE" ]; then
@@ -202,9 +205,10 @@ parse() {
     /^ +50%/ { p50 = ms($2) }
     /^ +99%/ { p99 = ms($2) }
     /^Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
     /Non-2xx or 3xx responses/ { bad = $NF }
     /Socket errors/ { errors = $0 }
-    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }
+    END { printf "%.0f %.3f %.3f %s %d\n", rps, p50, p99, (bad == "" ? 0 : bad), requests }
   ' "$1"
 }
 
@@ -217,35 +221,60 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "${URL[nginx]}" >/dev/null
 [ -z "$BEFORE" ] || wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "${URL[before]}" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "${URL[slipway]}" >/dev/null
 
+# CPU time the proxy under test spent per request (user + system, from /proc/<pid>/stat over the round): unlike
+# req/s, it hardly moves when other work shares the machine. nginx counts its master and workers; direct has none.
+proxy_pids() {
+  case "$1" in
+    nginx) echo "$NGINX_MASTER $(pgrep -P "$NGINX_MASTER" | tr '\n' ' ')" ;;
+    slipway | before) echo "${PROXY_PID[$1]}" ;;
+  esac
+}
+cpu_ticks() { # pids...
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
 CMD="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
 echo "command: $CMD <url>; $ROUNDS interleaved rounds; $(nproc) cores shared by wrk, proxy and backend"
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${TARGETS[@]}"; do
+    pids=$(proxy_pids "$t")
+    # shellcheck disable=SC2086 # a list of pids
+    [ -z "$pids" ] || ticks_before=$(cpu_ticks $pids)
     $CMD "${URL[$t]}" >"$WORK/$t.$r.txt"
-    read -r rps p50 p99 bad <<<"$(parse "$WORK/$t.$r.txt")"
-    printf 'round %d  %-8s %10s req/s   p50 %7s ms   p99 %7s ms   non-2xx %s\n' "$r" "$t" "$rps" "$p50" "$p99" "$bad"
-    echo "$t $rps $p50 $p99" >>"$WORK/results.txt"
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || ticks=$(($(cpu_ticks $pids) - ticks_before))
+    read -r rps p50 p99 bad requests <<<"$(parse "$WORK/$t.$r.txt")"
+    cpu=$([ -z "$pids" ] && echo "-" || awk -v t="$ticks" -v hz="$TICKS_PER_SECOND" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+    printf 'round %d  %-8s %10s req/s   p50 %7s ms   p99 %7s ms   cpu %6s us/req   non-2xx %s\n' "$r" "$t" "$rps" "$p50" "$p99" "$cpu" "$bad"
+    echo "$t $rps $p50 $p99 $cpu" >>"$WORK/results.txt"
   done
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
 echo "medians over $ROUNDS rounds:"
-printf '%-8s %12s %10s %10s\n' target "req/s" "p50 ms" "p99 ms"
-declare -A RPS P99
+printf '%-8s %12s %10s %10s %12s\n' target "req/s" "p50 ms" "p99 ms" "cpu us/req"
+declare -A RPS P99 CPU
 for t in "${TARGETS[@]}"; do
   RPS[$t]=$(awk -v t="$t" '$1 == t { print $2 }' "$WORK/results.txt" | median)
   p50=$(awk -v t="$t" '$1 == t { print $3 }' "$WORK/results.txt" | median)
   P99[$t]=$(awk -v t="$t" '$1 == t { print $4 }' "$WORK/results.txt" | median)
-  printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "${RPS[$t]}" "$p50" "${P99[$t]}"
+  CPU[$t]=$(awk -v t="$t" '$1 == t && $5 != "-" { print $5 }' "$WORK/results.txt" | median)
+  printf '%-8s %12.0f %10.3f %10.3f %12s\n' "$t" "${RPS[$t]}" "$p50" "${P99[$t]}" "${CPU[$t]:--}"
 done
-awk -v s="${RPS[slipway]}" -v n="${RPS[nginx]}" -v sp="${P99[slipway]}" -v np="${P99[nginx]}" \
-  'BEGIN { printf "slipway/nginx throughput ratio: %.2f   p99 difference: %+.3f ms\n", s / n, sp - np }'
+awk -v s="${RPS[slipway]}" -v n="${RPS[nginx]}" -v sp="${P99[slipway]}" -v np="${P99[nginx]}" -v sc="${CPU[slipway]}" -v nc="${CPU[nginx]}" \
+  'BEGIN { printf "slipway/nginx throughput ratio: %.2f   p99 difference: %+.3f ms   cpu per request ratio: %.2f\n", s / n, sp - np, sc / nc }'
 if [ -n "$BEFORE" ]; then
-  awk -v b="${RPS[before]}" -v n="${RPS[nginx]}" -v bp="${P99[before]}" -v np="${P99[nginx]}" \
-    'BEGIN { printf "before/nginx  throughput ratio: %.2f   p99 difference: %+.3f ms\n", b / n, bp - np }'
+  awk -v b="${RPS[before]}" -v n="${RPS[nginx]}" -v bp="${P99[before]}" -v np="${P99[nginx]}" -v bc="${CPU[before]}" -v nc="${CPU[nginx]}" \
+    'BEGIN { printf "before/nginx  throughput ratio: %.2f   p99 difference: %+.3f ms   cpu per request ratio: %.2f\n", b / n, bp - np, bc / nc }'
   awk -v s="${RPS[slipway]}" -v b="${RPS[before]}" -v sp="${P99[slipway]}" -v bp="${P99[before]}" -v rev="$BEFORE_REV" \
-    'BEGIN { printf "slipway/before (%s) throughput ratio: %.2f   p99 difference: %+.3f ms\n", rev, s / b, sp - bp }'
+    -v sc="${CPU[slipway]}" -v bc="${CPU[before]}" \
+    'BEGIN { printf "slipway/before (%s) throughput ratio: %.2f   p99 difference: %+.3f ms   cpu per request ratio: %.2f\n", rev, s / b, sp - bp, sc / bc }'
   printf 'per round, slipway/before:'
   awk '$1 == "slipway" { s[++i] = $2 } $1 == "before" { b[++j] = $2 } END { for (r = 1; r <= i; r++) printf " %.2f", s[r] / b[r]; print "" }' \
     "$WORK/results.txt"
