@@ -4,12 +4,15 @@
 #   sudo bench/router/run.sh                     # 3 rounds × 15 s per target
 #   ROUNDS=1 DURATION=5s bench/router/run.sh     # quick look
 #   ROUTER_ARGS=--inline-scheduling bench/router/run.sh   # extra options for `slipway router`
+#   BEFORE=144503e bench/router/run.sh           # also the router of an older commit, in the same rounds
 #
 # Backend: an nginx instance (1 worker) answering a fixed 13-byte body on its own port, so the backend costs
 # as little CPU as possible and is identical for every target. Targets:
 #   direct  — wrk → backend
 #   nginx   — wrk → nginx reverse proxy (upstream keepalive, JSON access log to a file, buffered)
 #   slipway — wrk → `slipway router` (the CLI built in Release, as the server starts it; JSON access log to a file)
+#   before  — with BEFORE=<git rev>: the same, built from that commit (exported with `git archive` into the
+#             temporary directory and built there in Release), so one run compares the router before and after a change
 # Both proxies set X-Forwarded-For/-Host/-Proto and X-Request-ID and write one JSON access log line per request.
 set -euo pipefail
 
@@ -22,6 +25,9 @@ BACKEND_PORT=18080
 NGINX_PORT=18081
 SLIPWAY_PORT=18082
 SLIPWAY_ADMIN_PORT=18083
+BEFORE_PORT=18084
+BEFORE_ADMIN_PORT=18085
+BEFORE="${BEFORE:-}"
 
 need() {
   if ! command -v "$1" >/dev/null 2>&1; then
@@ -46,7 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for port in $BACKEND_PORT $NGINX_PORT $SLIPWAY_PORT $SLIPWAY_ADMIN_PORT; do
+for port in $BACKEND_PORT $NGINX_PORT $SLIPWAY_PORT $SLIPWAY_ADMIN_PORT $BEFORE_PORT $BEFORE_ADMIN_PORT; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
     echo "port $port is already in use" >&2
     exit 1
@@ -56,6 +62,17 @@ done
 echo "building slipway (Release)"
 dotnet build -c Release -v q -nologo "$ROOT/src/Slipway.Cli/Slipway.Cli.csproj" >"$WORK/build.log" 2>&1 \
   || { cat "$WORK/build.log"; exit 1; }
+SLIPWAY_DLL="$ROOT/src/Slipway.Cli/bin/Release/net10.0/slipway.dll"
+
+if [ -n "$BEFORE" ]; then
+  BEFORE_REV="$(git -C "$ROOT" rev-parse --short "$BEFORE^{commit}")"
+  echo "building slipway at $BEFORE_REV (Release) for the 'before' target"
+  mkdir -p "$WORK/before"
+  git -C "$ROOT" archive "$BEFORE_REV" | tar -x -C "$WORK/before"
+  dotnet build -c Release -v q -nologo "$WORK/before/src/Slipway.Cli/Slipway.Cli.csproj" >"$WORK/before-build.log" 2>&1 \
+    || { cat "$WORK/before-build.log"; exit 1; }
+  BEFORE_DLL="$WORK/before/src/Slipway.Cli/bin/Release/net10.0/slipway.dll"
+fi
 
 mkdir -p "$WORK/backend" "$WORK/nginx"
 nginx_common() {
@@ -135,33 +152,46 @@ nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
 PIDS+=($!)
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
+NGINX_MASTER=$!
+declare -A PROXY_PID
 # The environment the server gives the router it starts (RouterHost.ProcessEnvironment).
-DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}" \
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}" \
-  dotnet "$ROOT/src/Slipway.Cli/bin/Release/net10.0/slipway.dll" router \
-  --config "$WORK/router.json" --listen "127.0.0.1:$SLIPWAY_PORT" --admin "127.0.0.1:$SLIPWAY_ADMIN_PORT" \
-  --access-log "$WORK/slipway-access.log" ${ROUTER_ARGS:-} 2>"$WORK/slipway.log" &
-PIDS+=($!)
+start_router() { # name dll port admin-port
+  DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}" \
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}" \
+    dotnet "$2" router \
+    --config "$WORK/router.json" --listen "127.0.0.1:$3" --admin "127.0.0.1:$4" \
+    --access-log "$WORK/$1-access.log" ${ROUTER_ARGS:-} 2>"$WORK/$1.log" &
+  PIDS+=($!)
+  PROXY_PID[$1]=$!
+}
+start_router slipway "$SLIPWAY_DLL" $SLIPWAY_PORT $SLIPWAY_ADMIN_PORT
+if [ -n "$BEFORE" ]; then
+  start_router before "$BEFORE_DLL" $BEFORE_PORT $BEFORE_ADMIN_PORT
+fi
 
 wait_up() {
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 600); do
     if curl -sf -o /dev/null "$1"; then return 0; fi
     sleep 0.05
   done
   echo "$1 did not come up" >&2
-  cat "$WORK/slipway.log" >&2 || true
+  cat "$WORK/slipway.log" "$WORK/before.log" >&2 2>/dev/null || true
   exit 1
 }
 wait_up "http://127.0.0.1:$BACKEND_PORT/"
 wait_up "http://127.0.0.1:$NGINX_PORT/"
 wait_up "http://127.0.0.1:$SLIPWAY_PORT/"
+[ -z "$BEFORE" ] || wait_up "http://127.0.0.1:$BEFORE_PORT/"
 
 declare -A URL=(
   [direct]="http://127.0.0.1:$BACKEND_PORT/"
   [nginx]="http://127.0.0.1:$NGINX_PORT/"
   [slipway]="http://127.0.0.1:$SLIPWAY_PORT/"
+  [before]="http://127.0.0.1:$BEFORE_PORT/"
 )
-TARGETS=(direct nginx slipway)
+TARGETS=(direct nginx)
+[ -z "$BEFORE" ] || TARGETS+=(before)
+TARGETS+=(slipway)
 
 # wrk output → "rps p50_ms p99_ms"
 parse() {
@@ -175,42 +205,81 @@ parse() {
     /^ +50%/ { p50 = ms($2) }
     /^ +99%/ { p99 = ms($2) }
     /^Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
     /Non-2xx or 3xx responses/ { bad = $NF }
     /Socket errors/ { errors = $0 }
-    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }
+    END { printf "%.0f %.3f %.3f %s %d\n", rps, p50, p99, (bad == "" ? 0 : bad), requests }
   ' "$1"
 }
 
 # Slipway is a long-lived .NET process: its JIT recompiles hot code with profile data during the first seconds
 # under load, which on 2 busy cores takes a while. Warm it up for 20 s (others 5 s) so the rounds measure the
 # steady state.
-echo "warming up (JIT, connection pools): 5 s direct, 5 s nginx, 20 s slipway"
+echo "warming up (JIT, connection pools): 5 s direct, 5 s nginx, 20 s each Slipway router"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "${URL[direct]}" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "${URL[nginx]}" >/dev/null
+[ -z "$BEFORE" ] || wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "${URL[before]}" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "${URL[slipway]}" >/dev/null
+
+# CPU time the proxy under test spent per request (user + system, from /proc/<pid>/stat over the round): unlike
+# req/s, it hardly moves when other work shares the machine. nginx counts its master and workers; direct has none.
+proxy_pids() {
+  case "$1" in
+    nginx) echo "$NGINX_MASTER $(pgrep -P "$NGINX_MASTER" | tr '\n' ' ')" ;;
+    slipway | before) echo "${PROXY_PID[$1]}" ;;
+  esac
+}
+cpu_ticks() { # pids...
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
 
 CMD="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
 echo "command: $CMD <url>; $ROUNDS interleaved rounds; $(nproc) cores shared by wrk, proxy and backend"
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${TARGETS[@]}"; do
+    pids=$(proxy_pids "$t")
+    # shellcheck disable=SC2086 # a list of pids
+    [ -z "$pids" ] || ticks_before=$(cpu_ticks $pids)
     $CMD "${URL[$t]}" >"$WORK/$t.$r.txt"
-    read -r rps p50 p99 bad <<<"$(parse "$WORK/$t.$r.txt")"
-    printf 'round %d  %-8s %10s req/s   p50 %7s ms   p99 %7s ms   non-2xx %s\n' "$r" "$t" "$rps" "$p50" "$p99" "$bad"
-    echo "$t $rps $p50 $p99" >>"$WORK/results.txt"
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || ticks=$(($(cpu_ticks $pids) - ticks_before))
+    read -r rps p50 p99 bad requests <<<"$(parse "$WORK/$t.$r.txt")"
+    cpu=$([ -z "$pids" ] && echo "-" || awk -v t="$ticks" -v hz="$TICKS_PER_SECOND" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+    printf 'round %d  %-8s %10s req/s   p50 %7s ms   p99 %7s ms   cpu %6s us/req   non-2xx %s\n' "$r" "$t" "$rps" "$p50" "$p99" "$cpu" "$bad"
+    echo "$t $rps $p50 $p99 $cpu" >>"$WORK/results.txt"
   done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
 echo "medians over $ROUNDS rounds:"
-printf '%-8s %12s %10s %10s\n' target "req/s" "p50 ms" "p99 ms"
-declare -A RPS P99
+printf '%-8s %12s %10s %10s %12s\n' target "req/s" "p50 ms" "p99 ms" "cpu us/req"
+declare -A RPS P99 CPU
 for t in "${TARGETS[@]}"; do
   RPS[$t]=$(awk -v t="$t" '$1 == t { print $2 }' "$WORK/results.txt" | median)
   p50=$(awk -v t="$t" '$1 == t { print $3 }' "$WORK/results.txt" | median)
   P99[$t]=$(awk -v t="$t" '$1 == t { print $4 }' "$WORK/results.txt" | median)
-  printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "${RPS[$t]}" "$p50" "${P99[$t]}"
+  CPU[$t]=$(awk -v t="$t" '$1 == t && $5 != "-" { print $5 }' "$WORK/results.txt" | median)
+  printf '%-8s %12.0f %10.3f %10.3f %12s\n' "$t" "${RPS[$t]}" "$p50" "${P99[$t]}" "${CPU[$t]:--}"
 done
-awk -v s="${RPS[slipway]}" -v n="${RPS[nginx]}" -v sp="${P99[slipway]}" -v np="${P99[nginx]}" \
-  'BEGIN { printf "slipway/nginx throughput ratio: %.2f   p99 difference: %+.3f ms\n", s / n, sp - np }'
-echo "access log lines: slipway $(wc -l <"$WORK/slipway-access.log"), nginx $(wc -l <"$WORK/nginx/access.log" 2>/dev/null || echo 0)"
+awk -v s="${RPS[slipway]}" -v n="${RPS[nginx]}" -v sp="${P99[slipway]}" -v np="${P99[nginx]}" -v sc="${CPU[slipway]}" -v nc="${CPU[nginx]}" \
+  'BEGIN { printf "slipway/nginx throughput ratio: %.2f   p99 difference: %+.3f ms   cpu per request ratio: %.2f\n", s / n, sp - np, sc / nc }'
+if [ -n "$BEFORE" ]; then
+  awk -v b="${RPS[before]}" -v n="${RPS[nginx]}" -v bp="${P99[before]}" -v np="${P99[nginx]}" -v bc="${CPU[before]}" -v nc="${CPU[nginx]}" \
+    'BEGIN { printf "before/nginx  throughput ratio: %.2f   p99 difference: %+.3f ms   cpu per request ratio: %.2f\n", b / n, bp - np, bc / nc }'
+  awk -v s="${RPS[slipway]}" -v b="${RPS[before]}" -v sp="${P99[slipway]}" -v bp="${P99[before]}" -v rev="$BEFORE_REV" \
+    -v sc="${CPU[slipway]}" -v bc="${CPU[before]}" \
+    'BEGIN { printf "slipway/before (%s) throughput ratio: %.2f   p99 difference: %+.3f ms   cpu per request ratio: %.2f\n", rev, s / b, sp - bp, sc / bc }'
+  printf 'per round, slipway/before:'
+  awk '$1 == "slipway" { s[++i] = $2 } $1 == "before" { b[++j] = $2 } END { for (r = 1; r <= i; r++) printf " %.2f", s[r] / b[r]; print "" }' \
+    "$WORK/results.txt"
+fi
+access_lines="slipway $(wc -l <"$WORK/slipway-access.log"), nginx $(wc -l <"$WORK/nginx/access.log" 2>/dev/null || echo 0)"
+[ -z "$BEFORE" ] || access_lines="$access_lines, before $(wc -l <"$WORK/before-access.log")"
+echo "access log lines: $access_lines"
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"

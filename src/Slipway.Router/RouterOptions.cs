@@ -25,8 +25,10 @@ public sealed record RouterOptions(
     private const int MaxAccessLogRotatedFiles = 1000;
 
     /// <summary>
-    /// Longest wait for a backend: for its response headers, then between two reads of its response body.
-    /// Exceeded before the response starts, the client gets 504.
+    /// Longest silence from a backend (YARP's activity timeout): waiting for its response headers, between two reads or
+    /// writes of either body, and on a WebSocket in both directions (a ping is activity). Exceeded before the response
+    /// starts, the client gets 504; after, its connection is cut; a WebSocket silent this long is closed, so it cannot
+    /// hold its instance in flight (undrainable) for ever.
     /// </summary>
     public TimeSpan BackendTimeout { get; init; } = TimeSpan.FromSeconds(100);
 

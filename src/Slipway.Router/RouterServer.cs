@@ -14,6 +14,7 @@ using Slipway.Router.Forwarding;
 using Slipway.Router.Metrics;
 using Slipway.Router.Proxy;
 using Slipway.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Slipway.Router;
 
@@ -42,7 +43,10 @@ public sealed class RouterServer : IAsyncDisposable
     private int _state; // 0 new, 1 started, 2 disposed
 
     /// <param name="options">Where to listen and what to serve.</param>
-    /// <param name="loggerFactory">Where the router's own logs go; standard error when null.</param>
+    /// <param name="loggerFactory">
+    /// Where the router's own logs go, and Kestrel's and YARP's; standard error when null, with YARP's per-request
+    /// messages filtered out.
+    /// </param>
     /// <param name="timeProvider">The clock for timeouts, durations and polling; the system clock when null.</param>
     public RouterServer(RouterOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -87,19 +91,22 @@ public sealed class RouterServer : IAsyncDisposable
         _accessLog = _options.AccessLogEnabled
             ? new AccessLogWriter(_options.AccessLogPath, _options.AccessLogMaxBytes, _options.AccessLogRotatedFiles, _options.AccessLogCapacity, metrics, _timeProvider, _logger)
             : null;
+
+        _proxyApp = BuildApp(listen, proxyListener: true);
+        _adminApp = BuildApp(admin, proxyListener: false);
+        var transformer = new ForwardedHeadersTransformer();
         var proxy = new ProxyHandler(
             _tables,
-            new HttpForwarder(_backends, new ForwardCancellationPool(_timeProvider), _options.BackendTimeout),
-            new UpgradeTunnel(_options.ConnectTimeout, _options.BackendTimeout, _timeProvider),
+            new EndpointForwarder(_proxyApp.Services.GetRequiredService<IHttpForwarder>(), _backends, transformer, _options.BackendTimeout),
+            transformer,
             new MirrorSender(_backends, _options.BackendTimeout, _options.MaxConcurrentMirrors, metrics, _timeProvider),
             _accessLog,
             metrics,
             new RequestIdGenerator(),
             _timeProvider);
         var adminHandler = new AdminHandler(_tables, registry, metrics, watcher);
-
-        _proxyApp = BuildApp(listen, proxy.InvokeAsync, proxyListener: true);
-        _adminApp = BuildApp(admin, adminHandler.InvokeAsync, proxyListener: false);
+        _proxyApp.Run(proxy.InvokeAsync);
+        _adminApp.Run(adminHandler.InvokeAsync);
         await _proxyApp.StartAsync(ct).ConfigureAwait(false);
         await _adminApp.StartAsync(ct).ConfigureAwait(false);
 
@@ -143,13 +150,21 @@ public sealed class RouterServer : IAsyncDisposable
         }
     }
 
-    private WebApplication BuildApp(IPEndPoint endPoint, RequestDelegate handler, bool proxyListener)
+    private WebApplication BuildApp(IPEndPoint endPoint, bool proxyListener)
     {
         // The empty builder: no configuration sources, no default middleware, no console lifetime — the process
         // hosting the router owns signals, and nothing in the environment can change how the proxy listens.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Slipway.Router" });
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, CallerOwnedLifetime>();
+        if (proxyListener)
+        {
+            // YARP's forwarder, given the router's clock (it times body copies with it; its activity timeout runs on
+            // its own timers).
+            builder.Services.AddSingleton(_timeProvider);
+            builder.Services.AddHttpForwarder();
+        }
+
         builder.WebHost.UseKestrelCore();
         if (proxyListener && _options.InlineScheduling)
         {
@@ -169,9 +184,7 @@ public sealed class RouterServer : IAsyncDisposable
             kestrel.Listen(endPoint);
         });
 
-        var app = builder.Build();
-        app.Run(handler);
-        return app;
+        return builder.Build();
     }
 
     private static async Task StopAsync(WebApplication? app, CancellationToken ct)
@@ -205,6 +218,13 @@ public sealed class RouterServer : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)
             .AddFilter("System", LogLevel.Warning)
+            // With its logger on at any level, ASP.NET Core's hosting starts a logging scope and an Activity for every
+            // request (and the backend request then one more): about 3 % of the router's CPU, for messages it never
+            // writes at Warning or above (bench/README.md).
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
+            // YARP's forwarder logs every request it forwards (Information) and every failure with its exception
+            // (Warning); the access log is the router's per-request channel, and failures are in it.
+            .AddFilter("Yarp", LogLevel.Error)
             // Standard output may carry the access log; the router's own messages go to standard error.
             .AddSimpleConsole(console =>
             {

@@ -96,4 +96,78 @@ public sealed class RetryTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("slipway_router_retries_total{app=\"web\",env=\"prod\"} 0", await router.MetricsAsync());
     }
+
+    [Fact]
+    public async Task A_GET_whose_connection_closes_before_any_response_is_retried_on_the_other_endpoint()
+    {
+        await using var closing = await RawBackend.StartAsync(RawBehaviour.ClosesBeforeResponse);
+        await using var alive = await TestBackend.StartAsync("alive");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [closing.Address, alive.Address])));
+
+        // Round-robin sends every other request to the closing endpoint first.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("alive", await router.Client.GetStringAsync("/"));
+        }
+
+        // SocketsHttpHandler itself tries a bodiless request again on a new connection (up to 3 times) when one closes
+        // before any response byte; the router's retry comes after that.
+        Assert.InRange(closing.Requests, 5, 20);
+        Assert.Contains("slipway_router_retries_total{app=\"web\",env=\"prod\"} 5", await router.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task A_POST_whose_connection_closes_before_any_response_is_not_retried_and_gets_502()
+    {
+        await using var closing = await RawBackend.StartAsync(RawBehaviour.ClosesBeforeResponse);
+        await using var alive = await TestBackend.StartAsync("alive");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [closing.Address, alive.Address])));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await router.Client.PostAsync("/", new StringContent("order"));
+            statuses.Add(response.StatusCode);
+        }
+
+        // Round-robin: every other POST reached the closing backend, which may have acted on it.
+        Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.BadGateway));
+        Assert.Equal(2, alive.Count);
+        Assert.Contains("slipway_router_retries_total{app=\"web\",env=\"prod\"} 0", await router.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task A_GET_to_an_endpoint_whose_connect_times_out_is_retried_on_the_other_endpoint()
+    {
+        await using var full = await RawBackend.StartAsync(RawBehaviour.NeverAccepts);
+        await using var alive = await TestBackend.StartAsync("alive");
+        await using var router = await RouterHarness.StartAsync(
+            RouterHarness.Table(1, new BackendGroup("1", 100, [full.Address, alive.Address])),
+            options => options with { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await router.Client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("alive", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Contains("slipway_router_retries_total{app=\"web\",env=\"prod\"} 2", await router.MetricsAsync());
+    }
+
+    [Fact]
+    public async Task A_backend_that_dies_in_the_middle_of_its_body_cuts_the_client_connection_and_is_not_retried()
+    {
+        await using var dying = await RawBackend.StartAsync(RawBehaviour.DiesMidBody);
+        await using var alive = await TestBackend.StartAsync("alive");
+        await using var router = await RouterHarness.StartAsync(RouterHarness.Table(1, new BackendGroup("1", 100, [alive.Address, dying.Address])));
+
+        // The status line is already on its way: the only honest signal left is a broken connection, never a short
+        // body that looks complete.
+        var failure = await Record.ExceptionAsync(() => router.Client.GetByteArrayAsync("/"));
+        Assert.True(failure is HttpRequestException or IOException, $"expected a broken connection, got {failure}");
+        Assert.Equal(1, dying.Requests);
+        Assert.Equal(0, alive.Count);
+        Assert.Contains("slipway_router_retries_total{app=\"web\",env=\"prod\"} 0", await router.MetricsAsync());
+    }
 }

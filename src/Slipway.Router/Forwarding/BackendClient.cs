@@ -2,7 +2,11 @@ using System.Net;
 
 namespace Slipway.Router.Forwarding;
 
-/// <summary>The one connection pool to all backends, shared by forwarding and mirroring.</summary>
+/// <summary>
+/// The one connection pool to all backends, shared by forwarding (YARP's forwarder sends through it) and mirroring.
+/// Configured as YARP recommends for an <c>HttpMessageInvoker</c> it is given: no proxy, no redirects, no
+/// decompression, no cookies — the proxy relays those as they are.
+/// </summary>
 internal static class BackendClient
 {
     public static HttpMessageInvoker Create(TimeSpan connectTimeout)

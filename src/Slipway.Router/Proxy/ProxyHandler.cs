@@ -6,17 +6,19 @@ using Slipway.Router.Config;
 using Slipway.Router.Forwarding;
 using Slipway.Router.Metrics;
 using Slipway.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Slipway.Router.Proxy;
 
 /// <summary>
-/// The proxy's request pipeline: match a route, pick a revision and an endpoint, maybe mirror a copy, forward, retry
-/// once when the backend certainly did not see the request, then record metrics and the access log line.
+/// The proxy's request pipeline: match a route, pick a revision and an endpoint, maybe mirror a copy, forward (through
+/// YARP, <see cref="EndpointForwarder"/>), retry once when the backend certainly did not see the request, then record
+/// metrics and the access log line.
 /// </summary>
 internal sealed class ProxyHandler(
     RouteTableHolder tables,
-    HttpForwarder forwarder,
-    UpgradeTunnel tunnel,
+    EndpointForwarder forwarder,
+    HttpTransformer transformer,
     MirrorSender mirrors,
     AccessLogWriter? accessLog,
     RouterMetrics metrics,
@@ -36,7 +38,7 @@ internal sealed class ProxyHandler(
     {
         var start = timeProvider.GetTimestamp();
         var request = context.Request;
-        var id = IdentityOf(request.Headers);
+        var id = EnsureRequestId(request.Headers);
 
         var route = tables.Current.Match(request.Host.Value.AsSpan(), request.Path.Value ?? "/");
         if (route is null)
@@ -58,14 +60,13 @@ internal sealed class ProxyHandler(
         }
 
         var revision = picked.Revision;
-        var upgrade = UpgradeTunnel.IsUpgrade(context);
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
         var hasBody = !upgrade && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
 
-        byte[]? bufferedBody = null;
         var mirrored = false;
         if (!upgrade && route.ShouldMirror(revision))
         {
-            (mirrored, bufferedBody, var failed) = await MirrorAsync(context, route, id, hasBody).ConfigureAwait(false);
+            (mirrored, var failed) = await MirrorAsync(context, route, hasBody).ConfigureAwait(false);
             if (failed)
             {
                 revision.Metrics.RecordRequest(499, start, timeProvider.GetTimestamp());
@@ -74,87 +75,102 @@ internal sealed class ProxyHandler(
             }
         }
 
-        var result = await ForwardAsync(context, endpoint, id, bufferedBody, upgrade).ConfigureAwait(false);
+        var meter = ResponseMeter.Attach(context);
+        try
+        {
+            var failure = await forwarder.ForwardAsync(context, endpoint).ConfigureAwait(false);
 
-        var retried = false;
-        if (result.Error.IsRetryable() && !hasBody && IsIdempotent(request.Method) && !context.Response.HasStarted
-            && route.PickRetry(picked, endpoint, mirrored) is var (retryRevision, retryEndpoint))
-        {
-            retried = true;
-            route.Metrics.RecordRetry();
-            revision = retryRevision;
-            endpoint = retryEndpoint;
-            result = await ForwardAsync(context, endpoint, id, bufferedBody, upgrade).ConfigureAwait(false);
-        }
-
-        var bytesSent = result.BytesSent;
-        int status;
-        if (result.Error == ForwarderError.ClientAborted)
-        {
-            status = 499; // nginx's "client closed request": nobody received a status.
-        }
-        else if (result.Error != ForwarderError.None && !context.Response.HasStarted)
-        {
-            (status, var body) = result.Error switch
+            var retried = false;
+            if (failure.IsRetryable() && !hasBody && IsIdempotent(request.Method) && !context.Response.HasStarted
+                && route.PickRetry(picked, endpoint, mirrored) is var (retryRevision, retryEndpoint))
             {
-                ForwarderError.Timeout => (StatusCodes.Status504GatewayTimeout, TimeoutBody),
-                ForwarderError.RequestBodyFailed => (StatusCodes.Status400BadRequest, BadRequestBody),
-                _ => (StatusCodes.Status502BadGateway, BadGatewayBody),
-            };
-            bytesSent = await RespondAsync(context, status, body, id).ConfigureAwait(false);
-        }
-        else
-        {
-            status = context.Response.StatusCode;
-        }
+                retried = true;
+                route.Metrics.RecordRetry();
+                revision = retryRevision;
+                endpoint = retryEndpoint;
+                EndpointForwarder.PrepareRetry(context);
+                failure = await forwarder.ForwardAsync(context, endpoint).ConfigureAwait(false);
+            }
 
-        revision.Metrics.RecordRequest(status, start, timeProvider.GetTimestamp());
-        Complete(context, start, id, route, revision, endpoint, status, bytesSent, retried, mirrored);
+            int status;
+            if (failure == ForwardFailure.ClientAborted)
+            {
+                status = 499; // nginx's "client closed request": nobody received a status.
+            }
+            else if (failure != ForwardFailure.None && !context.Response.HasStarted)
+            {
+                (status, var body) = failure switch
+                {
+                    ForwardFailure.Timeout => (StatusCodes.Status504GatewayTimeout, TimeoutBody),
+                    ForwardFailure.RequestBodyFailed => (StatusCodes.Status400BadRequest, BadRequestBody),
+                    _ => (StatusCodes.Status502BadGateway, BadGatewayBody),
+                };
+                await RespondAsync(context, status, body, id).ConfigureAwait(false);
+            }
+            else
+            {
+                status = context.Response.StatusCode;
+            }
+
+            revision.Metrics.RecordRequest(status, start, timeProvider.GetTimestamp());
+            Complete(context, start, id, route, revision, endpoint, status, meter.BytesSent, retried, mirrored);
+        }
+        finally
+        {
+            meter.Detach();
+        }
     }
 
-    private Task<ForwardResult> ForwardAsync(HttpContext context, BackendEndpoint endpoint, RequestIdentity id, byte[]? bufferedBody, bool upgrade) =>
-        upgrade ? tunnel.ForwardAsync(context, endpoint, id) : forwarder.ForwardAsync(context, endpoint, id, bufferedBody);
-
     /// <summary>
-    /// Sends the mirror copy. A body is read whole first (only when its declared length is small), so the copy and the
-    /// real request can both send it; larger or streamed bodies are not mirrored.
+    /// Sends the mirror copy. A body is read whole first (only when its declared length is small) and put back as the
+    /// request's body, so the copy and the real request can both send it; larger or streamed bodies are not mirrored.
     /// </summary>
-    private async Task<(bool Mirrored, byte[]? Body, bool ClientFailed)> MirrorAsync(HttpContext context, CompiledRoute route, RequestIdentity id, bool hasBody)
+    private async Task<(bool Mirrored, bool ClientFailed)> MirrorAsync(HttpContext context, CompiledRoute route, bool hasBody)
     {
         var mirrorRevision = route.MirrorRevision!;
+        var request = context.Request;
         byte[]? body = null;
         if (hasBody)
         {
-            if (context.Request.ContentLength is not { } length || length is <= 0 or > MaxMirroredBody)
+            if (request.ContentLength is not { } length || length is <= 0 or > MaxMirroredBody)
             {
                 metrics.RecordMirrorSkipped();
-                return (false, null, false);
+                return (false, false);
             }
 
             body = new byte[(int)length];
             try
             {
-                await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted).ConfigureAwait(false);
+                await request.Body.ReadExactlyAsync(body, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception)
             {
-                return (false, null, true);
+                return (false, true);
             }
+
+            request.Body = new MemoryStream(body, writable: false);
         }
 
         var mirrorEndpoint = mirrorRevision.Pick();
         if (mirrorEndpoint is null)
         {
-            return (false, body, false);
+            return (false, false);
         }
 
-        var copy = HttpForwarder.CreateRequest(context, mirrorEndpoint, id, body, activity: null);
-        copy.Headers.TryAddWithoutValidation(HopByHopHeaders.Mirror, "1");
-        return (mirrors.TrySend(copy, mirrorEndpoint, mirrorRevision.Metrics), body, false);
+        // The copy gets the same headers, target and forwarding headers as the real request: the same transformer.
+        var copy = new HttpRequestMessage(HttpMethod.Parse(request.Method), (Uri?)null)
+        {
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Content = body is null ? null : new ByteArrayContent(body),
+        };
+        await transformer.TransformRequestAsync(context, copy, mirrorEndpoint.BaseUrl, context.RequestAborted).ConfigureAwait(false);
+        copy.Headers.TryAddWithoutValidation(RouterHeaders.Mirror, "1");
+        return (mirrors.TrySend(copy, mirrorEndpoint, mirrorRevision.Metrics), false);
     }
 
     private void Complete(
-        HttpContext context, long start, RequestIdentity id, CompiledRoute? route, Revision? revision, BackendEndpoint? endpoint,
+        HttpContext context, long start, string id, CompiledRoute? route, Revision? revision, BackendEndpoint? endpoint,
         int status, long bytesSent, bool retried, bool mirrored)
     {
         if (accessLog is null)
@@ -165,7 +181,7 @@ internal sealed class ProxyHandler(
         var request = context.Request;
         accessLog.Write(new AccessLogEntry(
             timeProvider.GetUtcNow(),
-            id.Value,
+            id,
             request.Method,
             request.Host.Value ?? "",
             request.Path.Value ?? "",
@@ -180,15 +196,24 @@ internal sealed class ProxyHandler(
             mirrored));
     }
 
-    private RequestIdentity IdentityOf(IHeaderDictionary headers)
+    /// <summary>
+    /// The request's X-Request-ID: the client's, or a new one written into the request's headers, so the instance, a
+    /// mirror copy and the response all carry it as if the client had sent it.
+    /// </summary>
+    private string EnsureRequestId(IHeaderDictionary headers)
     {
-        var given = headers[HopByHopHeaders.RequestId];
-        return StringValues.IsNullOrEmpty(given) || string.IsNullOrEmpty(given[0])
-            ? new RequestIdentity(requestIds.Next(), FromClient: false)
-            : new RequestIdentity(given[0]!, FromClient: true);
+        var given = headers[RouterHeaders.RequestId];
+        if (!StringValues.IsNullOrEmpty(given) && given[0] is { Length: > 0 } value)
+        {
+            return value;
+        }
+
+        var id = requestIds.Next();
+        headers[RouterHeaders.RequestId] = id;
+        return id;
     }
 
-    private static async Task<long> RespondAsync(HttpContext context, int status, byte[] body, RequestIdentity id)
+    private static async Task<long> RespondAsync(HttpContext context, int status, byte[] body, string id)
     {
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
@@ -196,10 +221,11 @@ internal sealed class ProxyHandler(
         }
 
         var response = context.Response;
+        response.Clear();
         response.StatusCode = status;
         response.ContentType = "text/plain; charset=utf-8";
         response.ContentLength = body.Length;
-        response.Headers[HopByHopHeaders.RequestId] = id.Value;
+        response.Headers[RouterHeaders.RequestId] = id;
         try
         {
             await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);

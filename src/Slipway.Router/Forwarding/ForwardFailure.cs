@@ -1,7 +1,12 @@
 namespace Slipway.Router.Forwarding;
 
-/// <summary>Why forwarding a request failed. Failures on the hot path are values, not exceptions escaping the handler.</summary>
-internal enum ForwarderError
+/// <summary>
+/// Why forwarding a request to one endpoint failed, in the terms the proxy acts on: retry elsewhere, answer 502, 504 or
+/// 400, or record 499. Failures on the hot path are values, not exceptions escaping the handler.
+/// YARP reports its own, finer <see cref="Yarp.ReverseProxy.Forwarder.ForwarderError"/>;
+/// <see cref="ForwardFailureClassifier"/> maps it to this one.
+/// </summary>
+internal enum ForwardFailure
 {
     None,
 
@@ -27,8 +32,8 @@ internal enum ForwarderError
     ClientAborted,
 }
 
-internal static class ForwarderErrorExtensions
+internal static class ForwardFailureExtensions
 {
     /// <summary>Whether the backend certainly did not process the request, so another endpoint may take it.</summary>
-    public static bool IsRetryable(this ForwarderError error) => error is ForwarderError.ConnectFailed or ForwarderError.NoResponse;
+    public static bool IsRetryable(this ForwardFailure failure) => failure is ForwardFailure.ConnectFailed or ForwardFailure.NoResponse;
 }
