@@ -89,15 +89,13 @@ internal sealed partial class InstanceProbes(
         }, () => everReady, ct).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Probes at the waits <see cref="ProbeCadence"/> gives (each measured from an attempt's start) until
-    /// <paramref name="done"/> says so.
-    /// </summary>
+    /// <summary>Probes at the times <see cref="ProbeCadence"/> gives until <paramref name="done"/> says so.</summary>
     /// <param name="settled">Whether the start-up phase is over (see <see cref="ProbeCadence.Next"/>); null when it never runs.</param>
     private async Task ProbeLoopAsync(ProbeSchedule schedule, string kind, ProbeStart start, Func<ProbeResult, int, int, bool> done, Func<bool>? settled, CancellationToken ct)
     {
-        var cadence = new ProbeCadence(schedule.Period, start, time.GetUtcNow(), random);
-        var first = cadence.First(schedule.InitialDelay);
+        var now = time.GetUtcNow();
+        var cadence = new ProbeCadence(schedule.Period, start, now, random);
+        var first = cadence.First(now, schedule.InitialDelay) - now;
         if (first > TimeSpan.Zero)
         {
             await Task.Delay(first, time, ct).ConfigureAwait(false);
@@ -126,7 +124,7 @@ internal sealed partial class InstanceProbes(
                 return;
             }
 
-            var wait = began + cadence.Next(began, settled?.Invoke() ?? true) - time.GetUtcNow();
+            var wait = cadence.Next(began, settled?.Invoke() ?? true) - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, ct).ConfigureAwait(false);

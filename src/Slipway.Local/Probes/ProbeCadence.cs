@@ -1,12 +1,12 @@
 namespace Slipway.Local.Probes;
 
 /// <summary>
-/// When the attempts of one probe run: the waits between them, decided from the probe's period, how it starts, and a
-/// source of randomness. Pure (no clock, no I/O): the probe loop measures the waits with its TimeProvider.
+/// When the attempts of one probe run, decided from the probe's period, how it starts, and a source of randomness.
+/// Pure (no clock, no I/O): the probe loop passes the times in and waits with its TimeProvider.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Three rules, each for a reason.
+/// Four rules, each for a reason.
 /// </para>
 /// <para>
 /// <b>Right away.</b> A new process is checked as soon as it runs (after <c>initialDelaySeconds</c>): a user expects an
@@ -30,8 +30,17 @@ namespace Slipway.Local.Probes;
 /// <c>failureThreshold</c> periods.
 /// </para>
 /// <para>
+/// <b>On a grid of <see cref="Tick"/>.</b> Every time is rounded to the nearest tenth of a second, so the probes due in
+/// the same tenth run together: the process wakes at most ten times a second for all its probes, instead of once per
+/// probe. Waking is what spread-out probes cost most: each wake-up hands work between the timer, the thread pool and the
+/// socket engine, and idle threads spin before they sleep. Measured with 1,000 instances (bench/probes): 0.7 ms of CPU
+/// per probe when every probe woke the process on its own, 0.25 ms on the grid, 0.5–0.65 ms in lockstep. The rounding
+/// moves a probe by at most 50 ms and is unbiased, and a tenth of a second still spreads a thousand probes thin.
+/// </para>
+/// <para>
 /// Example, readiness with the default period (10 s) of an instance that can serve 2.3 s after it starts: attempts at
-/// 0 s, ~1 s, ~2 s (failing), ~3 s (ready), then at ~3 s + U(0, 10 s), say 9.1 s, then 19.3 s, 29.0 s, 39.4 s …
+/// 0 s, 1.0 s, 2.0 s (failing), 3.0 s (ready), then at a random tenth of the next 10 s, say 9.1 s, then 19.3 s, 29.0 s,
+/// 39.4 s …
 /// </para>
 /// </remarks>
 internal sealed class ProbeCadence
@@ -42,12 +51,15 @@ internal sealed class ProbeCadence
     /// <summary>How long a readiness probe may run at <see cref="StartupInterval"/> before falling back to its period.</summary>
     public static readonly TimeSpan StartupWindow = TimeSpan.FromSeconds(60);
 
+    /// <summary>The grid every attempt after the first is placed on (see the remarks).</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Each steady wait is the period times 1 ± this (uniformly).</summary>
     public const double Jitter = 0.05;
 
     private readonly TimeSpan _period;
     private readonly Random _random;
-    private DateTimeOffset _startupEnds;
+    private readonly DateTimeOffset _startupEnds;
     private Stage _stage;
 
     /// <param name="period">The probe's period.</param>
@@ -69,36 +81,50 @@ internal sealed class ProbeCadence
         _startupEnds = now + StartupWindow;
     }
 
-    /// <summary>The wait before the first attempt: the initial delay, plus a random phase for a probe that starts steady.</summary>
-    public TimeSpan First(TimeSpan initialDelay)
+    /// <summary>
+    /// When the first attempt runs: <paramref name="now"/> itself (right away) unless there is an initial delay or the
+    /// probe starts in its steady state, which adds a random phase.
+    /// </summary>
+    public DateTimeOffset First(DateTimeOffset now, TimeSpan initialDelay)
     {
-        if (_stage != Stage.Spread)
+        var wait = initialDelay;
+        if (_stage == Stage.Spread)
         {
-            return initialDelay;
+            _stage = Stage.Steady;
+            wait += Phase();
         }
 
-        _stage = Stage.Steady;
-        return initialDelay + Phase();
+        return wait > TimeSpan.Zero ? OnGrid(now, now + wait) : now;
     }
 
-    /// <summary>
-    /// The wait from the start of the attempt that began at <paramref name="began"/> to the start of the next one.
-    /// </summary>
+    /// <summary>When the attempt after the one that began at <paramref name="began"/> runs.</summary>
     /// <param name="settled">True once the probe has what the start-up phase waits for (its instance is ready).</param>
-    public TimeSpan Next(DateTimeOffset began, bool settled)
+    public DateTimeOffset Next(DateTimeOffset began, bool settled)
     {
-        if (_stage == Stage.StartingUp)
+        TimeSpan wait;
+        if (_stage != Stage.StartingUp)
         {
-            if (!settled && began < _startupEnds)
-            {
-                return Jittered(_period < StartupInterval ? _period : StartupInterval);
-            }
-
+            wait = Jittered(_period);
+        }
+        else if (!settled && began < _startupEnds)
+        {
+            wait = Jittered(_period < StartupInterval ? _period : StartupInterval);
+        }
+        else
+        {
             _stage = Stage.Steady;
-            return Phase();
+            wait = Phase();
         }
 
-        return Jittered(_period);
+        return OnGrid(began, began + wait);
+    }
+
+    /// <summary><paramref name="due"/> rounded to the nearest tick, and always later than <paramref name="after"/>.</summary>
+    private static DateTimeOffset OnGrid(DateTimeOffset after, DateTimeOffset due)
+    {
+        var ticks = (due.UtcTicks + Tick.Ticks / 2) / Tick.Ticks * Tick.Ticks;
+        var rounded = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return rounded > after ? rounded : rounded + Tick;
     }
 
     private TimeSpan Phase() => _period * _random.NextDouble();

@@ -16,6 +16,7 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : FakeTimeProvi
 
     private readonly Lock _gate = new();
     private readonly Dictionary<TrackedTimer, DateTimeOffset> _armed = [];
+    private int _changing; // timers between being recorded as armed and being armed in the fake clock
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -36,11 +37,7 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : FakeTimeProvi
 
     /// <summary>Moves the clock to <paramref name="until"/>, firing every timer due by then at its own time.</summary>
     /// <param name="parked">How many timers are armed when the driven code has settled (one per running probe loop).</param>
-    /// <param name="resolution">
-    /// Zero: each timer fires exactly when due. More: timers due within this much of each other fire together, at the
-    /// last one's time (fewer steps when thousands of timers are armed; each fires at most this late).
-    /// </param>
-    public void AdvanceTo(DateTimeOffset until, Func<int> parked, TimeSpan resolution = default)
+    public void AdvanceTo(DateTimeOffset until, Func<int> parked)
     {
         while (true)
         {
@@ -62,9 +59,12 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : FakeTimeProvi
                 return;
             }
 
-            var now = GetUtcNow();
-            var to = due > now + resolution ? due : now + resolution;
-            SetUtcNow(to < until ? to : until);
+            if (due < GetUtcNow())
+            {
+                throw new InvalidOperationException($"a timer due at {due:O} has not fired at {GetUtcNow():O}");
+            }
+
+            SetUtcNow(due);
         }
     }
 
@@ -80,7 +80,8 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : FakeTimeProvi
                 armed = _armed.Count;
             }
 
-            if (armed == parked())
+            // Read after the armed count: a timer counted there is armed in the fake clock too once this is zero.
+            if (armed == parked() && Volatile.Read(ref _changing) == 0)
             {
                 return;
             }
@@ -116,16 +117,25 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : FakeTimeProvi
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            if (dueTime == Timeout.InfiniteTimeSpan)
+            // Until the fake clock has it too, the clock must not move: it would arm it later than recorded here.
+            Interlocked.Increment(ref owner._changing);
+            try
             {
-                owner.Disarm(this);
-            }
-            else
-            {
-                owner.Arm(this, owner.GetUtcNow() + dueTime);
-            }
+                if (dueTime == Timeout.InfiniteTimeSpan)
+                {
+                    owner.Disarm(this);
+                }
+                else
+                {
+                    owner.Arm(this, owner.GetUtcNow() + dueTime);
+                }
 
-            return Inner.Change(dueTime, period);
+                return Inner.Change(dueTime, period);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref owner._changing);
+            }
         }
 
         public void Dispose()
