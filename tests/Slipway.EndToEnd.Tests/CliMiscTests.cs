@@ -212,8 +212,9 @@ public sealed partial class CliMiscTests(CliMiscTests.Fixture fixture) : IClassF
         var status = await Cluster.StatusAsync("web");
         Assert.Equal(1, status.Revisions.Single(r => r.Number == 2).Ready);
 
+        var ports = FreePorts.Take(3);
         (exit, _, stderr) = await Cluster.CliAsync(
-            "server", "--api", $"127.0.0.1:{FreePorts.Next()}", "--router-listen", $"127.0.0.1:{FreePorts.Next()}", "--router-admin", $"127.0.0.1:{FreePorts.Next()}");
+            "server", "--api", $"127.0.0.1:{ports[0]}", "--router-listen", $"127.0.0.1:{ports[1]}", "--router-admin", $"127.0.0.1:{ports[2]}");
         Assert.Equal(1, exit);
         Assert.Contains($"a Slipway server (pid {Cluster.ServerPid}) is already running on {Cluster.DataDirectory}", stderr);
         Assert.Equal(1, (await Cluster.StatusAsync("web")).Revisions.Single(r => r.Number == 2).Ready);

@@ -13,7 +13,8 @@ public sealed class ServerSignalTests
     public async Task Server_stops_cleanly_with_exit_code_0_and_leaves_the_router_serving(string signal, bool group)
     {
         var data = Path.Combine(Path.GetTempPath(), "slipway-e2e-" + Guid.NewGuid().ToString("N")[..10]);
-        var (api, router, admin) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        var ports = FreePorts.Take(3);
+        var (api, router, admin) = (ports[0], ports[1], ports[2]);
         try
         {
             await using var server = CliProcess.Start("server", "--data", data, "--api", $"127.0.0.1:{api}", "--router-listen", $"127.0.0.1:{router}", "--router-admin", $"127.0.0.1:{admin}");

@@ -24,9 +24,8 @@ internal sealed class SlipwayCluster : IAsyncDisposable
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "slipway-e2e-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(DataDirectory);
-        ApiPort = FreePorts.Next();
-        RouterPort = FreePorts.Next();
-        AdminPort = FreePorts.Next();
+        var ports = FreePorts.Take(3);
+        (ApiPort, RouterPort, AdminPort) = (ports[0], ports[1], ports[2]);
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
