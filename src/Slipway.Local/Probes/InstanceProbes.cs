@@ -9,7 +9,7 @@ namespace Slipway.Local.Probes;
 /// and off after FailureThreshold consecutive failures; FailureThreshold consecutive startup or
 /// liveness failures ask for a restart. Each probe keeps its own period, timed by the TimeProvider
 /// and spread by <see cref="ProbeCadence"/>: right away for a new process, every second until it is
-/// first ready, then at the period from a random phase.
+/// first ready, then at the period from a random phase, on a 100 ms grid.
 /// </summary>
 internal sealed partial class InstanceProbes(
     IProbeRunner runner,
