@@ -81,18 +81,7 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
 
     private async Task ApplyAsync(string app)
     {
-        var yaml = $"""
-            apiVersion: slipway.dev/v1alpha1
-            kind: Application
-            metadata:
-              name: {app}
-            spec:
-              artifact:
-                path: ./artifact
-              command: dotnet
-              args: [app.dll]
-              replicas: 0
-            """;
+        var yaml = IdleAppSpec.Yaml(app);
         var outcome = await _apply.ApplyAsync(new ApplyRequest(_temp.Combine($"{app}.yaml"), yaml, _temp.Path), dryRun: false, CancellationToken.None);
         Assert.Empty(outcome.Errors);
     }

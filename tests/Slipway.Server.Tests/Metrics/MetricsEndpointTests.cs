@@ -115,18 +115,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     private async Task ApplyAsync(string app)
     {
         _server.Temp.WriteFile("artifact/app.dll", "code");
-        var yaml = $"""
-            apiVersion: slipway.dev/v1alpha1
-            kind: Application
-            metadata:
-              name: {app}
-            spec:
-              artifact:
-                path: ./artifact
-              command: dotnet
-              args: [app.dll]
-              replicas: 0
-            """;
+        var yaml = IdleAppSpec.Yaml(app);
         using var request = _server.Authorized(HttpMethod.Post, "/api/v1/apply");
         request.Content = JsonContent.Create(new ApplyRequest(_server.Temp.Combine($"{app}.yaml"), yaml, _server.Temp.Path), options: SlipwayJson.Options);
         using var response = await _server.Http.SendAsync(request);
