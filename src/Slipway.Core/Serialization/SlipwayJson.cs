@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Slipway.Core.Analysis;
 using Slipway.Core.Spec;
 
 namespace Slipway.Core.Serialization;
@@ -40,6 +41,7 @@ public static class SlipwayJson
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new AnalysisValueConverter());
         if (utcTimestamps)
         {
             options.Converters.Add(new Rfc3339TimestampConverter());
@@ -53,7 +55,8 @@ public static class SlipwayJson
     [
         (typeof(ProbeAction), [(typeof(HttpGetAction), "httpGet"), (typeof(TcpSocketAction), "tcpSocket"), (typeof(ExecAction), "exec")]),
         (typeof(StrategySpec), [(typeof(RecreateStrategy), "recreate"), (typeof(RollingStrategy), "rolling"), (typeof(BlueGreenStrategy), "blueGreen"), (typeof(CanaryStrategy), "canary")]),
-        (typeof(CanaryStep), [(typeof(SetWeightStep), "setWeight"), (typeof(PauseStep), "pause"), (typeof(SetHeaderRouteStep), "setHeaderRoute"), (typeof(SetMirrorStep), "setMirror")]),
+        (typeof(CanaryStep), [(typeof(AnalysisStep), "analysis"), (typeof(SetWeightStep), "setWeight"), (typeof(PauseStep), "pause"), (typeof(SetHeaderRouteStep), "setHeaderRoute"), (typeof(SetMirrorStep), "setMirror")]),
+        (typeof(MetricProvider), [(typeof(RouterMetricProvider), "router"), (typeof(JudgeMetricProvider), "judge"), (typeof(PrometheusMetricProvider), "prometheus"), (typeof(HttpMetricProvider), "http"), (typeof(JobMetricProvider), "job")]),
     ];
 
     private static void AddPolymorphism(JsonTypeInfo info)

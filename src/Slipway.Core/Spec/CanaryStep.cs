@@ -1,6 +1,11 @@
+using Slipway.Core.Analysis;
+
 namespace Slipway.Core.Spec;
 
 public abstract record CanaryStep;
+
+/// <summary>Run an analysis and wait for it: the step is done when it succeeds (see <see cref="AnalysisRef"/>).</summary>
+public sealed record AnalysisStep(AnalysisRef Analysis) : CanaryStep;
 
 /// <summary>Send Weight % of requests to the canary, at the router.</summary>
 public sealed record SetWeightStep(int Weight) : CanaryStep;

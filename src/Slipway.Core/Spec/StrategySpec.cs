@@ -1,3 +1,5 @@
+using Slipway.Core.Analysis;
+
 namespace Slipway.Core.Spec;
 
 public abstract record StrategySpec;
@@ -16,9 +18,19 @@ public sealed record BlueGreenStrategy(bool AutoPromotionEnabled, RouteSpec Prev
 {
     public const int DefaultScaleDownDelaySeconds = 30;
     public static string DefaultPreviewHost(string app, string environment) => $"{app}-preview.{environment}.localhost";
+
+    /// <summary>Run on the preview revision before the switch; the switch waits for it to succeed.</summary>
+    public AnalysisRef? PrePromotionAnalysis { get; init; }
+
+    /// <summary>Run after the switch; a failure switches back to the previous revision at once.</summary>
+    public AnalysisRef? PostPromotionAnalysis { get; init; }
 }
 
-public sealed record CanaryStrategy(IReadOnlyList<CanaryStep> Steps) : StrategySpec;
+public sealed record CanaryStrategy(IReadOnlyList<CanaryStep> Steps) : StrategySpec
+{
+    /// <summary>Background analysis: runs from its starting step until the rollout ends.</summary>
+    public BackgroundAnalysis? Analysis { get; init; }
+}
 
 /// <summary>A value that is either a count or a percentage of replicas (<c>1</c> or <c>"25%"</c>).</summary>
 public readonly record struct IntOrPercent(int Value, bool IsPercent)

@@ -1,0 +1,17 @@
+namespace Slipway.Core.Analysis;
+
+/// <summary>
+/// A <c>kind: AnalysisTemplate</c> document: named metrics, parametrised by <see cref="Args"/>, that rollouts refer to
+/// by name (Argo Rollouts' AnalysisTemplate). Templates are global to a Slipway server, like Argo's
+/// ClusterAnalysisTemplate: the same template serves every app and environment.
+/// </summary>
+public sealed record AnalysisTemplate(string Name, IReadOnlyList<AnalysisArg> Args, IReadOnlyList<MetricSpec> Metrics)
+{
+    public const string Kind = "AnalysisTemplate";
+}
+
+/// <summary>
+/// An argument: declared by a template (with an optional default <see cref="Value"/>), given by a rollout's
+/// analysis reference. Providers' strings use it as <c>{{args.NAME}}</c>.
+/// </summary>
+public sealed record AnalysisArg(string Name, string? Value);
