@@ -12,7 +12,9 @@ public sealed class Condition
     public string Text { get; }
 
     /// <summary>The condition, or null with every error found (each with its 0-based offset in <paramref name="text"/>).</summary>
-    public static Condition? Parse(string text, out IReadOnlyList<ConditionError> errors) =>
+    /// <param name="baseline">Whether <c>canary</c> and <c>stable</c> may be read (a baseline comparison); without it,
+    /// naming them is an error.</param>
+    public static Condition? Parse(string text, bool baseline, out IReadOnlyList<ConditionError> errors) =>
         throw new NotImplementedException("conditions: see the brief");
 
     /// <summary>True or false; an error (a type mismatch, a missing value) when it cannot be decided.</summary>
