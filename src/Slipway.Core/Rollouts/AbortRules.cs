@@ -20,7 +20,7 @@ internal static class AbortRules
 
         // No deadline while paused: waiting for a human or a timer is not a lack of progress.
         var status = pass.Status;
-        if (status.Phase == RolloutPhase.Progressing && status.Progress is { } progress
+        if (status.Phase == RolloutPhase.Progressing && status.Reason != Reasons.AnalysisRunning && status.Progress is { } progress
             && progress.IsPastDeadline(pass.Spec.ProgressDeadlineSeconds, pass.Now))
         {
             return new AbortVerdict(
