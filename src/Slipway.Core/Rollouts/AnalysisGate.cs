@@ -97,6 +97,9 @@ internal enum AnalysisVerdict
 /// <param name="Run">The run's latest state; null until the runner has started it.</param>
 internal sealed record AnalysisOutcome(AnalysisVerdict Verdict, AnalysisRunKey Key, AnalysisRunState? Run)
 {
-    /// <summary>What a waiting status says: the run's key and what its metrics wait for.</summary>
-    public string Describe() => Run?.Message is { Length: > 0 } message ? $"{Key} running: {message}" : $"{Key} starting";
+    /// <summary>
+    /// What a waiting status says: which run. Not what its metrics last measured: passes run when a run's verdict
+    /// changes, not at each measurement, so that would be stale; <c>slipway analysis</c> shows measurements live.
+    /// </summary>
+    public string Describe() => Run is null ? $"{Key} starting" : $"{Key} running";
 }
