@@ -30,6 +30,7 @@ public static class RolloutPlanner
         return new RolloutPlan(status, pass.DesiredReplicas, start, stop, pass.Traffic, pass.Events, WakeAt(pass, status))
         {
             Analysis = status.InProgress && !status.Aborted ? pass.Analysis : [],
+            Health = HealthCheck.Of(pass),
         };
     }
 

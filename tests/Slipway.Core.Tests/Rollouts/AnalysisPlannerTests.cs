@@ -293,4 +293,28 @@ public sealed class AnalysisPlannerTests
         Assert.Equal(2, f.Status.StableRevision);
         Assert.Equal(1, f.Status.PreviousStableRevision); // kept warm for scaleDownDelaySeconds as without analysis
     }
+
+    [Fact]
+    public void Every_rollout_reports_the_built_in_health_check_like_a_metric_and_aborts_on_it()
+    {
+        var f = Stable(StepCanary());
+        Assert.Null(f.Last.Health); // nothing rolls out
+        f.Deploy(2);
+        f.Settle();
+        Assert.Equal(new HealthCheck(2, AnalysisPhase.Running, 0, 2), f.Last.Health);
+
+        for (var crash = 0; crash < 3; crash++)
+        {
+            f.Crash(2);
+            f.Pass();
+            f.Act();
+        }
+
+        Assert.Equal(AnalysisPhase.Failed, f.Last.Health!.Phase);
+        Assert.Equal(3, f.Last.Health.Restarts);
+        Assert.Equal("restarts <= maxRestarts (2)", f.Last.Health.Condition);
+        Assert.True(f.Status.Aborted);
+        Assert.Equal(Reasons.MaxRestartsExceeded, f.Status.Reason);
+        Assert.Equal(100, f.Weight(1));
+    }
 }
