@@ -10,7 +10,9 @@ namespace Slipway.Server.Routing;
 /// </summary>
 internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
 {
-    /// <summary>How long <c>slipway status</c> waits for the router's numbers before answering without them.</summary>
+    /// <summary>How long <c>slipway status</c> waits for the router's numbers before answering without them, and a
+    /// router or judge measurement before it counts as an error: the router answers from memory in well under a
+    /// millisecond, so a second means it is down or stuck.</summary>
     public static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(1);
 
     private static readonly JsonSerializerOptions StatsJson = new(JsonSerializerDefaults.Web) { Converters = { new LatencyBinJsonConverter() } };
