@@ -80,9 +80,10 @@ public sealed class RouterProviderTests : IAsyncLifetime
         var count = await MeasureAsync(RouterMeasure.RequestCount, baseline: true);
         Assert.Equal((AnalysisValue.Of(20), AnalysisValue.Of(40)), (count.Canary, count.Stable));
 
-        var p99 = await MeasureAsync(RouterMeasure.P99, baseline: true);
-        Assert.True(Number(p99.Canary) > Number(p99.Stable), $"canary p99 {p99.Canary} ms, stable p99 {p99.Stable} ms");
-        Assert.Equal(p99.Value, p99.Canary);
+        // The median, not the tail: a loaded machine may slow a few of the stable revision's requests too.
+        var p50 = await MeasureAsync(RouterMeasure.P50, baseline: true);
+        Assert.True(Number(p50.Canary) > Number(p50.Stable), $"canary p50 {p50.Canary} ms, stable p50 {p50.Stable} ms");
+        Assert.Equal(p50.Value, p50.Canary);
     }
 
     [Fact]
