@@ -20,6 +20,7 @@ root.Subcommands.Add(DiffCommand.Create(globals));
 root.Subcommands.Add(GetCommand.Create(globals));
 root.Subcommands.Add(StatusCommand.Create(globals));
 root.Subcommands.Add(HistoryCommand.Create(globals));
+root.Subcommands.Add(AnalysisCommand.Create(globals));
 root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
 root.Subcommands.Add(RolloutCommand.Create(globals));

@@ -42,6 +42,29 @@ internal static class StatusText
             text.AppendLine(CultureInfo.InvariantCulture, $"  health    unknown: {s.HealthError}");
         }
 
+        if (s.HealthCheck is { } check)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  analysis  health (built in): {check.Phase}, restarts {check.Restarts}, {check.Condition}");
+        }
+
+        foreach (var run in s.Analysis ?? [])
+        {
+            var what = run.Kind switch
+            {
+                "step" => $"step {run.Step + 1}",
+                "prePromotion" => "pre-promotion",
+                "postPromotion" => "post-promotion",
+                _ => "background",
+            };
+            text.AppendLine(CultureInfo.InvariantCulture, $"  analysis  {what} (run {run.Id}): {run.Phase}{(run.Phase is "Running" or "Pending" || run.Message is null ? "" : $": {run.Message}")}");
+            foreach (var metric in run.Metrics)
+            {
+                var last = metric.Measurements.LastOrDefault();
+                var value = last?.Value is null ? "" : last.Stable is { } stable ? $"  last {last.Value} (stable {stable})" : $"  last {last.Value}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"      {metric.Name,-20} {metric.Phase,-12}{value}{(wide && last?.Message is { } m ? $"  {m}" : "")}");
+            }
+        }
+
         foreach (var c in s.Conditions)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  condition {c.Type}={c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}{(wide ? $"  since {Timestamp.Format(c.LastTransitionTime)}{(c.Message is null ? "" : $"  {c.Message}")}" : "")}");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Slipway.Core.Analysis;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
 using Slipway.Local.Logs;
@@ -72,7 +73,8 @@ internal static class ApiEndpoints
 
             var status = await store.GetStatusAsync(app, env, ct);
             var health = await router.GetStatsAsync(app, env, windowSeconds, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health));
+            var analysis = await store.ListAnalysisRunsAsync(app, env, AnalysisViews.DefaultRuns, ct);
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis));
         });
 
         api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, Housekeeping.Housekeeper housekeeper, CancellationToken ct) =>
@@ -129,6 +131,34 @@ internal static class ApiEndpoints
             return reply.Refusal is not { } refusal ? Json(new { message = reply.Message })
                 : refusal.AppNotFound ? await AppNotFound.AnswerAsync(store, app, env, ct)
                 : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: 409);
+        });
+
+        api.MapGet("/apps/{app}/{env}/analysis", async (string app, string env, int? runs, int? measurements, IStore store, Reconciler reconciler, CancellationToken ct) =>
+        {
+            if (runs is < 1 or > StoreOptions.DefaultAnalysisRunsPerApp)
+            {
+                return BadRequest($"runs: expected 1 to {StoreOptions.DefaultAnalysisRunsPerApp}, got {runs}");
+            }
+
+            if (measurements is < 0 or > StoreOptions.DefaultMeasurementsPerMetric)
+            {
+                return BadRequest($"measurements: expected 0 to {StoreOptions.DefaultMeasurementsPerMetric}, got {measurements}");
+            }
+
+            if (await store.GetAppAsync(app, env, ct) is null)
+            {
+                return await AppNotFound.AnswerAsync(store, app, env, ct);
+            }
+
+            var view = reconciler.View(app, env);
+            var status = view?.Plan?.Status ?? await store.GetStatusAsync(app, env, ct);
+            var shown = new List<(AnalysisRunRecord, IReadOnlyList<Measurement>)>();
+            foreach (var run in await store.ListAnalysisRunsAsync(app, env, runs ?? AnalysisViews.DefaultRuns, ct))
+            {
+                shown.Add((run, await store.ListMeasurementsAsync(run.Id, measurements ?? AnalysisViews.DefaultMeasurements, ct)));
+            }
+
+            return Json(AnalysisViews.Build(app, env, status, view?.Plan?.Health, shown));
         });
 
         api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, Reconciler reconciler, CancellationToken ct) =>

@@ -39,7 +39,9 @@ public sealed record StatusView(
     DateTimeOffset? PauseStartedAt,
     DateTimeOffset? PauseEndsAt,
     string? Error,
-    string? HealthError = null);
+    string? HealthError = null,
+    HealthCheckView? HealthCheck = null,
+    IReadOnlyList<AnalysisRunView>? Analysis = null);
 
 /// <summary>One canary step of the spec: its 0-based index, its kind (the spec's field name) and a short text.</summary>
 public sealed record StepView(int Index, string Kind, string Text);
@@ -56,8 +58,9 @@ public sealed record InstanceView(string Id, string Endpoint, string Phase, bool
 internal static class StatusViews
 {
     /// <param name="health">The router's numbers for this app×env, or why there are none; null when not asked for (a list).</param>
+    /// <param name="analysis">The app×env's newest analysis runs; those of the current rollout are shown.</param>
     public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl,
-        (RouterStats? Stats, string? Error)? health = null)
+        (RouterStats? Stats, string? Error)? health = null, IReadOnlyList<AnalysisRunRecord>? analysis = null)
     {
         // A view of a deleted app of the same name is not this app's.
         view = view?.AppUid == app.Uid ? view : null;
@@ -110,7 +113,9 @@ internal static class StatusViews
             status.PauseStartedAt,
             RolloutPlanner.PauseEndsAt(status, app.Spec),
             view?.Error,
-            health?.Error);
+            health?.Error,
+            AnalysisViews.HealthOf(plan?.Health),
+            analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList());
     }
 
     public static string Url(RouteSpec route, string routerUrl)
