@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
 using Slipway.Local;
 using Slipway.Local.Logs;
+using Slipway.Server.Analysis;
+using Slipway.Server.Analysis.Providers;
 using Slipway.Server.Api;
 using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
@@ -85,6 +87,13 @@ public static partial class ServerHost
         services.AddSingleton<RolloutService>();
         services.AddSingleton<LocalTarget>();
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());
+        services.AddSingleton<IMetricProvider>(sp => MetricProviders.Create(
+            new RouterProvider(sp.GetRequiredService<RouterAdminClient>()),
+            new JudgeProvider(sp.GetRequiredService<RouterAdminClient>(), time),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            time,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<AnalysisRunner>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Rollouts;
+using Slipway.Server.Analysis;
 using Slipway.Server.Metrics;
 using Slipway.Server.Targets;
 using Slipway.Store;
@@ -27,6 +28,7 @@ internal sealed partial class Reconciler(
     ITarget target,
     ServerOptions options,
     ControlPlaneMetrics metrics,
+    AnalysisRunner analysis,
     TimeProvider time,
     ILogger<Reconciler> logger) : BackgroundService
 {
@@ -41,6 +43,7 @@ internal sealed partial class Reconciler(
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         await target.AdoptAsync(ct);
+        await analysis.ResumeAsync(ct);
         target.Changed += queue.Add;
         Started = true;
 
@@ -136,10 +139,17 @@ internal sealed partial class Reconciler(
         {
             _views.TryRemove(key, out _);
             metrics.Forget(key.App, key.Environment);
+            await analysis.ForgetAsync(key, ct);
         }
         else
         {
             _views[key] = view;
+        }
+
+        // After the status that asks for them is saved: a run is never started for a plan that was not persisted.
+        if (app is not null && plan is not null)
+        {
+            await analysis.SyncAsync(key, app, plan.Status, plan.Analysis, ct);
         }
 
         if (app is not null && plan is not null)
@@ -171,7 +181,8 @@ internal sealed partial class Reconciler(
     {
         var status = await store.GetStatusAsync(app.App, app.Environment, ct);
         var observed = instances.Select(i => i.Observe(_terminating.ContainsKey(i.Id))).ToList();
-        var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now));
+        var key = new AppKey(app.App, app.Environment);
+        var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now) { Analysis = analysis.StatesOf(key) });
         if (!plan.Status.IsEquivalentTo(status) || plan.Events.Count > 0)
         {
             await store.SaveStatusAsync(app.App, app.Environment, plan.Status, plan.Events.Select(e => new NewEvent(e.Revision, e.Reason, e.Message)).ToList(), ct);
