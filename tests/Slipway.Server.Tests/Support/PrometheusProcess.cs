@@ -159,7 +159,16 @@ internal sealed class PrometheusProcess : IAsyncDisposable
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Keep(log, e.Data);
         process.ErrorDataReceived += (_, e) => Keep(log, e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new InvalidOperationException($"cannot start prometheus ({e.Message}): install Debian's prometheus package, as .ci/run does", e);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

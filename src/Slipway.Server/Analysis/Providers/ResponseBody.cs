@@ -39,8 +39,8 @@ internal static class ResponseBody
         return body.ToArray();
     }
 
-    /// <summary>The first <see cref="SnippetChars"/> characters of a body, on one line, marked when cut; "an empty
-    /// body" for none.</summary>
+    /// <summary>The first <see cref="SnippetChars"/> characters of a body, on one line (runs of white space become one
+    /// space), marked when cut; "an empty body" for none.</summary>
     public static string Snippet(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
@@ -51,7 +51,7 @@ internal static class ResponseBody
         var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, SnippetChars * 4)]);
         var cut = text.Length > SnippetChars || body.Length > SnippetChars * 4;
         var shown = text.Length > SnippetChars ? text[..SnippetChars] : text;
-        var line = string.Join(' ', shown.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        var line = string.Join(' ', shown.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return $"\"{line}{(cut ? "…" : "")}\"";
     }
 }
