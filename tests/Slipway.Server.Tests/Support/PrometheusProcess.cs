@@ -58,7 +58,17 @@ internal sealed class PrometheusProcess : IAsyncDisposable
             var directory = new TemporaryDirectory();
             var port = LoopbackPorts.Free();
             var log = new Queue<string>();
-            var process = Start(directory, port, targets, log);
+            Process process;
+            try
+            {
+                process = Start(directory, port, targets, log);
+            }
+            catch (InvalidOperationException)
+            {
+                directory.Dispose();
+                throw;
+            }
+
             var prometheus = new PrometheusProcess(process, directory, log, port);
             try
             {
