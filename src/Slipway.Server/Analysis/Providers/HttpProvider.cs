@@ -10,7 +10,8 @@ namespace Slipway.Server.Analysis.Providers;
 /// The <c>http</c> provider (Argo's <c>web</c>): one request per measurement; the answer must be 2xx and JSON, and
 /// <c>result</c> is the value at the metric's <c>jsonPath</c> (<see cref="JsonValuePath"/>), or the whole document
 /// without one. Messages name the request by method, scheme, host and path only: a query string or user info in the
-/// URL may carry a token, and headers (an <c>Authorization</c>) are never shown.
+/// URL may carry a token (user info is sent as basic authentication, see <see cref="UrlCredentials"/>), and headers
+/// (an <c>Authorization</c>) are never shown.
 /// </summary>
 internal sealed class HttpProvider(HttpClient http, TimeProvider time) : IMetricProvider
 {
@@ -22,10 +23,12 @@ internal sealed class HttpProvider(HttpClient http, TimeProvider time) : IMetric
             return ProviderResult.Failed($"the http provider cannot measure a {request.Metric.Provider.GetType().Name}");
         }
 
-        if (!Uri.TryCreate(spec.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(spec.Url, UriKind.Absolute, out var written) || written.Scheme is not ("http" or "https"))
         {
-            return ProviderResult.Failed($"the URL \"{Shown(spec.Url)}\" is not an http:// or https:// URL");
+            return ProviderResult.Failed($"the URL \"{UrlCredentials.Shown(spec.Url)}\" is not an http:// or https:// URL");
         }
+
+        var (url, authorization) = UrlCredentials.Split(written);
 
         JsonValuePath? path = null;
         if (!string.IsNullOrWhiteSpace(spec.JsonPath) && (path = JsonValuePath.Parse(spec.JsonPath, out var pathError)) is null)
@@ -41,7 +44,7 @@ internal sealed class HttpProvider(HttpClient http, TimeProvider time) : IMetric
         HttpRequestMessage message;
         try
         {
-            message = Request(spec, url);
+            message = Request(spec, url, authorization);
         }
         catch (FormatException e)
         {
@@ -105,10 +108,16 @@ internal sealed class HttpProvider(HttpClient http, TimeProvider time) : IMetric
 
     /// <summary>The request; a body without a <c>Content-Type</c> header is sent as <c>application/json</c>.</summary>
     /// <exception cref="FormatException">A method or a header that HTTP cannot carry.</exception>
-    private static HttpRequestMessage Request(HttpMetricProvider spec, Uri url)
+    private static HttpRequestMessage Request(HttpMetricProvider spec, Uri url, AuthenticationHeaderValue? authorization)
     {
         var method = string.IsNullOrWhiteSpace(spec.Method) ? HttpMethod.Get : HttpMethod.Parse(spec.Method.Trim().ToUpperInvariant());
         var request = new HttpRequestMessage(method, url);
+        if (!spec.Headers.Any(h => string.Equals(h.Name, "Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            // An Authorization header of the spec's own wins over user info in the URL.
+            request.Headers.Authorization = authorization;
+        }
+
         try
         {
             if (spec.Body is not null)
@@ -143,10 +152,6 @@ internal sealed class HttpProvider(HttpClient http, TimeProvider time) : IMetric
         }
     }
 
-    /// <summary><c>GET http://host:port/path</c>, with <c>?…</c> for a query string that is not shown.</summary>
-    private static string Describe(string method, Uri url) =>
-        $"{method.ToUpperInvariant()} {url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)}{(url.Query.Length > 0 ? "?…" : "")}";
-
-    /// <summary>An unparsable URL, up to its query string.</summary>
-    private static string Shown(string url) => url.Split('?')[0];
+    /// <summary><c>GET http://host:port/path</c> (<see cref="UrlCredentials.Shown(Uri)"/>).</summary>
+    private static string Describe(string method, Uri url) => $"{method.ToUpperInvariant()} {UrlCredentials.Shown(url)}";
 }

@@ -8,7 +8,8 @@ namespace Slipway.Server.Analysis.Providers;
 /// The <c>prometheus</c> provider: one PromQL instant query (<c>GET {address}/api/v1/query?query=…</c>) per
 /// measurement, evaluated by Prometheus at the moment it is asked; <see cref="PrometheusAnswer"/> says what the
 /// answer becomes. Prometheus is asked to give up at the metric's timeout too (its <c>timeout</c> parameter), so a
-/// slow query stops costing it when Slipway stops waiting.
+/// slow query stops costing it when Slipway stops waiting. Credentials in the address are sent as basic
+/// authentication and never shown (<see cref="UrlCredentials"/>).
 /// </summary>
 internal sealed class PrometheusProvider(HttpClient http, TimeProvider time) : IMetricProvider
 {
@@ -20,12 +21,13 @@ internal sealed class PrometheusProvider(HttpClient http, TimeProvider time) : I
             return ProviderResult.Failed($"the prometheus provider cannot measure a {request.Metric.Provider.GetType().Name}");
         }
 
-        var where = $"Prometheus at {spec.Address}";
-        if (!Uri.TryCreate(spec.Address.TrimEnd('/') + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(spec.Address.TrimEnd('/') + "/", UriKind.Absolute, out var written) || written.Scheme is not ("http" or "https"))
         {
-            return ProviderResult.Failed($"the Prometheus address \"{spec.Address}\" is not an http:// or https:// URL");
+            return ProviderResult.Failed($"the Prometheus address \"{UrlCredentials.Shown(spec.Address)}\" is not an http:// or https:// URL");
         }
 
+        var (address, authorization) = UrlCredentials.Split(written);
+        var where = $"Prometheus at {UrlCredentials.Shown(address).TrimEnd('/')}";
         if (spec.Timeout <= TimeSpan.Zero)
         {
             return ProviderResult.Failed($"the Prometheus timeout must be positive, not {DurationParser.Format(spec.Timeout)}");
@@ -38,7 +40,9 @@ internal sealed class PrometheusProvider(HttpClient http, TimeProvider time) : I
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var query = new HttpRequestMessage(HttpMethod.Get, uri);
+            query.Headers.Authorization = authorization;
+            using var response = await http.SendAsync(query, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var body = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxBytes, linked.Token).ConfigureAwait(false);
             return body is null
                 ? ProviderResult.Failed($"{where} answered more than {ResponseBody.MaxBytes / (1024 * 1024)} MiB: aggregate the query (sum, topk …) to the numbers the conditions read")

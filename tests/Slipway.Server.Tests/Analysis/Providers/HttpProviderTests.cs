@@ -147,6 +147,19 @@ public sealed class HttpProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Credentials_in_the_url_are_sent_as_basic_authentication_and_never_shown()
+    {
+        var url = $"http://alice:s3cret@{_app.Address}";
+        var echo = new HttpMetricProvider(url + "/echo", "GET", [], null, "$.authorization", HttpMetricProvider.DefaultTimeout);
+
+        Assert.Equal(AnalysisValue.Of("Basic " + Convert.ToBase64String("alice:s3cret"u8)), (await MeasureAsync(echo)).Value);
+
+        var error = Error(await MeasureAsync(echo with { Url = url + "/fail" }));
+        Assert.StartsWith($"GET {_app.Url("/fail")} answered 500", error);
+        Assert.DoesNotContain("s3cret", error);
+    }
+
+    [Fact]
     public async Task A_content_type_header_replaces_the_default_one()
     {
         var echo = new HttpMetricProvider(_app.Url("/echo"), "PUT", [new HttpHeaderSpec("Content-Type", "text/plain")], "hello", "$.contentType", HttpMetricProvider.DefaultTimeout);
@@ -194,6 +207,7 @@ public sealed class HttpProviderTests : IAsyncLifetime
                 {
                     ["method"] = context.Request.Method,
                     ["team"] = context.Request.Headers["X-Team"],
+                    ["authorization"] = context.Request.Headers.Authorization,
                     ["contentType"] = context.Request.ContentType,
                     ["body"] = body,
                 };

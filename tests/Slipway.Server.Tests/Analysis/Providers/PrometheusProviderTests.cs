@@ -107,6 +107,20 @@ public sealed class PrometheusProviderTests(PrometheusProviderTests.ScrapedRoute
     }
 
     [Fact]
+    public async Task Credentials_in_the_address_are_never_shown()
+    {
+        var provider = new PrometheusProvider(_http, TimeProvider.System);
+        var address = LoopbackPorts.Dead();
+
+        var error = Error(await provider.MeasureAsync(For(new PrometheusMetricProvider($"http://admin:s3cret@{address}", "up", TimeSpan.FromSeconds(10))), CancellationToken.None));
+        var answered = await provider.MeasureAsync(For(Query(ErrorRate(2)) with { Address = scraped.Prometheus.Address.Replace("http://", "http://admin:s3cret@", StringComparison.Ordinal) }), CancellationToken.None);
+
+        Assert.StartsWith($"cannot reach Prometheus at http://{address}: ", error);
+        Assert.DoesNotContain("s3cret", error);
+        Assert.Equal(0.25, Number(answered)); // sent as basic authentication, which this Prometheus does not ask for
+    }
+
+    [Fact]
     public async Task An_address_that_is_not_prometheus_is_an_error_saying_so()
     {
         var provider = new PrometheusProvider(_http, TimeProvider.System);
