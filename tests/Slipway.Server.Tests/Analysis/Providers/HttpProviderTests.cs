@@ -46,6 +46,20 @@ public sealed class HttpProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_value_read_passes_or_fails_the_metrics_condition()
+    {
+        var provider = new HttpProvider(_http, TimeProvider.System);
+
+        var ok = await MeasureAndDecideAsync(provider, new MetricSpec("ok", Get("/health", "{$.data.ok}")) { SuccessCondition = "result == true" });
+        var rate = await MeasureAndDecideAsync(provider, new MetricSpec("rate", Get("/health", "$.data.rate")) { SuccessCondition = "result < 0.01" });
+        var failing = await MeasureAndDecideAsync(provider, new MetricSpec("down", Get("/fail", "$.ok")) { SuccessCondition = "result == true" });
+
+        Assert.Equal(AnalysisPhase.Successful, ok.Phase);
+        Assert.Equal((AnalysisPhase.Failed, AnalysisValue.Of(0.02)), (rate.Phase, rate.Value));
+        Assert.Equal(AnalysisPhase.Error, failing.Phase); // a 500 is an error, never a pass
+    }
+
+    [Fact]
     public async Task An_object_is_its_json_text()
     {
         Assert.Equal(AnalysisValue.Of("""{"value": 1.5}"""), (await MeasureAsync(Get("/health", "$.data.items[0]"))).Value);

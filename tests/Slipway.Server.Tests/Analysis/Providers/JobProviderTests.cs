@@ -35,6 +35,20 @@ public sealed class JobProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_conditions_exit_0_passes_another_code_fails_and_a_missing_command_is_an_error()
+    {
+        var target = ProviderRequests.Target with { ArtifactDirectory = _artifact.Path };
+
+        var passed = await MeasureAndDecideAsync(_provider, new MetricSpec("smoke", Sh("exit 0")), target);
+        var failed = await MeasureAndDecideAsync(_provider, new MetricSpec("smoke", Sh("exit 3")), target);
+        var missing = await MeasureAndDecideAsync(_provider, new MetricSpec("smoke", new JobMetricProvider("no-such-smoke-test", [], [], TimeSpan.FromMinutes(1))), target);
+
+        Assert.Equal(AnalysisPhase.Successful, passed.Phase);
+        Assert.Equal(AnalysisPhase.Failed, failed.Phase);
+        Assert.Equal(AnalysisPhase.Error, missing.Phase);
+    }
+
+    [Fact]
     public async Task Stdout_and_stderr_are_kept_in_the_order_they_were_written()
     {
         var result = await RunAsync(Sh("echo one; echo two >&2; echo three; echo four >&2"));

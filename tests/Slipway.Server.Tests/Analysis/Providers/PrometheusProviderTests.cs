@@ -27,16 +27,38 @@ public sealed class PrometheusProviderTests(PrometheusProviderTests.ScrapedRoute
     public async Task An_error_rate_query_fails_the_revision_that_answers_500s_and_passes_the_one_that_does_not()
     {
         var provider = new PrometheusProvider(_http, TimeProvider.System);
+        MetricSpec ErrorRateMetric(int revision) => new("error-rate", Query(ErrorRate(revision))) { SuccessCondition = "result <= 0.05" };
 
-        var bad = Number(await provider.MeasureAsync(For(Query(ErrorRate(2))), CancellationToken.None));
-        var good = Number(await provider.MeasureAsync(For(Query(ErrorRate(1))), CancellationToken.None));
+        var bad = await MeasureAndDecideAsync(provider, ErrorRateMetric(2));
+        var good = await MeasureAndDecideAsync(provider, ErrorRateMetric(1));
 
-        // The condition a template would give: successCondition "result <= 0.05".
-        const double threshold = 0.05;
-        Assert.Equal(0.25, bad);
-        Assert.False(bad <= threshold);
-        Assert.Equal(0, good);
-        Assert.True(good <= threshold);
+        Assert.Equal((AnalysisPhase.Failed, AnalysisValue.Of(0.25)), (bad.Phase, bad.Value));
+        Assert.Equal((AnalysisPhase.Successful, AnalysisValue.Of(0.0)), (good.Phase, good.Value));
+    }
+
+    [Fact]
+    public async Task A_failure_to_measure_is_an_error_never_a_pass()
+    {
+        var provider = new PrometheusProvider(_http, TimeProvider.System);
+        var metric = new MetricSpec("error-rate", Query("sum(")) { SuccessCondition = "result <= 0.05" };
+
+        var measured = await MeasureAndDecideAsync(provider, metric);
+
+        Assert.Equal(AnalysisPhase.Error, measured.Phase);
+        Assert.Contains("bad_data", measured.Message);
+    }
+
+    [Fact]
+    public async Task A_condition_reads_a_vector_by_index_and_length()
+    {
+        var provider = new PrometheusProvider(_http, TimeProvider.System);
+        var byCode = Query("""sort_desc(sum by (code) (slipway_router_requests_total{app="web"}))""");
+
+        var passes = await MeasureAndDecideAsync(provider, new MetricSpec("codes", byCode) { SuccessCondition = "len(result) == 2 && result[1] / (result[0] + result[1]) <= 0.2" });
+        var fails = await MeasureAndDecideAsync(provider, new MetricSpec("codes", byCode) { SuccessCondition = "result[1] / (result[0] + result[1]) <= 0.1" });
+
+        Assert.Equal(AnalysisPhase.Successful, passes.Phase);
+        Assert.Equal(AnalysisPhase.Failed, fails.Phase);
     }
 
     [Fact]

@@ -8,8 +8,17 @@ internal static class ProviderRequests
 {
     public static readonly AnalysisTarget Target = new("web", "prod", 2, 1, ArtifactDirectory: null, RevisionUrl: null);
 
-    public static MeasureRequest For(MetricProvider provider, AnalysisTarget? target = null) =>
-        new(new MetricSpec("m", provider), target ?? Target, DateTimeOffset.UtcNow, Look: 1);
+    public static MeasureRequest For(MetricProvider provider, AnalysisTarget? target = null) => For(new MetricSpec("m", provider), target);
+
+    public static MeasureRequest For(MetricSpec metric, AnalysisTarget? target = null) => new(metric, target ?? Target, DateTimeOffset.UtcNow, Look: 1);
+
+    /// <summary>Measures <paramref name="metric"/> and decides the measurement as the analysis runner does (Core's conditions).</summary>
+    public static async Task<Measurement> MeasureAndDecideAsync(IMetricProvider provider, MetricSpec metric, AnalysisTarget? target = null)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var read = await provider.MeasureAsync(For(metric, target), CancellationToken.None);
+        return MeasurementDecider.Decide(metric, read, started, DateTimeOffset.UtcNow);
+    }
 
     /// <summary>The number a successful measurement read.</summary>
     public static double Number(ProviderResult result)
