@@ -74,8 +74,9 @@ internal sealed class HttpProvider(HttpClient http, TimeProvider time) : IMetric
             {
                 return ProviderResult.Failed($"{what} did not answer within the timeout of {DurationParser.Format(spec.Timeout)}");
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or IOException)
             {
+                // Refused, reset, cut short, not HTTP.
                 return ProviderResult.Failed($"{what} failed: {e.Message}");
             }
         }

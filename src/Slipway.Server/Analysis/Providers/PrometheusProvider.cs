@@ -52,9 +52,14 @@ internal sealed class PrometheusProvider(HttpClient http, TimeProvider time) : I
         {
             return ProviderResult.Failed($"{where} did not answer within the timeout of {DurationParser.Format(spec.Timeout)}");
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
         {
             return ProviderResult.Failed($"cannot reach {where}: {e.Message}");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            // A connection reset, a malformed answer, an answer cut short.
+            return ProviderResult.Failed($"the query to {where} failed: {e.Message}");
         }
     }
 }
