@@ -90,7 +90,7 @@ public static partial class ServerHost
         services.AddSingleton<IMetricProvider>(sp => MetricProviders.Create(
             new RouterProvider(sp.GetRequiredService<RouterAdminClient>()),
             new JudgeProvider(sp.GetRequiredService<RouterAdminClient>(), time),
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            MetricHttp.CreateClient(),
             time,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<AnalysisRunner>();

@@ -48,7 +48,10 @@ public sealed record BooleanValue(bool Value) : AnalysisValue
 
 public sealed record StringValue(string Value) : AnalysisValue
 {
-    public override string ToString() => JsonSerializer.Serialize(Value);
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Quoted as JSON, with quotes escaped as people read them (<c>\"</c>, not <c>\u0022</c>).</summary>
+    public override string ToString() => JsonSerializer.Serialize(Value, Readable);
 }
 
 public sealed record ListValue(IReadOnlyList<AnalysisValue> Items) : AnalysisValue

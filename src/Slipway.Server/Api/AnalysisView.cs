@@ -1,5 +1,6 @@
 using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
+using Slipway.Server.Analysis.Providers;
 using Slipway.Store;
 
 namespace Slipway.Server.Api;
@@ -80,7 +81,7 @@ internal static class AnalysisViews
         {
             var s = run.MetricStatuses.ElementAtOrDefault(i) ?? MetricAssessment.Start(metric);
             var shown = measurements?.Where(m => m.Metric == metric.Name).ToList() ?? (s.Last is { } last ? [last] : []);
-            return new MetricView(metric.Name, ProviderName(metric.Provider), s.Phase.ToString(), s.Message, metric.DryRun, metric.SuccessCondition, metric.FailureCondition,
+            return new MetricView(metric.Name, MetricProviders.NameOf(metric.Provider), s.Phase.ToString(), s.Message, metric.DryRun, metric.SuccessCondition, metric.FailureCondition,
                 metric.Interval, metric.Count, metric.FailureLimit, metric.InconclusiveLimit, metric.ConsecutiveErrorLimit,
                 s.Measured, s.Successful, s.Failed, s.Inconclusive, s.Error, shown);
         });
@@ -111,15 +112,5 @@ internal static class AnalysisViews
         AnalysisKind.Step => "step",
         AnalysisKind.PrePromotion => "prePromotion",
         _ => "postPromotion",
-    };
-
-    private static string ProviderName(MetricProvider provider) => provider switch
-    {
-        RouterMetricProvider => "router",
-        JudgeMetricProvider => "judge",
-        PrometheusMetricProvider => "prometheus",
-        HttpMetricProvider => "http",
-        JobMetricProvider => "job",
-        _ => provider.GetType().Name,
     };
 }

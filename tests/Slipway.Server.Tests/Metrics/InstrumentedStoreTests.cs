@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
@@ -45,6 +46,14 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var events = await _store.ListEventsAsync("web", "dev", 10, CancellationToken.None);
         var summaries = await _store.ListRevisionSummariesAsync(CancellationToken.None);
         Assert.Equal(0, await _store.DeleteRevisionsAsync("web", "dev", [1], CancellationToken.None)); // the desired one stays
+        var templates = await _store.ListTemplatesAsync(CancellationToken.None);
+        Assert.False(await _store.DeleteTemplateAsync("none", CancellationToken.None));
+        var key = new AnalysisRunKey(AnalysisKind.Background, 1, 0, DateTimeOffset.UnixEpoch);
+        var run = await _store.CreateAnalysisRunAsync("web", "dev", AnalysisRun.Start(key, null, [], DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await _store.SaveAnalysisRunAsync(run, null, CancellationToken.None);
+        var runs = await _store.ListAnalysisRunsAsync("web", "dev", 10, CancellationToken.None);
+        var unfinished = await _store.ListUnfinishedAnalysisRunsAsync(CancellationToken.None);
+        var measurements = await _store.ListMeasurementsAsync(run.Id, 10, CancellationToken.None);
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
@@ -53,8 +62,12 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Contains(events, e => e.Reason == "Tested");
         Assert.Single(summaries);
         Assert.Null(await _store.GetAppAsync("web", "dev", CancellationToken.None));
-        Assert.Equal(reads + 7, _metrics.StoreReads);
-        Assert.Equal(writes + 3, _metrics.StoreWrites);
+        Assert.Empty(templates);
+        Assert.Single(runs);
+        Assert.Single(unfinished);
+        Assert.Empty(measurements);
+        Assert.Equal(reads + 11, _metrics.StoreReads);
+        Assert.Equal(writes + 6, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }

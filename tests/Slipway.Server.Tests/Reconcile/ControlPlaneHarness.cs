@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Slipway.Server.Analysis;
+using Slipway.Server.Analysis.Providers;
 using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Routing;
 using Slipway.Server.Tests.Support;
 using Slipway.Store;
 
@@ -25,6 +28,8 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     public FakeTarget Target { get; } = new();
+
+    private readonly List<AnalysisRunner> _runners = [];
 
     /// <summary>The queue the services add to; the harness's passes are run by the test, not by workers.</summary>
     public WorkQueue Queue { get; private set; } = null!;
@@ -62,8 +67,17 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     }
 
     /// <summary>A reconciler over <paramref name="store"/> and the harness's target, as a restarted controller would be.</summary>
-    public Reconciler NewReconciler(IStore store) =>
-        new(new InstrumentedStore(store, Metrics, Time), _gate, Queue, Target, Options, Metrics, Time, NullLogger<Reconciler>.Instance);
+    /// <remarks>Its analysis runner measures through real providers; there is no router behind this fake target, so
+    /// a router metric would be an error (the discard port answers nothing).</remarks>
+    public Reconciler NewReconciler(IStore store)
+    {
+        var instrumented = new InstrumentedStore(store, Metrics, Time);
+        var router = new RouterAdminClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9") }, Time);
+        var providers = MetricProviders.Create(new RouterProvider(router), new JudgeProvider(router, Time), MetricHttp.CreateClient(), Time, NullLoggerFactory.Instance);
+        var analysis = new AnalysisRunner(instrumented, Queue, Target, providers, Artifacts, Time, NullLogger<AnalysisRunner>.Instance);
+        _runners.Add(analysis);
+        return new(instrumented, _gate, Queue, Target, Options, Metrics, analysis, Time, NullLogger<Reconciler>.Instance);
+    }
 
     /// <summary>Rewrites the artifact every apply reads: the next apply makes a new revision with a new copy.</summary>
     public void WriteArtifact(string code) => _temp.WriteFile("artifact/app.dll", code);
@@ -128,11 +142,15 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         await Reconciler.ReconcileAllAsync(CancellationToken.None);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        foreach (var runner in _runners)
+        {
+            await runner.DisposeAsync();
+        }
+
         Reconciler.Dispose();
         Queue.Dispose();
         _temp.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
