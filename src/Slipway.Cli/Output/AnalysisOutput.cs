@@ -94,7 +94,7 @@ internal sealed class AnalysisOutput(JsonNode document, AnalysisView analysis) :
     {
         metric.SuccessCondition is { } s ? $"successCondition: {s}" : null,
         metric.FailureCondition is { } f ? $"failureCondition: {f}" : null,
-        metric.Interval is { } i ? $"interval {Core.Spec.DurationParser.Format(i)}" : null,
+        metric.Interval is { } i ? $"interval {i}" : null,
         metric.Count is { } c ? $"count {c}" : null,
         metric.FailureLimit > 0 ? $"failureLimit {metric.FailureLimit}" : null,
     }.OfType<string>());

@@ -47,7 +47,7 @@ public sealed record MetricView(
     bool DryRun,
     string? SuccessCondition,
     string? FailureCondition,
-    TimeSpan? Interval,
+    string? Interval,
     int? Count,
     int FailureLimit,
     int InconclusiveLimit,
@@ -82,7 +82,7 @@ internal static class AnalysisViews
             var s = run.MetricStatuses.ElementAtOrDefault(i) ?? MetricAssessment.Start(metric);
             var shown = measurements?.Where(m => m.Metric == metric.Name).ToList() ?? (s.Last is { } last ? [last] : []);
             return new MetricView(metric.Name, MetricProviders.NameOf(metric.Provider), s.Phase.ToString(), s.Message, metric.DryRun, metric.SuccessCondition, metric.FailureCondition,
-                metric.Interval, metric.Count, metric.FailureLimit, metric.InconclusiveLimit, metric.ConsecutiveErrorLimit,
+                metric.Interval is { } interval ? Core.Spec.DurationParser.Format(interval) : null, metric.Count, metric.FailureLimit, metric.InconclusiveLimit, metric.ConsecutiveErrorLimit,
                 s.Measured, s.Successful, s.Failed, s.Inconclusive, s.Error, shown);
         });
 
