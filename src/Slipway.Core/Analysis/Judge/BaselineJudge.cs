@@ -86,8 +86,11 @@ public static class BaselineJudge
     private static JudgeTest Latency(double tolerance, RevisionSample canary, RevisionSample stable, double alpha, string when)
     {
         var test = LatencyTest.Run(canary.Latency, stable.Latency, tolerance);
-        double canaryMedian = LatencyTest.MedianMilliseconds(canary.Latency), stableMedian = LatencyTest.MedianMilliseconds(stable.Latency);
         long canaryCount = canary.Latency.Sum(b => b.Count), stableCount = stable.Latency.Sum(b => b.Count);
+
+        // 0, not NaN, for a side with no latency: verdicts are stored and served as JSON, which has no NaN.
+        double canaryMedian = canaryCount > 0 ? LatencyTest.MedianMilliseconds(canary.Latency) : 0;
+        double stableMedian = stableCount > 0 ? LatencyTest.MedianMilliseconds(stable.Latency) : 0;
         var worse = test.PValue < alpha;
         var than = tolerance == 1 ? "slower" : $"slower than {tolerance.ToString("0.###", CultureInfo.InvariantCulture)} × stable";
         var summary = canaryCount == 0 || stableCount == 0

@@ -119,7 +119,7 @@ internal static class ErrorRateTest
         var (canary, stable) = RestrictedRates(canaryRequests, canaryErrors, stableRequests, stableErrors, margin);
         var variance = canary * (1 - canary) / canaryRequests + stable * (1 - stable) / stableRequests;
         var difference = (double)canaryErrors / canaryRequests - (double)stableErrors / stableRequests - margin;
-        return variance > 0 ? difference / Math.Sqrt(variance) : difference > 0 ? double.PositiveInfinity : double.NegativeInfinity;
+        return variance > 0 ? difference / Math.Sqrt(variance) : 0;
     }
 
     /// <summary>The canary's and the stable revision's error rates that maximise the likelihood subject to

@@ -81,8 +81,13 @@ internal static class LatencyTest
     /// the lower bound of an open-ended last bin).</summary>
     public static double MedianMilliseconds(IReadOnlyList<LatencyBin> bins)
     {
-        var ordered = bins.Where(b => b.Count > 0).OrderBy(b => b.LowerMicroseconds).ToList();
-        var total = ordered.Sum(b => (double)b.Count);
+        var ordered = Ordered(bins);
+        var total = 0.0;
+        foreach (var bin in ordered)
+        {
+            total += bin.Count;
+        }
+
         if (total <= 0)
         {
             return double.NaN;
@@ -92,7 +97,7 @@ internal static class LatencyTest
         var seen = 0.0;
         foreach (var bin in ordered)
         {
-            if (seen + bin.Count >= half)
+            if (bin.Count > 0 && seen + bin.Count >= half)
             {
                 var width = double.IsInfinity(bin.UpperMicroseconds) ? 0 : bin.UpperMicroseconds - bin.LowerMicroseconds;
                 return (bin.LowerMicroseconds + (width * (half - seen) / bin.Count)) / 1000;
@@ -101,7 +106,21 @@ internal static class LatencyTest
             seen += bin.Count;
         }
 
-        return ordered[^1].LowerMicroseconds / 1000;
+        return double.NaN;
+    }
+
+    /// <summary>The bins by their lower bound (the router's already are, and are returned as they are).</summary>
+    private static IReadOnlyList<LatencyBin> Ordered(IReadOnlyList<LatencyBin> bins)
+    {
+        for (var i = 1; i < bins.Count; i++)
+        {
+            if (bins[i].LowerMicroseconds < bins[i - 1].LowerMicroseconds)
+            {
+                return [.. bins.OrderBy(b => b.LowerMicroseconds)];
+            }
+        }
+
+        return bins;
     }
 
     /// <summary>
@@ -111,19 +130,50 @@ internal static class LatencyTest
     /// </summary>
     private static double[] Edges(IReadOnlyList<LatencyBin> canary, IReadOnlyList<LatencyBin> stable)
     {
-        var edges = new SortedSet<double> { 0, double.PositiveInfinity };
-        foreach (var bin in canary.Concat(stable))
+        double[] first = EdgesOf(canary), second = EdgesOf(stable);
+        var edges = new List<double>(first.Length + second.Length + 2) { 0 };
+        int i = 0, j = 0;
+        while (i < first.Length || j < second.Length)
         {
+            var next = j == second.Length || (i < first.Length && first[i] <= second[j]) ? first[i++] : second[j++];
+            if (next > edges[^1])
+            {
+                edges.Add(next);
+            }
+        }
+
+        if (!double.IsPositiveInfinity(edges[^1]))
+        {
+            edges.Add(double.PositiveInfinity);
+        }
+
+        return [.. edges];
+    }
+
+    /// <summary>One side's bin edges in order (the router's bins already are).</summary>
+    private static double[] EdgesOf(IReadOnlyList<LatencyBin> bins)
+    {
+        var edges = new double[2 * bins.Count];
+        var sorted = true;
+        for (var i = 0; i < bins.Count; i++)
+        {
+            var bin = bins[i];
             if (!(bin.LowerMicroseconds >= 0) || !(bin.UpperMicroseconds > bin.LowerMicroseconds) || bin.Count < 0)
             {
                 throw new ArgumentException($"a latency bin is [lower, upper) with 0 ≤ lower < upper and a count ≥ 0, not [{bin.LowerMicroseconds}, {bin.UpperMicroseconds}) × {bin.Count}");
             }
 
-            edges.Add(bin.LowerMicroseconds);
-            edges.Add(bin.UpperMicroseconds);
+            edges[2 * i] = bin.LowerMicroseconds;
+            edges[(2 * i) + 1] = bin.UpperMicroseconds;
+            sorted &= i == 0 || bin.LowerMicroseconds >= edges[(2 * i) - 1];
         }
 
-        return [.. edges];
+        if (!sorted)
+        {
+            Array.Sort(edges);
+        }
+
+        return edges;
     }
 
     /// <summary>Each bin's count, its bounds multiplied by <paramref name="scale"/>, spread over the cells it overlaps in

@@ -99,6 +99,7 @@ public sealed class BaselineJudgeTests
 
         Assert.Equal(JudgeOutcome.Pass, verdict.Outcome);
         Assert.Equal(0, verdict.Confidence);
+        Assert.Equal((0, 0), (verdict.Tests[0].Canary, verdict.Tests[0].Stable));
         Assert.Equal("no latency recorded (0 canary, 0 stable requests timed): not judged", verdict.Summary);
     }
 
