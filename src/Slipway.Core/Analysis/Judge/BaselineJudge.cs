@@ -20,8 +20,9 @@ public static class BaselineJudge
     /// <param name="settings">Which tests, with which margin, tolerance and confidence.</param>
     /// <param name="canary">The canary's requests, errors and latency bins since the analysis started (or over its window).</param>
     /// <param name="stable">The stable revision's, over the same window.</param>
-    /// <param name="look">Which measurement of this analysis this is, from 1; every measurement counts, also those
-    /// that had too little traffic, so that no two looks test at the same share of α.</param>
+    /// <param name="look">Which measurement of this metric in this analysis this is, from 1. Without a plan, no two
+    /// looks may have the same number; with one, numbers past <paramref name="plannedLooks"/> are fine (measurements
+    /// with too little traffic that were not counted) as long as at most that many looks have the traffic to test.</param>
     /// <param name="plannedLooks">The metric's <c>count</c>; null when it measures until the rollout ends.</param>
     /// <param name="minSampleSize">Fewer requests than this on either side: <see cref="JudgeOutcome.NotEnoughData"/>.</param>
     public static JudgeVerdict Judge(JudgeMetricProvider settings, RevisionSample canary, RevisionSample stable, int look, int? plannedLooks, int minSampleSize)
@@ -53,7 +54,9 @@ public static class BaselineJudge
 
         var tests = (settings.ErrorRate ? 1 : 0) + (settings.Latency ? 1 : 0);
         var alpha = spending.LevelAt(1 - settings.Confidence, look, plannedLooks) / tests;
-        var when = plannedLooks is { } planned ? $"at look {look} of {planned}" : $"at look {look}";
+        var when = plannedLooks is not { } planned ? $"at look {look}"
+            : look <= planned ? $"at look {look} of {planned}"
+            : $"at look {look}, past the {planned} planned";
         var results = new List<JudgeTest>(tests);
         if (settings.ErrorRate)
         {

@@ -27,7 +27,8 @@ internal sealed record LookSpending(double FinalShare, double HalfSpentLook)
     public static readonly LookSpending Even = new(0, 1);
 
     /// <summary>The level look <paramref name="look"/> (from 1) of <paramref name="plannedLooks"/> (null: as many as the
-    /// rollout takes) tests at, out of <paramref name="alpha"/> for the whole analysis.</summary>
+    /// rollout takes) tests at, out of <paramref name="alpha"/> for the whole analysis. With a plan, α holds as long as
+    /// at most <paramref name="plannedLooks"/> looks had the traffic to test, whatever their numbers.</summary>
     public double LevelAt(double alpha, int look, int? plannedLooks)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(look, 1);
@@ -37,8 +38,12 @@ internal sealed record LookSpending(double FinalShare, double HalfSpentLook)
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(planned, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(look, planned);
         var final = Math.Max(FinalShare, 1.0 / planned);
-        return look == planned ? alpha * final : alpha * (1 - final) / (planned - 1);
+        var before = planned == 1 ? alpha : alpha * (1 - final) / (planned - 1);
+
+        // A look past the plan: earlier looks had too little traffic to test and were not counted (lowTraffic: extend).
+        // It takes the smallest planned share: as at most `planned` looks test, each look past the plan stands for
+        // one within it that did not test, whose share was at least as large, and the sum stays within α.
+        return look == planned ? alpha * final : before;
     }
 }

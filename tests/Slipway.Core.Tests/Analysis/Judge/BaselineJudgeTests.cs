@@ -61,6 +61,15 @@ public sealed class BaselineJudgeTests
     }
 
     [Fact]
+    public void A_look_past_the_plan_says_so()
+    {
+        var verdict = BaselineJudge.Judge(ErrorRates, Sample(1000, 10), Sample(4000, 40), look: 12, plannedLooks: 10, minSampleSize: 20);
+
+        Assert.Equal(0.0025 / 9, verdict.Tests[0].Alpha, 15);
+        Assert.EndsWith("at look 12, past the 10 planned)", verdict.Summary);
+    }
+
+    [Fact]
     public void Two_tests_share_alpha_and_the_closest_one_speaks_for_the_verdict()
     {
         IReadOnlyList<LatencyBin> stable = [RouterLatencyBins.At(20, 4000)];

@@ -57,9 +57,20 @@ public sealed class LookSpendingTests
     }
 
     [Fact]
-    public void A_look_past_the_plan_is_refused()
+    public void A_look_past_the_plan_after_looks_without_traffic_takes_the_smallest_planned_share()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => LookSpending.Default.LevelAt(0.01, 11, 10));
+        // 10 planned looks, the first two without traffic (not counted, lowTraffic: extend): looks 3 to 12 test. Looks
+        // 11 and 12 stand in for 1 and 2, and the ten looks that tested spend no more than α.
+        Assert.Equal(0.0025 / 9, LookSpending.Default.LevelAt(0.01, 11, 10), 15);
+        Assert.Equal(0.0025 / 9, LookSpending.Default.LevelAt(0.01, 12, 10), 15);
+        Assert.True(Enumerable.Range(3, 10).Sum(k => LookSpending.Default.LevelAt(0.01, k, 10)) <= 0.01);
+        Assert.Equal(0.01, LookSpending.Default.LevelAt(0.01, 2, 1), 15);
+    }
+
+    [Fact]
+    public void A_look_before_the_first_is_refused()
+    {
         Assert.Throws<ArgumentOutOfRangeException>(() => LookSpending.Default.LevelAt(0.01, 0, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LookSpending.Default.LevelAt(0.01, 1, 0));
     }
 }
