@@ -71,6 +71,15 @@ public sealed class BaselineJudgeSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void With_no_count_a_canary_with_2_points_more_errors_is_failed_within_20_seconds_in_95_percent_of_analyses()
+    {
+        // The same canary, 100/400, judged once a second for 30 s by a metric with no count.
+        var outcomes = Report(new Scenario(0.03, 0.01, 100, 400, Looks: 30), [Judges[1], Judges[3]], seed: 10, analyses: 2000);
+
+        Assert.All(outcomes, o => Assert.True(o.FailedBy(20) >= 0.95, o.ToString()));
+    }
+
+    [Fact]
     public void Spending_alpha_where_the_data_are_fails_more_bad_canaries_than_an_even_split_and_no_more_good_ones()
     {
         var judges = EvenSplit.Zip(Judges, (even, ours) => new[] { even, ours }).SelectMany(pair => pair).ToArray();

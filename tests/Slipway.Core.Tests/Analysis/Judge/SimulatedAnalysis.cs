@@ -58,10 +58,15 @@ internal static class SimulatedAnalysis
         /// <summary>The share of analyses failed at look <paramref name="look"/> or before.</summary>
         public double FailedBy(int look) => (double)FailedAt.Count(k => k <= look) / Analyses;
 
+        /// <summary>The first look by which <paramref name="share"/> of the analyses had failed; null if none did.</summary>
+        public int? LookBy(double share) =>
+            FailedAt.Count >= share * Analyses ? FailedAt.Order().ElementAt((int)Math.Ceiling(share * Analyses) - 1) : null;
+
         public override string ToString()
         {
-            var median = FailedAt.Count == 0 ? "-" : FailedAt.Order().ElementAt(FailedAt.Count / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return $"{Judge.Name}: failed {FailedAt.Count} of {Analyses} ({FailedShare * 100:F2}%; {FailedBy(1) * 100:F1}% at look 1), median look of failure {median}";
+            var median = LookBy(0.5) is { } half ? $"; half by look {half}" : "";
+            var most = LookBy(0.95) is { } look ? $"; 95% by look {look}" : "";
+            return $"{Judge.Name}: failed {FailedAt.Count} of {Analyses} ({FailedShare * 100:F2}%; {FailedBy(1) * 100:F1}% at look 1{median}{most})";
         }
     }
 }
