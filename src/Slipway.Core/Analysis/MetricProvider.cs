@@ -32,7 +32,7 @@ public enum RouterMeasure
 /// The statistical judge: compares the canary with the stable revision over the same window, from the router's
 /// counters — error rates by a two-proportion test, latency distributions by a Mann-Whitney U test — and decides
 /// the measurement itself (no conditions): Failed when the canary is worse with at least <see cref="Confidence"/>,
-/// after correcting for the number of looks. Method: docs/analysis.md, "The judge".
+/// after correcting for the number of looks. Method: docs/judge.md.
 /// </summary>
 /// <param name="ErrorRate">Compare error rates.</param>
 /// <param name="Latency">Compare latency distributions.</param>
