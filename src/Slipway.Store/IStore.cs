@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 
 namespace Slipway.Store;
@@ -37,7 +38,33 @@ public interface IStore
     /// <summary>Saves several apps (the documents of one file) in one transaction: all of them or none.</summary>
     Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct);
 
-    /// <summary>Forgets an app×env: its spec, revisions, status and events. Its instances are then stopped by the reconciler.</summary>
+    /// <summary>Saves an apply whole: its apps and the analysis templates applied with them, in one transaction.</summary>
+    Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct);
+
+    Task<IReadOnlyList<AnalysisTemplate>> ListTemplatesAsync(CancellationToken ct);
+
+    /// <summary>Deletes a template; false when there was none of that name. Runs that used it keep their copy.</summary>
+    Task<bool> DeleteTemplateAsync(string name, CancellationToken ct);
+
+    /// <summary>
+    /// Stores a new run of the app×env, or returns the one already stored under the same key (a pass that asked for
+    /// it again after a crash finds it where it was). Older finished runs beyond the bound are deleted.
+    /// </summary>
+    Task<AnalysisRunRecord> CreateAnalysisRunAsync(string app, string environment, AnalysisRun run, CancellationToken ct);
+
+    /// <summary>Saves a run's new state and the measurement that made it, atomically; old measurements beyond the bound go.</summary>
+    Task SaveAnalysisRunAsync(AnalysisRunRecord run, Measurement? measurement, CancellationToken ct);
+
+    /// <summary>The app×env's newest runs, newest first.</summary>
+    Task<IReadOnlyList<AnalysisRunRecord>> ListAnalysisRunsAsync(string app, string environment, int limit, CancellationToken ct);
+
+    /// <summary>Every run not finished, of every app×env: what a starting server resumes.</summary>
+    Task<IReadOnlyList<AnalysisRunRecord>> ListUnfinishedAnalysisRunsAsync(CancellationToken ct);
+
+    /// <summary>The newest <paramref name="perMetric"/> measurements of each metric of a run, oldest first.</summary>
+    Task<IReadOnlyList<Measurement>> ListMeasurementsAsync(long runId, int perMetric, CancellationToken ct);
+
+    /// <summary>Forgets an app×env: its spec, revisions, status, events and analysis runs. Its instances are then stopped by the reconciler.</summary>
     Task DeleteAppAsync(string app, string environment, CancellationToken ct);
 
     /// <summary>Saves the rollout status and events of one app×env, atomically.</summary>

@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
 
@@ -45,3 +46,6 @@ public sealed record NewEvent(int? Revision, string Reason, string Message);
 
 /// <summary>One app×env's part of an apply: the app, its new revision when there is one, its rollout status and events.</summary>
 public sealed record AppChange(AppRecord App, RevisionRecord? NewRevision, RolloutStatus Status, IReadOnlyList<NewEvent> Events);
+
+/// <summary>A stored analysis run of an app×env; <see cref="Id"/> names it in the API and its measurements.</summary>
+public sealed record AnalysisRunRecord(long Id, string App, string Environment, AnalysisRun Run);

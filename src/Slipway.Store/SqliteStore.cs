@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
@@ -9,7 +10,7 @@ using Slipway.Store.Schema;
 namespace Slipway.Store;
 
 /// <summary>The embedded store: one SQLite file in the data directory, WAL mode, a connection per call.</summary>
-public sealed class SqliteStore : IStore
+public sealed partial class SqliteStore : IStore
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -147,11 +148,15 @@ public sealed class SqliteStore : IStore
     public Task SaveAppAsync(AppRecord app, RevisionRecord? newRevision, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct) =>
         SaveAppsAsync([new AppChange(app, newRevision, status, events)], ct);
 
-    public async Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct)
+    public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct) => SaveAppsAsync(changes, [], ct);
+
+    public async Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(templates);
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await SaveTemplatesAsync(connection, transaction, templates, ct);
         foreach (var (app, newRevision, status, events) in changes)
         {
             await ExecuteAsync(connection, transaction,
@@ -179,7 +184,7 @@ public sealed class SqliteStore : IStore
     {
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        foreach (var table in new[] { "apps", "revisions", "rollouts", "events" })
+        foreach (var table in new[] { "apps", "revisions", "rollouts", "events", "analysis_runs" })
         {
             await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ct);
         }

@@ -25,4 +25,18 @@ public sealed record StoreOptions
     /// many index entries, which costs more than the insert; once in 50 inserts it costs a few microseconds each.
     /// </summary>
     public int PruneEvery => Math.Max(1, EventsPerApp / 10);
+
+    /// <summary>
+    /// 1,000 measurements per metric of a run: 16 minutes of a background analysis measuring every second, the whole
+    /// of most. A run's verdict does not depend on them (its metrics keep their own counters); they are what
+    /// <c>slipway analysis</c> shows. Older ones are deleted as new ones come.
+    /// </summary>
+    public const int DefaultMeasurementsPerMetric = 1000;
+
+    /// <summary>50 analysis runs per app×env, the newest, with their measurements: a few runs per rollout.</summary>
+    public const int DefaultAnalysisRunsPerApp = 50;
+
+    public int MeasurementsPerMetric { get; init; } = DefaultMeasurementsPerMetric;
+
+    public int AnalysisRunsPerApp { get; init; } = DefaultAnalysisRunsPerApp;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Slipway.Router.Metrics;
 using Slipway.Router.Tests.Infrastructure;
 
@@ -118,13 +119,82 @@ public sealed class StatsEndpointTests
             ("?window=6m", "window: expected a number of seconds from 1 to 300 as N, Ns or Nm (60s, 5m), got '6m'"),
             ("?window=1h", "window: expected a number of seconds from 1 to 300 as N, Ns or Nm (60s, 5m), got '1h'"),
             ("?window=-5", "window: expected a number of seconds from 1 to 300 as N, Ns or Nm (60s, 5m), got '-5'"),
-            ("?windows=60s", "unknown query parameter 'windows': expected window, app or env"),
+            ("?windows=60s", "unknown query parameter 'windows': expected window, app, env or buckets"),
+            ("?buckets=yes", "buckets: expected true or false, got 'yes'"),
+            ("?buckets=", "buckets: expected true or false, got ''"),
         })
         {
             using var response = await router.Admin.GetAsync("/stats" + query);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal(message, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
         }
+    }
+
+    [Fact]
+    public async Task With_buckets_each_revision_reports_its_latency_distribution_as_its_non_empty_buckets()
+    {
+        // A fake clock makes every duration exact: requests take no time at all unless the test moves the clock while
+        // they are held at the backend. (No access log: its writer batches on the clock.)
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var stable = await TestBackend.StartAsync("stable");
+        await using var canary = await TestBackend.StartAsync("canary");
+        await using var router = await RouterHarness.StartAsync(
+            new RouterConfig(1, [
+                new RouteConfig("web/prod", "web", "prod", null, "/", [new BackendGroup("1", 100, [stable.Address]), new BackendGroup("2", 0, [canary.Address])],
+                    new HeaderRouteConfig("2", [new HeaderMatchConfig("X-Canary", "yes")])),
+                new RouteConfig("api/prod", "api", "prod", "api.test", "/", [new BackendGroup("1", 100, [stable.Address])]),
+            ]),
+            options => options with { AccessLogEnabled = false },
+            time);
+
+        // Revision 1: five instant requests, and one that takes 40 s (beyond the top bucket's 33.6 s lower bound).
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await router.Client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var slow = router.Client.GetAsync("/slow");
+        await Eventually.TrueAsync(() => stable.SlowWaiting == 1, "the slow request held at the backend");
+        time.Advance(TimeSpan.FromSeconds(40));
+        stable.ReleaseSlow();
+        using (var response = await slow)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Revision 2: three requests of 10 ms each.
+        var held = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/slow");
+            request.Headers.Add("X-Canary", "yes");
+            return router.Client.SendAsync(request);
+        }).ToList();
+        await Eventually.TrueAsync(() => canary.SlowWaiting == 3, "the canary's three requests held at the backend");
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        canary.ReleaseSlow();
+        foreach (var response in await Task.WhenAll(held))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            response.Dispose();
+        }
+
+        var revisions = (await StatsAsync(router, "?window=60s&app=web&env=prod&buckets=true")).GetProperty("revisions").EnumerateArray().ToList();
+        Assert.Equal(["1", "2"], revisions.Select(r => r.GetProperty("revision").GetString()));
+        Assert.Equal("[[0,64,5],[33554432,null,1]]", revisions[0].GetProperty("latencyBuckets").GetRawText());
+        Assert.Equal(6, revisions[0].GetProperty("requests").GetInt64());
+        Assert.Equal("[[8192,10240,3]]", revisions[1].GetProperty("latencyBuckets").GetRawText()); // 10 000 µs
+        Assert.Equal(3, revisions[1].GetProperty("requests").GetInt64());
+
+        // Without buckets (or with buckets=false) the answer is what it always was.
+        foreach (var query in new[] { "?window=60s&app=web&env=prod", "?window=60s&app=web&env=prod&buckets=false" })
+        {
+            Assert.All((await StatsAsync(router, query)).GetProperty("revisions").EnumerateArray(), r => Assert.False(r.TryGetProperty("latencyBuckets", out _)));
+        }
+
+        // A revision without requests in the window has no buckets.
+        var api = Assert.Single((await StatsAsync(router, "?app=api&buckets=true")).GetProperty("revisions").EnumerateArray());
+        Assert.Equal("[]", api.GetProperty("latencyBuckets").GetRawText());
     }
 
     private static async Task<HttpStatusCode> SendAsync(RouterHarness router, string host, string path)

@@ -2,25 +2,22 @@ namespace Slipway.Core.Rollouts;
 
 /// <summary>
 /// The one place that decides, from what is observed, that a rollout must not go on: its new revision's instances
-/// restarted more than <c>maxRestarts</c> times, or it made no progress within <c>progressDeadlineSeconds</c>. Live
-/// analysis will add its verdict here. What happens then depends on whether there is a revision to go back to
+/// restarted more than <c>maxRestarts</c> times (the built-in <see cref="HealthCheck"/>), or it made no progress
+/// within <c>progressDeadlineSeconds</c>. Live analysis decides through <see cref="AnalysisGate"/>. What happens then depends on whether there is a revision to go back to
 /// (<see cref="RolloutPlanner"/>): an abort, traffic first, or a Degraded status that keeps trying.
 /// </summary>
 internal static class AbortRules
 {
     public static AbortVerdict? Check(RolloutPass pass, int updated)
     {
-        var restarts = pass.Observe(updated).Restarts;
-        if (restarts > pass.Spec.MaxRestarts)
+        if (HealthCheck.Of(pass) is { Phase: Analysis.AnalysisPhase.Failed } health && health.Revision == updated)
         {
-            return new AbortVerdict(
-                Reasons.MaxRestartsExceeded,
-                $"revision {updated}'s instances restarted {restarts} times since the rollout started (maxRestarts {pass.Spec.MaxRestarts}): it crashes or fails its liveness probe");
+            return new AbortVerdict(Reasons.MaxRestartsExceeded, health.Message);
         }
 
         // No deadline while paused: waiting for a human or a timer is not a lack of progress.
         var status = pass.Status;
-        if (status.Phase == RolloutPhase.Progressing && status.Progress is { } progress
+        if (status.Phase == RolloutPhase.Progressing && status.Reason != Reasons.AnalysisRunning && status.Progress is { } progress
             && progress.IsPastDeadline(pass.Spec.ProgressDeadlineSeconds, pass.Now))
         {
             return new AbortVerdict(

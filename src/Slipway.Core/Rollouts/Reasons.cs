@@ -19,4 +19,7 @@ public static class Reasons
     public const string SpecUpdated = "SpecUpdated";
     public const string PausedByUser = "PausedByUser";
     public const string Resumed = "Resumed";
+    public const string AnalysisRunning = "AnalysisRunning";
+    public const string AnalysisFailed = "AnalysisFailed";
+    public const string AnalysisInconclusive = "AnalysisInconclusive";
 }

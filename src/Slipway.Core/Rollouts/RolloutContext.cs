@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Spec;
 
 namespace Slipway.Core.Rollouts;
@@ -9,6 +10,9 @@ public sealed record RolloutContext(
     IReadOnlyList<ObservedInstance> Instances,
     DateTimeOffset Now)
 {
+    /// <summary>The analysis runs of this app×env's rollout, as the analysis runner last assessed them.</summary>
+    public IReadOnlyList<AnalysisRunState> Analysis { get; init; } = [];
+
     public TimeSpan MinReady => TimeSpan.FromSeconds(Spec.MinReadySeconds);
 
     /// <summary>The instances of <paramref name="revision"/> summed up; restarts count from the start of the current rollout.</summary>

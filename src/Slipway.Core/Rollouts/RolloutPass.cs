@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Spec;
 
 namespace Slipway.Core.Rollouts;
@@ -27,6 +28,9 @@ internal sealed class RolloutPass(RolloutContext context)
     public TrafficPlan Traffic { get; set; } = TrafficPlan.None;
 
     public List<RolloutEvent> Events { get; } = [];
+
+    /// <summary>The analysis runs this pass wants (see <see cref="AnalysisGate"/>).</summary>
+    public List<AnalysisRunRequest> Analysis { get; } = [];
 
     public RevisionObservation Observe(int revision)
     {

@@ -1,3 +1,5 @@
+using Slipway.Core.Analysis;
+
 namespace Slipway.Core.Rollouts;
 
 /// <summary>
@@ -16,7 +18,15 @@ public sealed record RolloutPlan(
     IReadOnlyList<string> Stop,
     TrafficPlan Traffic,
     IReadOnlyList<RolloutEvent> Events,
-    DateTimeOffset? WakeAt);
+    DateTimeOffset? WakeAt)
+{
+    /// <summary>The analysis runs the rollout wants now; the runner starts those missing and ends any other that
+    /// still measures.</summary>
+    public IReadOnlyList<AnalysisRunRequest> Analysis { get; init; } = [];
+
+    /// <summary>The built-in health check of the rollout in progress; null when none is.</summary>
+    public HealthCheck? Health { get; init; }
+}
 
 /// <param name="Main">Weights of the main route; a revision without ready instances gets no traffic whatever its weight.</param>
 /// <param name="HeaderRevision">Revision that receives requests matching <see cref="HeaderRoute"/>.</param>

@@ -27,7 +27,11 @@ public static class RolloutPlanner
 
         var status = pass.Status with { Conditions = RolloutConditions.Compute(pass) };
         var (start, stop) = InstanceSelection.Select(pass.DesiredReplicas, context.Instances, status, context.Now, context.MinReady);
-        return new RolloutPlan(status, pass.DesiredReplicas, start, stop, pass.Traffic, pass.Events, WakeAt(pass, status));
+        return new RolloutPlan(status, pass.DesiredReplicas, start, stop, pass.Traffic, pass.Events, WakeAt(pass, status))
+        {
+            Analysis = status.InProgress && !status.Aborted ? pass.Analysis : [],
+            Health = HealthCheck.Of(pass),
+        };
     }
 
     private static void Reconcile(RolloutPass pass, int updated)
@@ -77,7 +81,7 @@ public static class RolloutPlanner
                     throw new InvalidOperationException($"unknown strategy {pass.Spec.Strategy.GetType().Name}");
             }
 
-            if (pass.Status.InProgress && AbortRules.Check(pass, updated) is { } verdict)
+            if (pass.Status.InProgress && !pass.Status.Aborted && AbortRules.Check(pass, updated) is { } verdict)
             {
                 pass.Abort(updated, verdict.Reason, verdict.Message);
             }
@@ -149,14 +153,15 @@ public static class RolloutPlanner
         pass.Traffic = stable is not int s ? TrafficPlan.Weighted((updated, 100)) : pass.Spec.Strategy switch
         {
             CanaryStrategy => CanaryPlanner.Traffic(pass.Status, s, updated),
-            BlueGreenStrategy => BlueGreenPlanner.Traffic(s, updated),
+            BlueGreenStrategy => pass.Status.SwitchedAt is null ? BlueGreenPlanner.Traffic(s, updated) : TrafficPlan.Weighted((updated, 100)),
             RollingStrategy => RollingPlanner.Traffic(pass, s, updated),
             // Held before or while the old instances stop: whichever revision has ready instances keeps serving.
             RecreateStrategy => TrafficPlan.Weighted(pass.Context.ObservedRevisions.Select(r => (r, pass.Observe(r).Ready)).ToArray()),
             _ => throw new InvalidOperationException($"unknown strategy {pass.Spec.Strategy.GetType().Name}"),
         };
         pass.Hold(HeldMessage(pass, stable, updated));
-        if (AbortRules.Check(pass, updated) is not { } verdict)
+        var analysis = stable is null ? null : AnalysisGate.Hold(pass);
+        if ((AbortRules.Check(pass, updated) ?? analysis) is not { } verdict)
         {
             return null;
         }

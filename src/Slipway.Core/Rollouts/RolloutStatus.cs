@@ -86,6 +86,16 @@ public sealed record RolloutStatus
 
     public DateTimeOffset? ScaleDownAt { get; init; }
 
+    /// <summary>Blue-green with post-promotion analysis: the new revision took all traffic at this moment and the
+    /// rollout completes when the analysis succeeds (a failure switches back).</summary>
+    public DateTimeOffset? SwitchedAt { get; init; }
+
+    /// <summary>
+    /// Counts the times a human promoted past a background analysis that paused the rollout (inconclusive, or failed
+    /// with <c>onFailure: pause</c>): each starts a new run (<see cref="Analysis.AnalysisRunKey.Attempt"/>).
+    /// </summary>
+    public int AnalysisAttempt { get; init; }
+
     /// <summary>Instances of the stable revision started before this moment are replaced one by one.</summary>
     public DateTimeOffset? RestartedAt { get; init; }
 
@@ -111,6 +121,8 @@ public sealed record RolloutStatus
         PromoteRequested = false,
         PromoteFull = false,
         Progress = null,
+        SwitchedAt = null,
+        AnalysisAttempt = 0,
     };
 
     /// <summary>Value equality including the lists (records compare lists by reference).</summary>

@@ -91,7 +91,9 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
     /// <summary>
     /// <c>{"windowSeconds": 60, "revisions": [{"app", "environment", "revision", "windowSeconds", "requests",
     /// "errors", "successRate", "errorRate", "requestsPerSecond", "p50Ms", "p90Ms", "p95Ms", "p99Ms"}]}</c>; rates and
-    /// quantiles are null for a revision without requests in the window. See docs/api.md.
+    /// quantiles are null for a revision without requests in the window. With <c>buckets=true</c>, each revision also
+    /// has <c>"latencyBuckets": [[lowerMicroseconds, upperMicroseconds, count], …]</c>, its non-empty buckets in
+    /// ascending order; the last bucket's upper bound, which is infinite, is null. See docs/api.md.
     /// </summary>
     private async Task StatsAsync(IQueryCollection query, HttpResponse response)
     {
@@ -134,6 +136,11 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
                     NumberOrNull(json, name, totals.QuantileMilliseconds(quantile) is { } ms ? Math.Round(ms, 3) : null);
                 }
 
+                if (stats.Buckets)
+                {
+                    WriteBuckets(json, totals.Latency);
+                }
+
                 json.WriteEndObject();
             }
 
@@ -142,6 +149,40 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
         }
 
         await response.BodyWriter.FlushAsync();
+    }
+
+    /// <summary>
+    /// The non-empty buckets only: a revision's latencies sit in a few adjacent buckets of the 78, so the answer stays
+    /// a few hundred bytes. Bounds are whole microseconds; the top bucket has no upper bound, written as null because
+    /// JSON has no infinity.
+    /// </summary>
+    private static void WriteBuckets(Utf8JsonWriter json, long[] latency)
+    {
+        json.WriteStartArray("latencyBuckets");
+        for (var i = 0; i < latency.Length; i++)
+        {
+            if (latency[i] == 0)
+            {
+                continue;
+            }
+
+            json.WriteStartArray();
+            json.WriteNumberValue((long)LatencyBuckets.LowerMicroseconds(i));
+            var upper = LatencyBuckets.UpperMicroseconds(i);
+            if (double.IsPositiveInfinity(upper))
+            {
+                json.WriteNullValue();
+            }
+            else
+            {
+                json.WriteNumberValue((long)upper);
+            }
+
+            json.WriteNumberValue(latency[i]);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void NumberOrNull(Utf8JsonWriter json, string name, double? value)

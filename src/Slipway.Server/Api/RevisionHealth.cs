@@ -22,11 +22,8 @@ public sealed record RevisionHealth(
 {
     /// <summary>The health of <paramref name="revision"/> in the router's answer; a revision the router has not
     /// routed to in that time had no requests.</summary>
-    internal static RevisionHealth Of(RouterStats stats, int revision)
-    {
-        var label = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return stats.Revisions.FirstOrDefault(r => r.Revision == label) is { } r
+    internal static RevisionHealth Of(RouterStats stats, int revision) =>
+        stats.Of(revision) is { } r
             ? new RevisionHealth(r.WindowSeconds, r.Requests, r.Errors, r.SuccessRate, r.ErrorRate, r.RequestsPerSecond, r.P50Ms, r.P90Ms, r.P95Ms, r.P99Ms)
             : new RevisionHealth(stats.WindowSeconds, 0, 0, null, null, 0, null, null, null, null);
-    }
 }

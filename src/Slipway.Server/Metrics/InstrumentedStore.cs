@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 using Slipway.Store;
 
@@ -43,6 +44,30 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
 
     public Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct) =>
         MeasureAsync(StoreOperation.SaveStatus, () => inner.SaveStatusAsync(app, environment, status, events, ct));
+
+    public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveApps, () => inner.SaveAppsAsync(changes, templates, ct));
+
+    public Task<IReadOnlyList<AnalysisTemplate>> ListTemplatesAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListTemplates, () => inner.ListTemplatesAsync(ct));
+
+    public Task<bool> DeleteTemplateAsync(string name, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteTemplate, () => inner.DeleteTemplateAsync(name, ct));
+
+    public Task<AnalysisRunRecord> CreateAnalysisRunAsync(string app, string environment, AnalysisRun run, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.CreateAnalysisRun, () => inner.CreateAnalysisRunAsync(app, environment, run, ct));
+
+    public Task SaveAnalysisRunAsync(AnalysisRunRecord run, Measurement? measurement, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveAnalysisRun, () => inner.SaveAnalysisRunAsync(run, measurement, ct));
+
+    public Task<IReadOnlyList<AnalysisRunRecord>> ListAnalysisRunsAsync(string app, string environment, int limit, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListAnalysisRuns, () => inner.ListAnalysisRunsAsync(app, environment, limit, ct));
+
+    public Task<IReadOnlyList<AnalysisRunRecord>> ListUnfinishedAnalysisRunsAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListUnfinishedAnalysisRuns, () => inner.ListUnfinishedAnalysisRunsAsync(ct));
+
+    public Task<IReadOnlyList<Measurement>> ListMeasurementsAsync(long runId, int perMetric, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListMeasurements, () => inner.ListMeasurementsAsync(runId, perMetric, ct));
 
     private async Task<T> MeasureAsync<T>(StoreOperation operation, Func<Task<T>> call)
     {

@@ -20,10 +20,20 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation DeleteApp = new("delete_app", Writes: true);
     public static readonly StoreOperation SaveStatus = new("save_status", Writes: true);
     public static readonly StoreOperation DeleteRevisions = new("delete_revisions", Writes: true);
+    public static readonly StoreOperation ListTemplates = new("list_templates", Writes: false);
+    public static readonly StoreOperation DeleteTemplate = new("delete_template", Writes: true);
+    public static readonly StoreOperation CreateAnalysisRun = new("create_analysis_run", Writes: true);
+    public static readonly StoreOperation SaveAnalysisRun = new("save_analysis_run", Writes: true);
+    public static readonly StoreOperation ListAnalysisRuns = new("list_analysis_runs", Writes: false);
+    public static readonly StoreOperation ListUnfinishedAnalysisRuns = new("list_unfinished_analysis_runs", Writes: false);
+    public static readonly StoreOperation ListMeasurements = new("list_measurements", Writes: false);
 
     /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
     public static IReadOnlyList<StoreOperation> All { get; } =
-        [ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions];
+        [
+            ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions,
+            ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
+        ];
 
     /// <summary>The <c>kind</c> label.</summary>
     public string Kind => Writes ? "write" : "read";

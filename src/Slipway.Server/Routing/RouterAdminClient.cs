@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Slipway.Router.Metrics;
 
 namespace Slipway.Server.Routing;
 
@@ -9,8 +10,12 @@ namespace Slipway.Server.Routing;
 /// </summary>
 internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
 {
-    /// <summary>How long <c>slipway status</c> waits for the router's numbers before answering without them.</summary>
+    /// <summary>How long <c>slipway status</c> waits for the router's numbers before answering without them, and a
+    /// router or judge measurement before it counts as an error: the router answers from memory in well under a
+    /// millisecond, so a second means it is down or stuck.</summary>
     public static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(1);
+
+    private static readonly JsonSerializerOptions StatsJson = new(JsonSerializerDefaults.Web) { Converters = { new LatencyBinJsonConverter() } };
 
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
     {
@@ -96,15 +101,28 @@ internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
     /// <paramref name="windowSeconds"/> seconds; null and why when the router does not answer within
     /// <see cref="StatsTimeout"/>, so a status request never waits on a router that is down or stuck.
     /// </summary>
-    public async Task<(RouterStats? Stats, string? Error)> GetStatsAsync(string app, string environment, int windowSeconds, CancellationToken ct)
+    public Task<(RouterStats? Stats, string? Error)> GetStatsAsync(string app, string environment, int windowSeconds, CancellationToken ct) =>
+        GetStatsAsync(app, environment, windowSeconds, withBuckets: false, ct);
+
+    /// <summary>
+    /// As <see cref="GetStatsAsync(string, string, int, CancellationToken)"/>; <paramref name="withBuckets"/> also
+    /// reads each revision's latency distribution (<see cref="RouterRevisionStats.LatencyBuckets"/>), which the
+    /// statistical judge compares, so that <see cref="RouterRevisionStats.Sample"/> has its latency bins. Live analysis
+    /// reads through here too: the same one-second bound keeps a measurement from outlasting its interval.
+    /// </summary>
+    /// <param name="windowSeconds">1 to <see cref="StatsWindow.MaxSeconds"/>.</param>
+    public async Task<(RouterStats? Stats, string? Error)> GetStatsAsync(string app, string environment, int windowSeconds, bool withBuckets, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowSeconds, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(windowSeconds, StatsWindow.MaxSeconds);
         var where = $"the router's admin endpoint {http.BaseAddress?.Authority}";
         using var timeout = new CancellationTokenSource(StatsTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
             using var response = await http.GetAsync(
-                $"/stats?window={windowSeconds}s&app={Uri.EscapeDataString(app)}&env={Uri.EscapeDataString(environment)}", linked.Token);
+                $"/stats?window={windowSeconds}s&app={Uri.EscapeDataString(app)}&env={Uri.EscapeDataString(environment)}{(withBuckets ? "&buckets=true" : "")}",
+                linked.Token);
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
                 return (null, $"{where} has no /stats: the running router predates this version of Slipway");
@@ -112,10 +130,10 @@ internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
 
             if (!response.IsSuccessStatusCode)
             {
-                return (null, $"{where} answered {(int)response.StatusCode} to /stats");
+                return (null, $"{where} answered {(int)response.StatusCode} to /stats{await ReasonAsync(response, linked.Token)}");
             }
 
-            var stats = await response.Content.ReadFromJsonAsync<RouterStats>(new JsonSerializerOptions(JsonSerializerDefaults.Web), linked.Token);
+            var stats = await response.Content.ReadFromJsonAsync<RouterStats>(StatsJson, linked.Token);
             return stats is null ? (null, $"{where} answered /stats with no content") : (stats, null);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
@@ -129,6 +147,24 @@ internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
         catch (JsonException e)
         {
             return (null, $"{where} answered /stats with invalid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>The router's reason for refusing a query (<c>{"error": "…"}</c>), such as a router older than a
+    /// parameter asked for; empty when the answer has none.</summary>
+    private static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+                ? $": {error.GetString()}"
+                : "";
+        }
+        catch (JsonException)
+        {
+            return "";
         }
     }
 }

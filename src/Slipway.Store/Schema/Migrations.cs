@@ -65,6 +65,21 @@ internal static class Migrations
                     WHERE e.app = rollouts.app AND e.env = rollouts.env AND e.reason = 'RolloutCompleted' AND e.revision IS NOT NULL
                     ORDER BY e.id))));
             """),
+
+        // Live analysis: templates applied with apps, the runs rollouts start and their measurements.
+        Migration.Sql(3, "analysis templates, runs and measurements", """
+            CREATE TABLE analysis_templates (name TEXT NOT NULL PRIMARY KEY, spec TEXT NOT NULL, updated_at TEXT NOT NULL);
+            CREATE TABLE analysis_runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, env TEXT NOT NULL,
+                kind TEXT NOT NULL, revision INTEGER NOT NULL, step INTEGER NOT NULL, rollout_started_at TEXT NOT NULL,
+                attempt INTEGER NOT NULL, run TEXT NOT NULL, finished INTEGER NOT NULL,
+                UNIQUE (app, env, kind, revision, step, rollout_started_at, attempt));
+            CREATE INDEX analysis_runs_unfinished ON analysis_runs (finished);
+            CREATE TABLE measurements (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES analysis_runs (id) ON DELETE CASCADE,
+                metric TEXT NOT NULL, measurement TEXT NOT NULL);
+            CREATE INDEX measurements_by_run ON measurements (run_id, metric, id);
+            """),
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
@@ -35,7 +36,22 @@ internal sealed class PlannerFixture(StrategySpec strategy, int replicas = 3, in
     /// <summary>Which revisions become ready when started; the rest stay not ready.</summary>
     public HashSet<int> Healthy { get; } = [];
 
-    public RolloutContext Context => new(Spec, Status, Instances.ToList(), Now);
+    /// <summary>The analysis runs as the runner would report them; <see cref="SetRun"/> plays the runner.</summary>
+    public Dictionary<AnalysisRunKey, AnalysisRunState> AnalysisRuns { get; } = [];
+
+    public RolloutContext Context => new(Spec, Status, Instances.ToList(), Now) { Analysis = [.. AnalysisRuns.Values] };
+
+    /// <summary>The run of <paramref name="kind"/> the last plan asked for.</summary>
+    public AnalysisRunKey Requested(AnalysisKind kind) =>
+        Last.Analysis.Single(r => r.Key.Kind == kind).Key;
+
+    /// <summary>The runner reports the run of <paramref name="kind"/> the last plan asked for in <paramref name="phase"/>.</summary>
+    public AnalysisRunKey SetRun(AnalysisKind kind, AnalysisPhase phase, bool evidence = true, string message = "metric errors: result 0.2")
+    {
+        var key = Requested(kind);
+        AnalysisRuns[key] = new AnalysisRunState(key, phase, evidence, message);
+        return key;
+    }
 
     public RolloutPlan Pass()
     {

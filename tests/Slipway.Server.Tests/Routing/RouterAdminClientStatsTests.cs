@@ -52,6 +52,47 @@ public sealed class RouterAdminClientStatsTests
     }
 
     [Fact]
+    public async Task With_buckets_each_revision_has_its_sample_with_its_latency_bins()
+    {
+        using var temp = new TemporaryDirectory();
+        var config = temp.Combine("routes.json");
+        RouterConfigFile.Write(config, new RouterConfig(1, [
+            new RouteConfig("web/dev", "web", "dev", "web.test", "/", [new BackendGroup("1", 100, [DeadAddress()]), new BackendGroup("2", 0, [])]),
+        ]));
+        await using var router = new RouterServer(new RouterOptions(config, "127.0.0.1:0", "127.0.0.1:0", AccessLogPath: temp.Combine("access.log")));
+        var addresses = await router.StartAsync(CancellationToken.None);
+        using (var client = new HttpClient { BaseAddress = addresses.Listen })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = "web.test" } };
+                using var response = await client.SendAsync(request);
+            }
+        }
+
+        var admin = new RouterAdminClient(new HttpClient { BaseAddress = addresses.Admin }, TimeProvider.System);
+        var (stats, error) = await admin.GetStatsAsync("web", "dev", 30, withBuckets: true, CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.NotNull(stats);
+        var sample = stats.SampleOf(1);
+        Assert.Equal((3L, 3L), (sample.Requests, sample.Errors));
+        Assert.Equal(3, sample.Latency.Sum(b => b.Count));
+        Assert.All(sample.Latency, b => Assert.True(b.LowerMicroseconds < b.UpperMicroseconds && b.Count > 0, b.ToString()));
+        foreach (var none in new[] { stats.SampleOf(2), stats.SampleOf(7) }) // no requests; never seen
+        {
+            Assert.Equal((0L, 0L), (none.Requests, none.Errors));
+            Assert.Empty(none.Latency);
+        }
+
+        // Without buckets, the same numbers and no bins.
+        var (plain, _) = await admin.GetStatsAsync("web", "dev", 30, CancellationToken.None);
+        Assert.Equal((3L, 3L), (plain!.SampleOf(1).Requests, plain.SampleOf(1).Errors));
+        Assert.Empty(plain.SampleOf(1).Latency);
+        Assert.Null(plain.Of(1)!.LatencyBuckets);
+    }
+
+    [Fact]
     public async Task A_router_that_is_not_there_is_reported_at_once()
     {
         var address = DeadAddress();

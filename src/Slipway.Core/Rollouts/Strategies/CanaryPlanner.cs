@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Spec;
 
 namespace Slipway.Core.Rollouts.Strategies;
@@ -8,6 +9,11 @@ namespace Slipway.Core.Rollouts.Strategies;
 /// (at least one). A step that moves traffic waits until the canary instances it needs are available (ready for
 /// <c>minReadySeconds</c>); after the last step the canary is brought to full size, fully available, and then takes
 /// all traffic at once.
+/// <para>
+/// Analysis: an analysis step waits for its run to succeed. A background analysis runs from its starting step until
+/// the rollout ends; its failure aborts the rollout wherever it is, and the canary takes all traffic only once every
+/// one of its metrics has passed a measurement — a canary that received no traffic never sails through.
+/// </para>
 /// </summary>
 internal static class CanaryPlanner
 {
@@ -19,6 +25,21 @@ internal static class CanaryPlanner
         var available = pass.Observe(updated).Available;
         var canaryInstances = InstancesFor(pass, pass.Status.CanaryWeight);
 
+        var background = Background(pass, updated, canary, index);
+        if (background?.Verdict is AnalysisVerdict.Abort)
+        {
+            AnalysisGate.Abort(pass, updated, background);
+            return;
+        }
+
+        if (background?.Verdict is AnalysisVerdict.Pause)
+        {
+            AnalysisGate.Pause(pass, updated, background);
+            pass.DesiredReplicas[updated] = Math.Max(1, canaryInstances);
+            pass.Traffic = Traffic(pass.Status, stable, updated);
+            return;
+        }
+
         while (index < steps.Count)
         {
             var step = steps[index];
@@ -28,9 +49,10 @@ internal static class CanaryPlanner
                 PauseStep p => RunPause(pass, p, index),
                 SetHeaderRouteStep h => RunSetHeaderRoute(pass, h, index, available),
                 SetMirrorStep m => RunSetMirror(pass, m, index, available),
+                AnalysisStep a => RunAnalysis(pass, a, index, updated),
                 _ => throw new InvalidOperationException($"unknown canary step {step.GetType().Name}"),
             };
-            if (!done)
+            if (!done || pass.Status.Aborted)
             {
                 break;
             }
@@ -40,18 +62,29 @@ internal static class CanaryPlanner
             pass.Status = pass.Status with { Phase = RolloutPhase.Progressing, Reason = null, Message = null, CurrentStepIndex = index, PauseStartedAt = null, PromoteRequested = false };
         }
 
+        if (pass.Status.Aborted)
+        {
+            return;
+        }
+
         if (index >= steps.Count)
         {
             // All steps done (or skipped): bring the canary to full size, fully available, then move all traffic at once.
             pass.Status = pass.Status with { CurrentStepIndex = steps.Count };
             canaryInstances = pass.Replicas;
-            if (available >= pass.Replicas)
+            if (available >= pass.Replicas && !pass.Status.PromoteFull && background is { } waiting && waiting.Run?.HasEvidence != true)
+            {
+                AnalysisGate.Wait(pass, $"all steps done; revision {updated} takes all traffic once its background analysis has passed a measurement ({waiting.Describe()})");
+            }
+            else if (available >= pass.Replicas)
             {
                 pass.Complete(updated);
                 return;
             }
-
-            pass.Wait(WaitReason.InstancesNotAvailable, steps.Count, available, $"{available}/{pass.Replicas} instances of revision {updated} available for full promotion");
+            else
+            {
+                pass.Wait(WaitReason.InstancesNotAvailable, steps.Count, available, $"{available}/{pass.Replicas} instances of revision {updated} available for full promotion");
+            }
         }
 
         pass.DesiredReplicas[updated] = Math.Max(1, canaryInstances);
@@ -74,6 +107,51 @@ internal static class CanaryPlanner
         && canary.Steps[status.CurrentStepIndex] is PauseStep { Duration: { } duration }
             ? started + duration
             : null;
+
+    /// <summary>
+    /// The background analysis, once the rollout has reached its starting step (never on a full promotion, which skips
+    /// every step and check). A human promoting past a pause it caused starts its next attempt: a new run.
+    /// </summary>
+    private static AnalysisOutcome? Background(RolloutPass pass, int updated, CanaryStrategy canary, int index)
+    {
+        if (canary.Analysis is not { } background || pass.Status.PromoteFull || index < background.StartingStep)
+        {
+            return null;
+        }
+
+        var outcome = AnalysisGate.Check(pass, AnalysisKind.Background, updated, background.Analysis);
+        if (outcome.Verdict == AnalysisVerdict.Pause && pass.Status.PromoteRequested && pass.Status.Phase == RolloutPhase.Paused)
+        {
+            pass.Events.Add(new RolloutEvent(updated, Reasons.Promoted, $"{outcome.Key}: promoted past it; a new background analysis starts"));
+            pass.Status = pass.Status with { AnalysisAttempt = pass.Status.AnalysisAttempt + 1, PromoteRequested = false, Phase = RolloutPhase.Progressing, Reason = null, Message = null };
+            pass.Analysis.Remove(pass.Analysis[^1]);
+            outcome = AnalysisGate.Check(pass, AnalysisKind.Background, updated, background.Analysis);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>An analysis step: done when its run succeeds, or when a human promotes past the pause it caused.</summary>
+    private static bool RunAnalysis(RolloutPass pass, AnalysisStep step, int index, int updated)
+    {
+        var outcome = AnalysisGate.Check(pass, AnalysisKind.Step, updated, step.Analysis, index);
+        switch (outcome.Verdict)
+        {
+            case AnalysisVerdict.Passed:
+                return true;
+            case AnalysisVerdict.Abort:
+                AnalysisGate.Abort(pass, updated, outcome);
+                return false;
+            case AnalysisVerdict.Pause when pass.Status.PromoteRequested && pass.Status.Phase == RolloutPhase.Paused:
+                return true;
+            case AnalysisVerdict.Pause:
+                AnalysisGate.Pause(pass, updated, outcome);
+                return false;
+            default:
+                AnalysisGate.Wait(pass, $"step {index + 1}: {outcome.Describe()}");
+                return false;
+        }
+    }
 
     private static bool RunSetWeight(RolloutPass pass, SetWeightStep step, int index, int available, ref int canaryInstances)
     {
