@@ -13,7 +13,7 @@ namespace Slipway.Core.Analysis;
 /// <remarks>
 /// Two moments use it. <see cref="Check"/> when a spec is applied: every template named exists, every argument
 /// without a default is given, no argument is given that nothing uses, metric names are unique across the
-/// reference — each problem at its line. <see cref="Resolve"/> when an analysis run starts: the metrics with every
+/// reference, and an analysis that is waited for can end — each problem at its line. <see cref="Resolve"/> when an analysis run starts: the metrics with every
 /// <c>{{args.NAME}}</c> and built-in (<see cref="AnalysisBuiltIns"/>) replaced.
 /// </remarks>
 public static class AnalysisResolver
@@ -29,7 +29,13 @@ public static class AnalysisResolver
         var errors = new List<SpecError>();
         foreach (var site in AnalysisRefSite.Of(manifest.Spec))
         {
-            foreach (var problem in Merge(site.Analysis, templates).Problems)
+            var problems = Merge(site.Analysis, templates).Problems;
+            if (!site.Background)
+            {
+                problems = [.. problems, .. Endless(site.Analysis, templates)];
+            }
+
+            foreach (var problem in problems)
             {
                 var path = problem.Path.Length == 0 ? site.Path : $"{site.Path}.{problem.Path}";
                 errors.Add(manifest.Source?.ErrorAt(path, problem.Message) ?? new SpecError("(spec)", 1, 1, path, problem.Message));
@@ -194,6 +200,36 @@ public static class AnalysisResolver
         }
 
         return used;
+    }
+
+    /// <summary>
+    /// A metric measured at an interval with neither a count nor a consecutiveSuccessLimit runs until the analysis
+    /// is stopped: right for a background analysis, which the end of the rollout stops, but an analysis that the
+    /// rollout waits for (a step, blue-green's pre- and post-promotion) would then never end, and the rollout never
+    /// go on.
+    /// </summary>
+    private static IEnumerable<Problem> Endless(AnalysisRef analysis, IReadOnlyDictionary<string, AnalysisTemplate> templates)
+    {
+        static bool Ends(MetricSpec m) => m.Interval is null || m.Count is not null || m.ConsecutiveSuccessLimit is not null;
+        const string Why = "has an interval and neither a count nor a consecutiveSuccessLimit, so it is measured until the analysis is stopped; the rollout waits for this analysis to end, and would wait for ever: give it a count";
+        for (var i = 0; i < analysis.Templates.Count; i++)
+        {
+            if (templates.TryGetValue(analysis.Templates[i], out var template))
+            {
+                foreach (var metric in template.Metrics.Where(m => !Ends(m)))
+                {
+                    yield return new Problem($"templates[{i}].templateName", $"metric '{metric.Name}' of template '{template.Name}' {Why} (or run the template as background analysis)");
+                }
+            }
+        }
+
+        for (var k = 0; k < analysis.Metrics.Count; k++)
+        {
+            if (!Ends(analysis.Metrics[k]))
+            {
+                yield return new Problem($"metrics[{k}].interval", $"metric '{analysis.Metrics[k].Name}' {Why}");
+            }
+        }
     }
 
     private static void CheckMetricNames(AnalysisRef analysis, List<(int Index, AnalysisTemplate Template)> found, List<Problem> problems)

@@ -191,6 +191,31 @@ public sealed class AnalysisResolverTests
     }
 
     [Fact]
+    public void An_analysis_the_rollout_waits_for_must_end_by_itself()
+    {
+        var endless = Known.Values.Append(new AnalysisTemplate("watch", [], [new MetricSpec("watch", new JobMetricProvider("./watch.sh", [], [], JobMetricProvider.DefaultTimeout)) { Interval = TimeSpan.FromSeconds(5) }]))
+            .ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var step = ParseOne(Minimal + """
+
+              strategy:
+                canary:
+                  analysis: {templates: [{templateName: watch}]}
+                  steps:
+                    - analysis:
+                        templates: [{templateName: watch}]
+                        metrics:
+                          - {name: p99, interval: 1s, successCondition: result < 300, provider: {router: {measure: p99}}}
+                          - {name: p50, interval: 1s, count: 5, successCondition: result < 100, provider: {router: {measure: p50}}}
+                          - {name: ok, interval: 1s, consecutiveSuccessLimit: 3, successCondition: result < 1, provider: {router: {measure: errorRate}}}
+            """);
+
+        Assert.Collection(
+            AnalysisResolver.Check(step, endless),
+            e => AssertError(e, 14, 40, "spec.strategy.canary.steps[0].analysis.templates[0].templateName", "metric 'watch' of template 'watch' has an interval and neither a count nor a consecutiveSuccessLimit"),
+            e => AssertError(e, 16, 39, "spec.strategy.canary.steps[0].analysis.metrics[0].interval", "metric 'p99' has an interval and neither a count nor a consecutiveSuccessLimit, so it is measured until the analysis is stopped; the rollout waits for this analysis to end, and would wait for ever: give it a count"));
+    }
+
+    [Fact]
     public void Resolution_replaces_every_argument_and_built_in_in_templates_then_inline_metrics()
     {
         var analysis = Reference(App("""

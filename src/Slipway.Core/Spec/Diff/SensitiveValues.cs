@@ -14,6 +14,9 @@ namespace Slipway.Core.Spec.Diff;
 /// <see cref="Words"/> (<c>DB_PASSWORD</c>, <c>apiKey</c>, <c>GITHUB_TOKEN</c>, <c>SESSION_SECRET</c> …): its value;</item>
 /// <item>an argument <c>--NAME=VALUE</c>, or <c>--NAME VALUE</c> (two arguments), where NAME follows the same rule: VALUE;</item>
 /// <item>a URL with a password (<c>postgres://user:PASSWORD@host/db</c>) in any env value or argument: the password.</item>
+/// <item>in analyses, by the same rules: an argument's value by its name, an http header's value by the header's
+/// name (<c>Authorization</c>, <c>X-Api-Key</c>), a job's env values and arguments, and the password of a
+/// Prometheus address or an http URL.</item>
 /// </list>
 /// A hidden value shows as <see cref="Hidden"/>; on the side being compared, one that differs from the other side's
 /// value at the same place shows as <see cref="Changed"/> instead, so the diff has a line to show.
