@@ -1,3 +1,4 @@
+using Slipway.Core.Spec;
 using static Slipway.Core.Tests.Spec.SpecParserErrorTests;
 using static Slipway.Core.Tests.Spec.SpecTestFiles;
 
@@ -165,7 +166,7 @@ public sealed class AnalysisSpecErrorTests
               strategy:
                 blueGreen:
                   prePromotionAnalysis: {templates: [{templateName: Smoke}]}
-                  postPromotionAnalysis:
+                  postPromotionAnalysis: {}
                   postPromotionAnalysys: {}
             """);
 
@@ -255,6 +256,18 @@ public sealed class AnalysisSpecErrorTests
         var error = SingleError(TemplateWith("[{name: m, provider: {job: {command: x}}}]") + "\n---\n" + TemplateWith("[{name: m, provider: {job: {command: y}}}]"));
 
         AssertError(error, 12, 9, "metadata.name", "duplicate analysis template 't': also defined at line 4");
+    }
+
+    [Fact]
+    public void A_null_analysis_is_not_set_but_a_null_analysis_step_is_a_step_with_nothing_to_run()
+    {
+        var unset = ParseOne(Minimal + "\n  strategy:\n    blueGreen:\n      prePromotionAnalysis:\n      postPromotionAnalysis: ~\n");
+        var step = SingleError(Minimal + "\n  strategy:\n    canary:\n      analysis:\n      steps:\n        - analysis:\n");
+
+        var blueGreen = Assert.IsType<BlueGreenStrategy>(unset.Spec.Strategy);
+        Assert.Null(blueGreen.PrePromotionAnalysis);
+        Assert.Null(blueGreen.PostPromotionAnalysis);
+        AssertError(step, 13, 11, "spec.strategy.canary.steps[0].analysis", "must name at least one template");
     }
 
     [Fact]

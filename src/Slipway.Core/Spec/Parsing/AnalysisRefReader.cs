@@ -39,16 +39,21 @@ internal sealed class AnalysisRefReader(SpecReader reader)
     private readonly AnalysisArgReader _args = new(reader);
     private readonly MetricReader _metrics = new(reader);
 
-    /// <summary>The reference in field <paramref name="name"/>; null when it is absent.</summary>
+    /// <summary>The reference in field <paramref name="name"/>; null when it is not set (absent or null, as everywhere
+    /// in a spec).</summary>
     public AnalysisRef? Read(MappingFields parent, string name) =>
-        parent.Value(name) is null && parent.Entry(name) is null ? null : Read(reader.Child(parent, name, StepFields));
+        parent.Value(name) is null ? null : Read(reader.Child(parent, name, StepFields));
+
+    /// <summary>A canary step's <c>analysis</c>: written, even empty (<c>- analysis:</c>), it is a step, which needs
+    /// something to run.</summary>
+    public AnalysisRef ReadStep(MappingFields step) => Read(reader.Child(step, "analysis", StepFields));
 
     /// <summary><c>strategy.canary.analysis</c>: a reference that starts at step <c>startingStep</c>, 0 (the first)
     /// to <paramref name="stepCount"/> (after the last step).</summary>
     /// <param name="stepCount">How many steps the canary has; null when they could not be read (and were reported).</param>
     public BackgroundAnalysis? ReadBackground(MappingFields canary, int? stepCount)
     {
-        if (canary.Value("analysis") is null && canary.Entry("analysis") is null)
+        if (canary.Value("analysis") is null)
         {
             return null;
         }

@@ -40,7 +40,7 @@ internal sealed class CanaryStepReader(SpecReader reader)
     {
         "setWeight" => new SetWeightStep(reader.RequiredInt(step, kind, 0, 100)),
         "pause" => ReadPause(reader.Child(step, kind, PauseFields)),
-        "analysis" => new AnalysisStep(_analyses.Read(step, kind)!),
+        "analysis" => new AnalysisStep(_analyses.ReadStep(step)),
         "setHeaderRoute" => ReadHeaderRoute(reader.Child(step, kind, HeaderRouteFields)),
         _ => new SetMirrorStep(reader.RequiredInt(reader.Child(step, kind, MirrorFields), "percentage", 0, 100)),
     };

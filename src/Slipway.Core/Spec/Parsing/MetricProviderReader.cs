@@ -31,7 +31,7 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
 
     private static readonly IReadOnlyList<string> Measures = [.. Enum.GetValues<RouterMeasure>().Select(MeasureName)];
 
-    private static readonly string NotSlipway = "is not one of Slipway's providers: use prometheus for a metrics store, http for any JSON API, job for a command, or router and judge for the router's own counters";
+    private const string NotSlipway = "is not one of Slipway's providers: use prometheus for a metrics store, http for any JSON API, job for a command, or router and judge for the router's own counters";
 
     private static readonly FieldSet ProviderFields = new(
         Kinds,
