@@ -1,3 +1,5 @@
+using Slipway.Core.Spec;
+
 namespace Slipway.Core.Analysis;
 
 /// <summary>
@@ -8,6 +10,10 @@ namespace Slipway.Core.Analysis;
 public sealed record AnalysisTemplate(string Name, IReadOnlyList<AnalysisArg> Args, IReadOnlyList<MetricSpec> Metrics)
 {
     public const string Kind = "AnalysisTemplate";
+
+    /// <summary>Where its fields were written, when it was parsed from a file (as <see cref="ApplicationManifest.Source"/>);
+    /// not stored: <see cref="Serialization.SlipwayJson"/> leaves it out.</summary>
+    public SpecSource? Source { get; init; }
 }
 
 /// <summary>

@@ -10,6 +10,13 @@ namespace Slipway.Core.Analysis;
 public sealed record MetricSpec(string Name, MetricProvider Provider)
 {
     public const int DefaultConsecutiveErrorLimit = 4;
+
+    /// <summary>
+    /// <see cref="FailureLimit"/> -1: failed measurements never fail the metric (Argo Rollouts 1.8), which then
+    /// succeeds on <see cref="ConsecutiveSuccessLimit"/> successes in a row, or fails when its count is reached
+    /// without them. Only valid with a <see cref="ConsecutiveSuccessLimit"/>.
+    /// </summary>
+    public const int NoFailureLimit = -1;
     public const int DefaultMinSampleSize = 20;
     public static readonly TimeSpan DefaultMaxExtension = TimeSpan.FromMinutes(5);
 
@@ -23,6 +30,7 @@ public sealed record MetricSpec(string Name, MetricProvider Provider)
 
     public string? FailureCondition { get; init; }
 
+    /// <summary>How many failed measurements the metric tolerates; one more fails it. <see cref="NoFailureLimit"/>: no limit.</summary>
     public int FailureLimit { get; init; }
 
     public int InconclusiveLimit { get; init; }

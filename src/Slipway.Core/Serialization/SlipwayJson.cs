@@ -38,7 +38,7 @@ public static class SlipwayJson
         {
             WriteIndented = indented,
             DefaultIgnoreCondition = writeNulls ? JsonIgnoreCondition.Never : JsonIgnoreCondition.WhenWritingNull,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism } },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism, LeaveOutSources } },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new AnalysisValueConverter());
@@ -58,6 +58,24 @@ public static class SlipwayJson
         (typeof(CanaryStep), [(typeof(AnalysisStep), "analysis"), (typeof(SetWeightStep), "setWeight"), (typeof(PauseStep), "pause"), (typeof(SetHeaderRouteStep), "setHeaderRoute"), (typeof(SetMirrorStep), "setMirror")]),
         (typeof(MetricProvider), [(typeof(RouterMetricProvider), "router"), (typeof(JudgeMetricProvider), "judge"), (typeof(PrometheusMetricProvider), "prometheus"), (typeof(HttpMetricProvider), "http"), (typeof(JobMetricProvider), "job")]),
     ];
+
+    /// <summary>
+    /// Where a document was written (<see cref="SpecSource"/>: a file name and positions) is how errors point at it,
+    /// not part of what it means: it is neither stored nor sent. (The property stays known, so that a record that takes
+    /// it in its constructor, as <see cref="ApplicationManifest"/> does, still reads back, without it.)
+    /// </summary>
+    private static void LeaveOutSources(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in info.Properties.Where(p => p.PropertyType == typeof(SpecSource)))
+        {
+            property.ShouldSerialize = static (_, _) => false;
+        }
+    }
 
     private static void AddPolymorphism(JsonTypeInfo info)
     {

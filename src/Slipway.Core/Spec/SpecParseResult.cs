@@ -1,11 +1,16 @@
+using Slipway.Core.Analysis;
+
 namespace Slipway.Core.Spec;
 
 /// <summary>
-/// The outcome of parsing one spec file. Either every document is valid and
-/// <see cref="Manifests"/> holds them all, in file order, or <see cref="Errors"/> lists every
-/// problem and <see cref="Manifests"/> is empty: a file is never half accepted.
+/// The outcome of parsing spec files. Either every document is valid and <see cref="Manifests"/> and
+/// <see cref="Templates"/> hold them all, each in file order, or <see cref="Errors"/> lists every problem and both
+/// are empty: a file is never half accepted.
 /// </summary>
 public sealed record SpecParseResult(IReadOnlyList<ApplicationManifest> Manifests, IReadOnlyList<SpecError> Errors)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The <c>kind: AnalysisTemplate</c> documents, in file order, each with its <see cref="AnalysisTemplate.Source"/>.</summary>
+    public IReadOnlyList<AnalysisTemplate> Templates { get; init; } = [];
 }

@@ -3,10 +3,11 @@ using Slipway.Core.Spec.Parsing;
 namespace Slipway.Core.Spec;
 
 /// <summary>
-/// Parses and validates a spec file, or several as one unit: one or more <c>kind: Application</c>
-/// documents separated by <c>---</c>. Every problem in every document is reported at once, and a
-/// file with any error yields no manifest at all. Pure: no file system access (the caller checks that artifact
-/// directories exist), no clock.
+/// Parses and validates a spec file, or several as one unit: one or more <c>kind: Application</c> and
+/// <c>kind: AnalysisTemplate</c> documents, in any order, separated by <c>---</c>. Every problem in every document is
+/// reported at once, and a file with any error yields no manifest and no template at all. Pure: no file system access
+/// (the caller checks that artifact directories exist), no clock. Whether the templates an application refers to
+/// exist is checked against the server's templates when applied (<see cref="Analysis.AnalysisResolver.Check"/>).
 /// </summary>
 public static class SpecParser
 {
@@ -26,8 +27,8 @@ public static class SpecParser
     /// <summary>
     /// Parses several files as one unit, as <c>slipway apply -f a.yaml -f b.yaml</c> (or <c>-f DIR</c>) submits them:
     /// every error of every file at once, each naming its own file, and no manifest at all when there is any. The
-    /// checks across documents (one document per app×env, one owner per route) run across the files too, and an
-    /// error about a second definition names the first one's file and line.
+    /// checks across documents (one document per app×env, one owner per route, one template per name) run across the
+    /// files too, and an error about a second definition names the first one's file and line.
     /// </summary>
     /// <param name="files">The files, in the order they were given: manifests and errors come in that order.</param>
     /// <param name="environment">As for a single file: applies to every document of every file.</param>
@@ -45,17 +46,22 @@ public static class SpecParser
             var roots = YamlDocumentLoader.Load(file.Content, errors);
             if (roots.Count == 0 && errors.Count == 0)
             {
-                errors.Add(SpecPosition.Start, SpecPath.File, "no documents: expected at least one 'kind: Application' document");
+                errors.Add(SpecPosition.Start, SpecPath.File, "no documents: expected at least one 'kind: Application' or 'kind: AnalysisTemplate' document");
             }
 
-            var reader = new ApplicationReader(new SpecReader(errors), file.BaseDirectory, environment);
-            documents.AddRange(roots.Select(root => (errors, reader.Read(root))));
+            var reader = new SpecReader(errors);
+            var applications = new ApplicationReader(reader, file.BaseDirectory, environment);
+            var templates = new AnalysisTemplateReader(reader);
+            documents.AddRange(roots.Select(root => (errors, DocumentKinds.Of(root) == Analysis.AnalysisTemplate.Kind ? templates.Read(root) : applications.Read(root))));
         }
 
         CrossDocumentChecks.Run(documents);
 
         return sinks.Any(s => s.Count > 0)
             ? new SpecParseResult([], [.. sinks.SelectMany(s => s.Sorted())])
-            : new SpecParseResult([.. documents.Select(d => d.Document.Manifest!)], []);
+            : new SpecParseResult([.. documents.Select(d => d.Document.Manifest).OfType<ApplicationManifest>()], [])
+            {
+                Templates = [.. documents.Select(d => d.Document.Template).OfType<Analysis.AnalysisTemplate>()],
+            };
     }
 }

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Slipway.Core.Analysis;
+using Slipway.Core.Spec;
 using static Slipway.Core.Tests.Spec.SpecTestFiles;
 
 namespace Slipway.Core.Tests.Spec;
@@ -22,6 +24,47 @@ public sealed partial class SpecDocumentationTests
         var documented = CodeBlocks("").Single(b => b.StartsWith("apps/web.yaml:4:9", StringComparison.Ordinal));
 
         Assert.Equal(documented.TrimEnd(), string.Join("\n", Parse(yaml).Errors));
+    }
+
+    [Fact]
+    public void Analysis_example_is_valid_and_its_references_fit_its_template()
+    {
+        var result = Parse(CodeBlocks("yaml").Single(b => b.Contains("kind: AnalysisTemplate", StringComparison.Ordinal)));
+
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Errors));
+        var template = Assert.Single(result.Templates);
+        Assert.Equal(["errors", "judged", "p99"], template.Metrics.Select(m => m.Name));
+        var manifest = Assert.Single(result.Manifests);
+        Assert.Empty(AnalysisResolver.Check(manifest, result.Templates.ToDictionary(t => t.Name)));
+
+        var background = ((CanaryStrategy)manifest.Spec.Strategy).Analysis!;
+        var resolved = AnalysisResolver.Resolve(background.Analysis, result.Templates.ToDictionary(t => t.Name), new AnalysisBuiltIns("web", "prod", 7, 6));
+        Assert.Contains("histogram_quantile(0.95, ", ((PrometheusMetricProvider)resolved.Metrics[2].Provider).Query, StringComparison.Ordinal);
+        Assert.Contains("service=\"web\",revision=\"7\"", ((PrometheusMetricProvider)resolved.Metrics[2].Provider).Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Condition_error_example_is_what_the_parser_prints()
+    {
+        var documented = CodeBlocks("").Single(b => b.Contains("(column 18 of the condition)", StringComparison.Ordinal)).TrimEnd();
+        var yaml = """
+            apiVersion: slipway.dev/v1alpha1
+            kind: AnalysisTemplate
+            metadata:
+              name: error-rate
+            spec:
+              metrics:
+                - name: errors
+                  interval: 1s
+                  provider:
+                    router:
+                      measure: errorRate
+                      window: 10s
+                  failureLimit: 2
+                  successCondition: result <= 0.05 &&
+            """;
+
+        Assert.Equal(documented, Assert.Single(Parse(yaml).Errors).ToString());
     }
 
     private static List<string> CodeBlocks(string language)

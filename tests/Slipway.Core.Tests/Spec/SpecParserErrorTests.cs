@@ -114,7 +114,8 @@ public sealed class SpecParserErrorTests
 
     [Theory]
     [InlineData("apiVersion: slipway.dev/v1", 1, 13, "apiVersion", "expected 'slipway.dev/v1alpha1', got 'slipway.dev/v1'")]
-    [InlineData("kind: Deployment", 2, 7, "kind", "expected 'Application', got 'Deployment'")]
+    [InlineData("kind: Deployment", 2, 7, "kind", "expected 'Application' or 'AnalysisTemplate', got 'Deployment'")]
+    [InlineData("kind: application", 2, 7, "kind", "expected 'Application' or 'AnalysisTemplate', got 'application' (did you mean 'Application'?)")]
     public void Api_version_and_kind_must_be_exact(string replacement, int line, int column, string path, string message)
     {
         var field = replacement[..replacement.IndexOf(':', StringComparison.Ordinal)];
@@ -329,14 +330,14 @@ public sealed class SpecParserErrorTests
                   steps:
                     - {setWeight: 10, pause: {}}
                     - {}
-                    - analysis: {templates: [{templateName: errors}]}
+                    - experiment: {duration: 5m}
             """);
 
         Assert.Collection(
             errors,
-            e => AssertError(e, 12, 27, "spec.strategy.canary.steps[0]", "must set only one of: setWeight, pause, setHeaderRoute, setMirror; got 'setWeight' and 'pause'"),
+            e => AssertError(e, 12, 27, "spec.strategy.canary.steps[0]", "must set only one of: setWeight, pause, analysis, setHeaderRoute, setMirror; got 'setWeight' and 'pause'"),
             e => AssertError(e, 13, 11, "spec.strategy.canary.steps[1]", "must set exactly one of"),
-            e => AssertError(e, 14, 11, "spec.strategy.canary.steps[2].analysis", "analysis steps are not supported yet"),
+            e => AssertError(e, 14, 11, "spec.strategy.canary.steps[2].experiment", "not supported: an analysis with a baseline"),
             e => AssertError(e, 14, 11, "spec.strategy.canary.steps[2]", "must set exactly one of"));
     }
 

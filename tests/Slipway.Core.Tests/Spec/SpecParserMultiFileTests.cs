@@ -79,4 +79,42 @@ public sealed class SpecParserMultiFileTests
         Assert.Equal("empty.yaml", error.File);
         Assert.StartsWith("no documents", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_file_of_templates_beside_a_file_of_applications_is_one_unit()
+    {
+        var result = Parse(null, ("templates.yaml", Template("error-rate") + "\n---\n" + Template("smoke")), ("web.yaml", App("web")));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal(["error-rate@templates.yaml", "smoke@templates.yaml"], result.Templates.Select(t => $"{t.Name}@{t.Source?.FileName}"));
+        Assert.Equal("web", Assert.Single(result.Manifests).Metadata.Name);
+    }
+
+    [Fact]
+    public void The_same_template_in_another_file_names_the_first_file_and_line()
+    {
+        var result = Parse(null, ("a.yaml", Template("smoke")), ("b.yaml", App("web") + "\n---\n" + Template("smoke")));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("b.yaml", 11, "metadata.name"), (error.File, error.Line, error.Path));
+        Assert.Equal("duplicate analysis template 'smoke': also defined at a.yaml:3", error.Message);
+    }
+
+    [Fact]
+    public void A_template_with_an_error_applies_nothing_of_any_file()
+    {
+        var result = Parse(null, ("web.yaml", App("web")), ("smoke.yaml", Template("smoke").Replace("command: ./smoke.sh", "command: ''", StringComparison.Ordinal)));
+
+        Assert.Empty(result.Manifests);
+        Assert.Empty(result.Templates);
+        Assert.Equal("smoke.yaml:5:53: spec.metrics[0].provider.job.command: must not be empty", Assert.Single(result.Errors).ToString());
+    }
+
+    private static string Template(string name) => $"""
+        apiVersion: slipway.dev/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {"{"}name: {name}{"}"}
+        spec:
+          metrics: [{"{name: smoke, provider: {job: {command: ./smoke.sh}}}"}]
+        """;
 }

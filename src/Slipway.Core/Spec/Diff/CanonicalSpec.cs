@@ -1,3 +1,5 @@
+using Slipway.Core.Analysis;
+using Slipway.Core.Spec.Parsing;
 using YamlDotNet.Serialization;
 
 namespace Slipway.Core.Spec.Diff;
@@ -28,6 +30,20 @@ public static class CanonicalSpec
             ("kind", ApplicationManifest.Kind),
             ("metadata", Map(("name", app), ("environment", environment))),
             ("spec", Spec(spec)));
+        return Serializer.Serialize(document);
+    }
+
+    /// <summary>An analysis template in the same fixed form (<c>slipway diff</c> of a template).</summary>
+    public static string Render(AnalysisTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var document = Map(
+            ("apiVersion", ApplicationManifest.ApiVersion),
+            ("kind", AnalysisTemplate.Kind),
+            ("metadata", Map(("name", template.Name))),
+            ("spec", Map(
+                ("args", template.Args.Select(a => Map(("name", a.Name), ("value", a.Value))).ToList()),
+                ("metrics", template.Metrics.Select(Metric).ToList()))));
         return Serializer.Serialize(document);
     }
 
@@ -76,14 +92,19 @@ public static class CanonicalSpec
         BlueGreenStrategy blueGreen => Map(("blueGreen", Map(
             ("autoPromotionEnabled", blueGreen.AutoPromotionEnabled),
             ("previewRoute", Route(blueGreen.PreviewRoute)),
-            ("scaleDownDelaySeconds", blueGreen.ScaleDownDelaySeconds)))),
-        CanaryStrategy canary => Map(("canary", Map(("steps", canary.Steps.Select(Step).ToList())))),
+            ("scaleDownDelaySeconds", blueGreen.ScaleDownDelaySeconds),
+            ("prePromotionAnalysis", Analysis(blueGreen.PrePromotionAnalysis)),
+            ("postPromotionAnalysis", Analysis(blueGreen.PostPromotionAnalysis))))),
+        CanaryStrategy canary => Map(("canary", Map(
+            ("steps", canary.Steps.Select(Step).ToList()),
+            ("analysis", Analysis(canary.Analysis?.Analysis, canary.Analysis?.StartingStep))))),
         _ => throw new ArgumentException($"unknown strategy {strategy.GetType().Name}", nameof(strategy)),
     };
 
     private static Mapping Step(CanaryStep step) => step switch
     {
         SetWeightStep weight => Map(("setWeight", weight.Weight)),
+        AnalysisStep analysis => Map(("analysis", Analysis(analysis.Analysis))),
         PauseStep pause => Map(("pause", Map(("duration", pause.Duration is { } d ? DurationParser.Format(d) : null)))),
         SetHeaderRouteStep route => Map(("setHeaderRoute", Map(
             ("name", route.Name),
@@ -93,6 +114,71 @@ public static class CanonicalSpec
         SetMirrorStep mirror => Map(("setMirror", Map(("percentage", mirror.Percentage)))),
         _ => throw new ArgumentException($"unknown canary step {step.GetType().Name}", nameof(step)),
     };
+
+    private static Mapping? Analysis(AnalysisRef? analysis, int? startingStep = null) => analysis is null ? null : Map(
+        ("templates", analysis.Templates.Select(t => Map(("templateName", t))).ToList()),
+        ("args", analysis.Args.Select(a => Map(("name", a.Name), ("value", a.Value))).ToList()),
+        ("metrics", analysis.Metrics.Select(Metric).ToList()),
+        ("startingStep", startingStep),
+        ("onFailure", analysis.OnFailure == AnalysisOnFailure.Pause ? "pause" : "abort"));
+
+    /// <summary>A metric with every default, as docs/spec.md lists its fields; the low-traffic settings only where they apply.</summary>
+    private static Mapping Metric(MetricSpec metric)
+    {
+        var countsRequests = metric.Provider is RouterMetricProvider or JudgeMetricProvider;
+        return Map(
+            ("name", metric.Name),
+            ("interval", Duration(metric.Interval)),
+            ("count", metric.Count),
+            ("initialDelay", Duration(metric.InitialDelay)),
+            ("successCondition", metric.SuccessCondition),
+            ("failureCondition", metric.FailureCondition),
+            ("failureLimit", metric.FailureLimit),
+            ("inconclusiveLimit", metric.InconclusiveLimit),
+            ("consecutiveErrorLimit", metric.ConsecutiveErrorLimit),
+            ("consecutiveSuccessLimit", metric.ConsecutiveSuccessLimit),
+            ("dryRun", metric.DryRun),
+            ("minSampleSize", countsRequests ? metric.MinSampleSize : null),
+            ("lowTraffic", countsRequests ? (metric.LowTraffic == LowTrafficPolicy.Extend ? "extend" : "pause") : null),
+            ("maxExtension", countsRequests && metric.LowTraffic == LowTrafficPolicy.Extend ? Duration(metric.MaxExtension) : null),
+            ("provider", Provider(metric.Provider)));
+    }
+
+    private static Mapping Provider(MetricProvider provider) => provider switch
+    {
+        RouterMetricProvider router => Map(("router", Map(
+            ("measure", MetricProviderReader.MeasureName(router.Measure)),
+            ("window", Duration(router.Window)),
+            ("baseline", router.Baseline)))),
+        JudgeMetricProvider judge => Map(("judge", Map(
+            ("errorRate", judge.ErrorRate ? Map(("margin", Number(judge.ErrorRateMargin))) : null),
+            ("latency", judge.Latency ? Map(("tolerance", Number(judge.LatencyTolerance))) : null),
+            ("confidence", Number(judge.Confidence)),
+            ("window", Duration(judge.Window))))),
+        PrometheusMetricProvider prometheus => Map(("prometheus", Map(
+            ("address", prometheus.Address),
+            ("query", prometheus.Query),
+            ("timeout", Duration(prometheus.Timeout))))),
+        HttpMetricProvider http => Map(("http", Map(
+            ("url", http.Url),
+            ("method", http.Method),
+            ("headers", http.Headers.Select(h => Map(("key", h.Name), ("value", h.Value))).ToList()),
+            ("body", http.Body),
+            ("jsonPath", http.JsonPath),
+            ("timeout", Duration(http.Timeout))))),
+        JobMetricProvider job => Map(("job", Map(
+            ("command", job.Command),
+            ("args", job.Args.ToList()),
+            ("env", job.Env.Select(e => Map(("name", e.Name), ("value", e.Value))).ToList()),
+            ("timeout", Duration(job.Timeout))))),
+        _ => throw new ArgumentException($"unknown metric provider {provider.GetType().Name}", nameof(provider)),
+    };
+
+    private static string? Duration(TimeSpan? value) => value is { } d ? DurationParser.Format(d) : null;
+
+    /// <summary>Numbers as written (<c>0.99</c>, <c>1.1</c>), without float noise: a double converts to a decimal
+    /// of 15 significant digits.</summary>
+    private static decimal Number(double value) => (decimal)value;
 
     private static object IntOrPercent(IntOrPercent value) => value.IsPercent ? value.ToString() : value.Value;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Slipway.Core.Analysis;
 
 namespace Slipway.Core.Spec.Diff;
 
@@ -13,6 +14,9 @@ namespace Slipway.Core.Spec.Diff;
 /// <see cref="Words"/> (<c>DB_PASSWORD</c>, <c>apiKey</c>, <c>GITHUB_TOKEN</c>, <c>SESSION_SECRET</c> …): its value;</item>
 /// <item>an argument <c>--NAME=VALUE</c>, or <c>--NAME VALUE</c> (two arguments), where NAME follows the same rule: VALUE;</item>
 /// <item>a URL with a password (<c>postgres://user:PASSWORD@host/db</c>) in any env value or argument: the password.</item>
+/// <item>in analyses, by the same rules: an argument's value by its name, an http header's value by the header's
+/// name (<c>Authorization</c>, <c>X-Api-Key</c>), a job's env values and arguments, and the password of a
+/// Prometheus address or an http URL.</item>
 /// </list>
 /// A hidden value shows as <see cref="Hidden"/>; on the side being compared, one that differs from the other side's
 /// value at the same place shows as <see cref="Changed"/> instead, so the diff has a line to show.
@@ -52,38 +56,117 @@ public static partial class SensitiveValues
     }
 
     /// <summary>
+    /// <paramref name="template"/> with every sensitive value replaced, as <see cref="Mask(ApplicationSpec, ApplicationSpec?)"/>
+    /// does for an application: argument defaults, header values, job env values and arguments, passwords in URLs.
+    /// </summary>
+    public static AnalysisTemplate Mask(AnalysisTemplate template, AnalysisTemplate? comparedTo = null)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var previous = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (comparedTo is not null)
+        {
+            WalkTemplate(comparedTo, (place, value) => previous[place] = value);
+        }
+
+        return WalkTemplate(template, (place, value) => previous.TryGetValue(place, out var old) && old != value ? Changed : Hidden);
+    }
+
+    /// <summary>
     /// Replaces each sensitive value by what <paramref name="show"/> returns for it and its place (a key that names
     /// the same value in another version of the spec).
     /// </summary>
     private static ApplicationSpec Walk(ApplicationSpec spec, Func<string, string, string> show)
     {
         var template = spec.Template;
-        var env = template.Env
-            .Select(e => e with
-            {
-                Value = IsSensitiveName(e.Name) ? show($"env {e.Name}", e.Value) : HideUrlPasswords(e.Value, $"env {e.Name}", show),
-            })
-            .ToList();
-
-        var args = new List<string>(template.Args.Count);
-        for (var i = 0; i < template.Args.Count; i++)
+        return spec with
         {
-            var arg = template.Args[i];
-            if (i > 0 && FlagName(template.Args[i - 1]) is { } flag && !template.Args[i - 1].Contains('=', StringComparison.Ordinal) && IsSensitiveName(flag) && !arg.StartsWith('-'))
+            Template = template with { Env = MaskEnv(template.Env, "", show), Args = MaskArgs(template.Args, "", show) },
+            Strategy = MaskStrategy(spec.Strategy, show),
+        };
+    }
+
+    private static AnalysisTemplate WalkTemplate(AnalysisTemplate template, Func<string, string, string> show) =>
+        template with
+        {
+            Args = MaskAnalysisArgs(template.Args, "", show),
+            Metrics = MaskMetrics(template.Metrics, "", show),
+        };
+
+    private static StrategySpec MaskStrategy(StrategySpec strategy, Func<string, string, string> show) => strategy switch
+    {
+        CanaryStrategy canary => canary with
+        {
+            Steps = [.. canary.Steps.Select((step, i) => step is AnalysisStep a ? a with { Analysis = MaskAnalysis(a.Analysis, $"steps[{i}] ", show) } : step)],
+            Analysis = canary.Analysis is { } background ? background with { Analysis = MaskAnalysis(background.Analysis, "analysis ", show) } : null,
+        },
+        BlueGreenStrategy blueGreen => blueGreen with
+        {
+            PrePromotionAnalysis = blueGreen.PrePromotionAnalysis is { } pre ? MaskAnalysis(pre, "prePromotionAnalysis ", show) : null,
+            PostPromotionAnalysis = blueGreen.PostPromotionAnalysis is { } post ? MaskAnalysis(post, "postPromotionAnalysis ", show) : null,
+        },
+        _ => strategy,
+    };
+
+    private static AnalysisRef MaskAnalysis(AnalysisRef analysis, string place, Func<string, string, string> show) =>
+        analysis with
+        {
+            Args = MaskAnalysisArgs(analysis.Args, place, show),
+            Metrics = MaskMetrics(analysis.Metrics, place, show),
+        };
+
+    private static List<AnalysisArg> MaskAnalysisArgs(IReadOnlyList<AnalysisArg> args, string place, Func<string, string, string> show) =>
+        [.. args.Select(a => a.Value is not { } value ? a : a with
+        {
+            Value = IsSensitiveName(a.Name) ? show($"{place}arg {a.Name}", value) : HideUrlPasswords(value, $"{place}arg {a.Name}", show),
+        })];
+
+    private static List<MetricSpec> MaskMetrics(IReadOnlyList<MetricSpec> metrics, string place, Func<string, string, string> show) =>
+        [.. metrics.Select(m => m with { Provider = MaskProvider(m.Provider, $"{place}metric {m.Name} ", show) })];
+
+    /// <summary>Header values by the header's name (<c>Authorization</c>, <c>X-Api-Key</c>), a job's env and
+    /// arguments as an application's, passwords in URLs.</summary>
+    private static MetricProvider MaskProvider(MetricProvider provider, string place, Func<string, string, string> show) => provider switch
+    {
+        PrometheusMetricProvider prometheus => prometheus with { Address = HideUrlPasswords(prometheus.Address, $"{place}address", show) },
+        HttpMetricProvider http => http with
+        {
+            Url = HideUrlPasswords(http.Url, $"{place}url", show),
+            Headers = [.. http.Headers.Select(h => h with
             {
-                args.Add(show($"arg {flag}", arg));
+                Value = IsSensitiveName(h.Name) ? show($"{place}header {h.Name}", h.Value) : HideUrlPasswords(h.Value, $"{place}header {h.Name}", show),
+            })],
+        },
+        JobMetricProvider job => job with { Env = MaskEnv(job.Env, place, show), Args = MaskArgs(job.Args, place, show) },
+        _ => provider,
+    };
+
+    private static List<EnvVar> MaskEnv(IReadOnlyList<EnvVar> env, string place, Func<string, string, string> show) =>
+        [.. env.Select(e => e with
+        {
+            Value = IsSensitiveName(e.Name) ? show($"{place}env {e.Name}", e.Value) : HideUrlPasswords(e.Value, $"{place}env {e.Name}", show),
+        })];
+
+    private static List<string> MaskArgs(IReadOnlyList<string> all, string place, Func<string, string, string> show)
+    {
+        var args = new List<string>(all.Count);
+        for (var i = 0; i < all.Count; i++)
+        {
+            var arg = all[i];
+            if (i > 0 && FlagName(all[i - 1]) is { } flag && !all[i - 1].Contains('=', StringComparison.Ordinal) && IsSensitiveName(flag) && !arg.StartsWith('-'))
+            {
+                args.Add(show($"{place}arg {flag}", arg));
             }
             else if (FlagName(arg) is { } name && arg.IndexOf('=', StringComparison.Ordinal) is var equals and > 0 && IsSensitiveName(name))
             {
-                args.Add(arg[..(equals + 1)] + show($"arg {name}", arg[(equals + 1)..]));
+                args.Add(arg[..(equals + 1)] + show($"{place}arg {name}", arg[(equals + 1)..]));
             }
             else
             {
-                args.Add(HideUrlPasswords(arg, $"args[{i}]", show));
+                args.Add(HideUrlPasswords(arg, $"{place}args[{i}]", show));
             }
         }
 
-        return spec with { Template = template with { Env = env, Args = args } };
+        return args;
     }
 
     /// <summary><c>token</c> for <c>--token</c>, <c>-token=x</c>; null for an argument that is not a flag.</summary>

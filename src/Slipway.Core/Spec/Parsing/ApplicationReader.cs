@@ -57,8 +57,7 @@ internal sealed class ApplicationReader
         }
 
         var document = _reader.Mapping(root, "", root.Start, RootFields);
-        ReadConstant(document, "apiVersion", ApplicationManifest.ApiVersion);
-        ReadConstant(document, "kind", ApplicationManifest.Kind);
+        DocumentKinds.CheckHeader(_reader, document);
 
         var (metadata, identity) = ReadMetadata(document);
         var routes = new List<RouteClaim>();
@@ -68,15 +67,6 @@ internal sealed class ApplicationReader
             ? new ApplicationManifest(metadata, spec, new SpecSource(_reader.FileName, root.Start, fields))
             : null;
         return new DocumentReadResult(root.Start, manifest, identity, routes);
-    }
-
-    private void ReadConstant(MappingFields document, string name, string expected)
-    {
-        var value = _reader.RequiredString(document, name);
-        if (value.Length > 0 && value != expected && document.Value(name) is { } node)
-        {
-            _reader.Error(node.Start, name, $"expected '{expected}', got '{value}'");
-        }
     }
 
     private (ApplicationMetadata Metadata, DocumentIdentity? Identity) ReadMetadata(MappingFields document)

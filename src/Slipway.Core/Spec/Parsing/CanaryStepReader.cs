@@ -3,16 +3,19 @@ using System.Text.RegularExpressions;
 
 namespace Slipway.Core.Spec.Parsing;
 
-/// <summary>Reads one item of <c>spec.strategy.canary.steps</c>: exactly one of setWeight, pause, setHeaderRoute, setMirror.</summary>
+/// <summary>Reads one item of <c>spec.strategy.canary.steps</c>: exactly one of setWeight, pause, analysis, setHeaderRoute, setMirror.</summary>
 internal sealed class CanaryStepReader(SpecReader reader)
 {
     public const string DefaultHeaderRouteName = "header-route";
 
-    private static readonly IReadOnlyList<string> Kinds = ["setWeight", "pause", "setHeaderRoute", "setMirror"];
+    private static readonly IReadOnlyList<string> Kinds = ["setWeight", "pause", "analysis", "setHeaderRoute", "setMirror"];
 
     private static readonly FieldSet StepFields = new(
         Kinds,
-        new Dictionary<string, string> { ["analysis"] = "analysis steps are not supported yet" }.ToFrozenDictionary());
+        new Dictionary<string, string>
+        {
+            ["experiment"] = "not supported: an analysis with a baseline (a router metric with baseline: true, or the judge) compares the canary with the stable revision",
+        }.ToFrozenDictionary());
 
     private static readonly FieldSet PauseFields = FieldSet.Of("duration");
     private static readonly FieldSet HeaderRouteFields = FieldSet.Of("name", "match");
@@ -20,6 +23,8 @@ internal sealed class CanaryStepReader(SpecReader reader)
     private static readonly FieldSet StringMatchFields = FieldSet.Of("exact", "prefix", "regex");
     private static readonly IReadOnlyList<string> StringMatchKinds = ["exact", "prefix", "regex"];
     private static readonly FieldSet MirrorFields = FieldSet.Of("percentage");
+
+    private readonly AnalysisRefReader _analyses = new(reader);
 
     // Only to check that a pattern compiles; the router compiles its own copy with its own options.
     private static readonly TimeSpan RegexCheckTimeout = TimeSpan.FromSeconds(1);
@@ -35,6 +40,7 @@ internal sealed class CanaryStepReader(SpecReader reader)
     {
         "setWeight" => new SetWeightStep(reader.RequiredInt(step, kind, 0, 100)),
         "pause" => ReadPause(reader.Child(step, kind, PauseFields)),
+        "analysis" => new AnalysisStep(_analyses.ReadStep(step)),
         "setHeaderRoute" => ReadHeaderRoute(reader.Child(step, kind, HeaderRouteFields)),
         _ => new SetMirrorStep(reader.RequiredInt(reader.Child(step, kind, MirrorFields), "percentage", 0, 100)),
     };

@@ -1,13 +1,24 @@
+using Slipway.Core.Analysis;
+
 namespace Slipway.Core.Spec.Parsing;
 
 /// <summary>
-/// What reading one document produced. <see cref="Manifest"/> is null when the document had
-/// errors. <see cref="Identity"/> and <see cref="Routes"/> hold only values that were themselves
-/// valid, so that the checks across documents work even on a document with other errors,
-/// without reporting collisions between placeholder values.
+/// What reading one document produced: an application (<see cref="Manifest"/>) or an analysis template
+/// (<see cref="Template"/>), null when the document had errors. <see cref="Identity"/>,
+/// <see cref="TemplateIdentity"/> and <see cref="Routes"/> hold only values that were themselves valid, so that the
+/// checks across documents work even on a document with other errors, without reporting collisions between
+/// placeholder values.
 /// </summary>
 internal sealed record DocumentReadResult(
     SpecPosition Start,
     ApplicationManifest? Manifest,
     DocumentIdentity? Identity,
-    IReadOnlyList<RouteClaim> Routes);
+    IReadOnlyList<RouteClaim> Routes)
+{
+    public AnalysisTemplate? Template { get; init; }
+
+    public TemplateIdentity? TemplateIdentity { get; init; }
+}
+
+/// <summary>Which analysis template a document defines, and where its name is.</summary>
+internal sealed record TemplateIdentity(string Name, SpecPosition At);

@@ -73,6 +73,18 @@ internal static partial class SpecNames
         value.Length == 0 || (value.Length <= MaxLabelLength && LabelValue().IsMatch(value)) ? null
         : $"must be a label value: at most {MaxLabelLength} letters, digits, '-', '_' or '.', starting and ending with a letter or digit, got '{value}'";
 
+    /// <summary>
+    /// An analysis argument, as <c>{{args.NAME}}</c> names it: a letter or '_', then letters, digits, '-' or '_'
+    /// (Argo Rollouts' templates use names such as <c>service-name</c>).
+    /// </summary>
+    public static string? CheckArgName(string value) =>
+        value.Length > MaxLabelLength ? $"must be at most {MaxLabelLength} characters, got {value.Length}"
+        : ArgName().IsMatch(value) ? null
+        : $"must be a letter or '_' followed by letters, digits, '-' or '_', got '{value}'";
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
+    private static partial Regex ArgName();
+
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex DnsLabel();
 

@@ -22,11 +22,40 @@ internal enum ScalarKind
     String,
 }
 
+/// <summary>How a scalar was written: the style decides how a character of its value maps to a column of the text.</summary>
+internal enum ScalarForm
+{
+    Plain,
+    Quoted,
+
+    /// <summary><c>|</c> or <c>&gt;</c>: the value starts on the line after the indicator.</summary>
+    Block,
+}
+
 internal sealed record SpecScalar(SpecPosition Start, string Value, ScalarKind Kind) : SpecNode(Start)
 {
     private const int MaxQuotedLength = 40;
 
     public bool IsNull => Kind == ScalarKind.Null;
+
+    public ScalarForm Form { get; init; } = ScalarForm.Plain;
+
+    /// <summary>Where the scalar's text ends (just after its last character, closing quote included).</summary>
+    public SpecPosition? End { get; init; }
+
+    /// <summary>
+    /// Where character <paramref name="offset"/> of <see cref="Value"/> was written, so that an error inside a value
+    /// (a condition's syntax, a placeholder) points at the character. Exact for a scalar written on one line without
+    /// escapes — its text is then as long as its value, plus the quotes — and the scalar's own start otherwise
+    /// (a block scalar, a folded line, an escape), which is still the right line.
+    /// </summary>
+    public SpecPosition At(int offset)
+    {
+        var quote = Form == ScalarForm.Quoted ? 1 : 0;
+        return Form != ScalarForm.Block && End is { } end && end.Line == Start.Line && end.Column - Start.Column == Value.Length + (2 * quote)
+            ? new SpecPosition(Start.Line, Start.Column + quote + Math.Clamp(offset, 0, Value.Length))
+            : Start;
+    }
 
     public override string Describe() => Kind switch
     {

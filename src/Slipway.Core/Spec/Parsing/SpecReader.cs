@@ -192,6 +192,96 @@ internal sealed partial class SpecReader(SpecErrorSink errors)
         return defaultValue;
     }
 
+    /// <summary>
+    /// A duration (see <see cref="DurationParser"/>) in [<paramref name="min"/>, <paramref name="max"/>]; null when
+    /// absent, or (reported) when wrong. <paramref name="wholeSeconds"/> for what the router counts per second.
+    /// </summary>
+    public TimeSpan? Duration(MappingFields m, string name, TimeSpan min, TimeSpan? max = null, bool wholeSeconds = false)
+    {
+        if (m.Value(name) is not { } node)
+        {
+            return null;
+        }
+
+        var path = m.PathOf(name);
+        if (node is not SpecScalar { Kind: ScalarKind.String or ScalarKind.Integer } scalar || !DurationParser.TryParse(scalar.Value, out var value))
+        {
+            Error(node.Start, path, $"expected a duration such as '30s', '5m', '1h30m' or a number of seconds, got {node.Describe()}");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            var range = max is { } upper
+                ? $"must be between {DurationParser.Format(min)} and {DurationParser.Format(upper)}"
+                : $"must be at least {DurationParser.Format(min)}";
+            Error(node.Start, path, $"{range}, got {scalar.Value}");
+            return null;
+        }
+
+        if (wholeSeconds && value.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            Error(node.Start, path, $"must be a whole number of seconds (the router counts requests per second), got {scalar.Value}");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// A finite number (an integer or a decimal, unquoted) in the range given; <paramref name="exclusive"/> leaves out
+    /// both bounds. <paramref name="defaultValue"/> when absent, or (reported) when wrong.
+    /// </summary>
+    public double Number(MappingFields m, string name, double defaultValue, double min, double max, bool exclusive = false)
+    {
+        if (m.Value(name) is not { } node)
+        {
+            return defaultValue;
+        }
+
+        var path = m.PathOf(name);
+        if (node is not SpecScalar { Kind: ScalarKind.Integer or ScalarKind.Float } scalar || !TryGetNumber(scalar, out var value))
+        {
+            Error(node.Start, path, $"expected a number, got {node.Describe()}");
+            return defaultValue;
+        }
+
+        var inRange = exclusive ? value > min && value < max : value >= min && value <= max;
+        if (!inRange)
+        {
+            var range = exclusive ? $"must be more than {Show(min)} and less than {Show(max)}"
+                : double.IsPositiveInfinity(max) ? $"must be at least {Show(min)}"
+                : $"must be between {Show(min)} and {Show(max)}";
+            Error(node.Start, path, $"{range}, got {scalar.Value}");
+            return defaultValue;
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// One of <paramref name="values"/>, exactly as written (they are case-sensitive, as Kubernetes' are), with a
+    /// "did you mean" for a near miss; null when absent, or (reported) when wrong.
+    /// </summary>
+    public string? OneOf(MappingFields m, string name, IReadOnlyList<string> values)
+    {
+        if (m.Value(name) is not { } node)
+        {
+            return null;
+        }
+
+        var text = AsString(node, m.PathOf(name));
+        if (text is null || values.Contains(text, StringComparer.Ordinal))
+        {
+            return text;
+        }
+
+        var expected = values.Count == 2 ? $"{values[0]} or {values[1]}" : "one of: " + string.Join(", ", values);
+        var hint = FieldSuggestion.Closest(text, values) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
+        Error(node.Start, m.PathOf(name), $"expected {expected}, got '{text}'{hint}");
+        return null;
+    }
+
     /// <summary>A count (integer ≥ 0) or a percentage written as a string such as <c>25%</c> (0–100).</summary>
     public IntOrPercent IntOrPercent(MappingFields m, string name, IntOrPercent defaultValue)
     {
@@ -306,6 +396,20 @@ internal sealed partial class SpecReader(SpecErrorSink errors)
             Error(node.Start, m.PathOf(name), message);
         }
     }
+
+    private static bool TryGetNumber(SpecScalar scalar, out double value)
+    {
+        if (scalar.TryGetInteger(out var integer))
+        {
+            value = integer;
+            return true;
+        }
+
+        // .inf and .nan are YAML floats, but no setting means them.
+        return double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void ReportUnknown(SpecScalar key, string path, string name, FieldSet fields)
     {

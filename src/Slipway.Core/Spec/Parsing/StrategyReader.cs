@@ -1,6 +1,9 @@
 namespace Slipway.Core.Spec.Parsing;
 
-/// <summary>Reads <c>spec.strategy</c>: exactly one of recreate, rolling, blueGreen, canary; rolling 25%/25% when absent.</summary>
+/// <summary>
+/// Reads <c>spec.strategy</c>: exactly one of recreate, rolling, blueGreen, canary; rolling 25%/25% when absent.
+/// Canary and blue-green strategies may hold analysis references (see <see cref="AnalysisRefReader"/>).
+/// </summary>
 internal sealed class StrategyReader(SpecReader reader, RouteReader routes)
 {
     private static readonly IReadOnlyList<string> Kinds = ["recreate", "rolling", "blueGreen", "canary"];
@@ -8,9 +11,10 @@ internal sealed class StrategyReader(SpecReader reader, RouteReader routes)
     private static readonly FieldSet StrategyFields = FieldSet.Of(Kinds);
     private static readonly FieldSet RecreateFields = FieldSet.Of();
     private static readonly FieldSet RollingFields = FieldSet.Of("maxSurge", "maxUnavailable");
-    private static readonly FieldSet BlueGreenFields = FieldSet.Of("autoPromotionEnabled", "previewRoute", "scaleDownDelaySeconds");
-    private static readonly FieldSet CanaryFields = FieldSet.Of("steps");
+    private static readonly FieldSet BlueGreenFields = FieldSet.Of("autoPromotionEnabled", "previewRoute", "scaleDownDelaySeconds", "prePromotionAnalysis", "postPromotionAnalysis");
+    private static readonly FieldSet CanaryFields = FieldSet.Of("steps", "analysis");
 
+    private readonly AnalysisRefReader _analyses = new(reader);
     private readonly CanaryStepReader _steps = new(reader);
 
     public StrategySpec Read(MappingFields spec, DocumentIdentity? identity, List<RouteClaim> claims)
@@ -62,24 +66,29 @@ internal sealed class StrategyReader(SpecReader reader, RouteReader routes)
         return new BlueGreenStrategy(
             reader.Bool(blueGreen, "autoPromotionEnabled", true),
             routes.Read(blueGreen, "previewRoute", defaultHost, claims),
-            reader.Int(blueGreen, "scaleDownDelaySeconds", BlueGreenStrategy.DefaultScaleDownDelaySeconds, 0));
+            reader.Int(blueGreen, "scaleDownDelaySeconds", BlueGreenStrategy.DefaultScaleDownDelaySeconds, 0))
+        {
+            PrePromotionAnalysis = _analyses.Read(blueGreen, "prePromotionAnalysis"),
+            PostPromotionAnalysis = _analyses.Read(blueGreen, "postPromotionAnalysis"),
+        };
     }
 
     private CanaryStrategy ReadCanary(MappingFields canary)
     {
         // No steps is valid, as in Argo Rollouts: the canary is promoted at once.
-        if (reader.Sequence(canary, "steps") is not { } list)
+        var steps = new List<CanaryStep>();
+        var list = reader.Sequence(canary, "steps");
+        if (list is not null)
         {
-            return new CanaryStrategy([]);
+            var path = canary.PathOf("steps");
+            for (var i = 0; i < list.Items.Count; i++)
+            {
+                steps.Add(_steps.Read(list.Items[i], SpecPath.Index(path, i)));
+            }
         }
 
-        var path = canary.PathOf("steps");
-        var steps = new List<CanaryStep>(list.Items.Count);
-        for (var i = 0; i < list.Items.Count; i++)
-        {
-            steps.Add(_steps.Read(list.Items[i], SpecPath.Index(path, i)));
-        }
-
-        return new CanaryStrategy(steps);
+        // Without a readable list of steps, how far startingStep may go is unknown (and the list's error is reported).
+        var stepCount = list is not null || canary.Value("steps") is null ? steps.Count : (int?)null;
+        return new CanaryStrategy(steps) { Analysis = _analyses.ReadBackground(canary, stepCount) };
     }
 }

@@ -108,7 +108,7 @@ internal sealed partial class YamlDocumentLoader
 
             case Scalar scalar:
                 _parser.MoveNext();
-                return Remember(scalar.Anchor, new SpecScalar(at, scalar.Value, Resolve(scalar)));
+                return Remember(scalar.Anchor, new SpecScalar(at, scalar.Value, Resolve(scalar)) { Form = FormOf(scalar), End = ToPosition(scalar.End) });
 
             case SequenceStart start:
             {
@@ -207,6 +207,13 @@ internal sealed partial class YamlDocumentLoader
             _ => ScalarKind.String,
         };
     }
+
+    private static ScalarForm FormOf(Scalar scalar) => scalar.Style switch
+    {
+        ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => ScalarForm.Quoted,
+        ScalarStyle.Literal or ScalarStyle.Folded => ScalarForm.Block,
+        _ => ScalarForm.Plain,
+    };
 
     private static SpecPosition ToPosition(Mark mark) =>
         new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
