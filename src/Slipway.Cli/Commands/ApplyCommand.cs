@@ -57,6 +57,11 @@ internal static class ApplyCommand
                 Console.WriteLine(isDryRun ? WouldDo(a) : Did(a));
             }
 
+            foreach (var name in response.Json!["templates"]?.AsArray() ?? [])
+            {
+                Console.WriteLine(isDryRun ? $"analysis template {name} would be configured" : $"analysis template {name} configured");
+            }
+
             if (isDryRun)
             {
                 Console.WriteLine("dry run: nothing was changed");

@@ -80,7 +80,7 @@ public static class MetricAssessment
 
     private static MetricStatus Assess(MetricSpec metric, MetricStatus status, Measurement latest)
     {
-        if (status.Failed > metric.FailureLimit)
+        if (metric.FailureLimit != MetricSpec.NoFailureLimit && status.Failed > metric.FailureLimit)
         {
             return status with { Phase = AnalysisPhase.Failed, Deciding = latest, Message = $"{latest.Message} ({Times(status.Failed, "failed")}, failureLimit {metric.FailureLimit})" };
         }
@@ -102,6 +102,13 @@ public static class MetricAssessment
 
         // Neither count nor interval: one measurement is the whole metric.
         var count = metric.Count ?? (metric.Interval is null ? 1 : (int?)null);
+        if (count is { } planned && status.Count >= planned && metric.ConsecutiveSuccessLimit is { } streak)
+        {
+            // Argo 1.8: with a success streak to reach, running out of measurements without it is no pass.
+            var phase = metric.FailureLimit == MetricSpec.NoFailureLimit ? AnalysisPhase.Failed : AnalysisPhase.Inconclusive;
+            return status with { Phase = phase, Deciding = latest, Message = $"{latest.Message} ({status.Count}/{planned} measurements without {streak} successes in a row)" };
+        }
+
         if (count is { } total && status.Count >= total)
         {
             return status with { Phase = AnalysisPhase.Successful, Message = $"{latest.Message} ({status.Count}/{total} measurements, {status.Successful} successful)" };

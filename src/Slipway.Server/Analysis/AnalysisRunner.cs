@@ -119,39 +119,21 @@ internal sealed partial class AnalysisRunner(
     private AnalysisRun NewRun(AppRecord app, RolloutStatus status, AnalysisRunRequest request, IReadOnlyList<AnalysisTemplate> templates)
     {
         var now = time.GetUtcNow();
-        var builtins = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["app"] = app.App,
-            ["environment"] = app.Environment,
-            ["revision"] = request.Key.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["stableRevision"] = status.StableRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        };
-        var (metrics, error) = ResolveMetrics(request.Analysis, templates, builtins);
-        var run = AnalysisRun.Start(request.Key, status.StableRevision, metrics, now);
-        if (error is null)
+        var resolved = AnalysisResolver.Resolve(
+            request.Analysis,
+            templates.ToDictionary(t => t.Name, StringComparer.Ordinal),
+            new AnalysisBuiltIns(app.App, app.Environment, request.Key.Revision, status.StableRevision));
+        var run = AnalysisRun.Start(request.Key, status.StableRevision, resolved.Metrics, now);
+        if (resolved.Errors.Count == 0)
         {
             return run;
         }
 
-        // A template deleted since the apply: the run cannot measure, which fails it like an error would.
+        // A template deleted or changed since the apply: the run cannot measure, which fails it as an error would.
+        var error = string.Join("; ", resolved.Errors);
         var failed = new Measurement("analysis", AnalysisPhase.Error, now, now) { Message = error };
         var status0 = new MetricStatus("analysis", AnalysisPhase.Error, 0, 0, 0, 0, 1, 1, 0, false, error, null, failed, failed);
         return run with { MetricStatuses = [status0], FinishedAt = now };
-    }
-
-    /// <summary>The run's metrics: its templates' (args replaced) and its inline ones; an error names what is missing.</summary>
-    private static (IReadOnlyList<MetricSpec> Metrics, string? Error) ResolveMetrics(AnalysisRef analysis, IReadOnlyList<AnalysisTemplate> templates, IReadOnlyDictionary<string, string> builtins)
-    {
-        // Replaced by the spec helper's resolver when it lands (args and built-ins substituted).
-        var byName = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var missing = analysis.Templates.Where(t => !byName.ContainsKey(t)).ToList();
-        if (missing.Count > 0)
-        {
-            return ([], $"analysis template {string.Join(", ", missing)} not found: it was deleted after the app was applied");
-        }
-
-        _ = builtins;
-        return ([.. analysis.Templates.SelectMany(t => byName[t].Metrics), .. analysis.Metrics], null);
     }
 
     private void Start(AppKey key, AppRuns runs, ActiveRun active) =>

@@ -229,7 +229,7 @@ internal static class ApiEndpoints
     }
 
     private static IResult Outcome(ApplyOutcome outcome) =>
-        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied });
+        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied, templates = outcome.Templates });
 
     private static IResult Outcome(DiffOutcome outcome) =>
         outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs });

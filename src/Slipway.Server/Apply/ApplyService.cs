@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
@@ -30,8 +31,8 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
-        var (plans, errors) = await PlanAsync(request, save: !dryRun, ct);
-        return errors.Count > 0 ? ApplyOutcome.Rejected(errors) : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)]);
+        var (plans, templates, errors) = await PlanAsync(request, save: !dryRun, ct);
+        return errors.Count > 0 ? ApplyOutcome.Rejected(errors) : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates);
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     /// </summary>
     public async Task<DiffOutcome> DiffAsync(ApplyRequest request, CancellationToken ct)
     {
-        var (plans, errors) = await PlanAsync(request, save: false, ct);
+        var (plans, _, errors) = await PlanAsync(request, save: false, ct);
         return errors.Count > 0 ? DiffOutcome.Rejected(errors) : DiffOutcome.Compared([.. plans.Select(AppDiff.Of)]);
     }
 
@@ -49,12 +50,12 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     /// then, under the control-plane lock, checks the routes against the saved apps and plans each document — saving
     /// every change in one transaction with <paramref name="save"/>. Any error anywhere: the errors, and nothing saved.
     /// </summary>
-    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<SpecError> Errors)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
+    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<string> Templates, IReadOnlyList<SpecError> Errors)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
     {
         var validation = await _validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
         {
-            return ([], validation.Errors);
+            return ([], [], validation.Errors);
         }
 
         // The copies stay out of reach of the artifact collection until the revisions naming them are saved.
@@ -62,7 +63,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: save, uses, ct);
         if (artifactErrors.Count > 0)
         {
-            return ([], artifactErrors);
+            return ([], [], artifactErrors);
         }
 
         await _applies.WaitAsync(ct);
@@ -70,7 +71,8 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         {
             var keys = validation.Manifests.Select(m => new AppKey(m.Metadata.Name, m.Metadata.Environment));
             using var _ = await gate.AcquireAsync(keys, ct);
-            return await PlanLockedAsync(request, validation, digests, save, ct);
+            var (plans, errors) = await PlanLockedAsync(request, validation, digests, save, ct);
+            return (plans, errors.Count > 0 ? [] : [.. validation.Templates.Select(t => t.Name)], errors);
         }
         finally
         {
@@ -86,6 +88,18 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         foreach (var manifest in validation.Manifests)
         {
             CheckRouteConflicts(manifest, routes, errors);
+        }
+
+        // Templates an app refers to: those applied with it, else those the server holds.
+        var templates = (await store.ListTemplatesAsync(ct)).ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var template in validation.Templates)
+        {
+            templates[template.Name] = template;
+        }
+
+        foreach (var manifest in validation.Manifests)
+        {
+            errors.AddRange(AnalysisResolver.Check(manifest, templates));
         }
 
         if (errors.Count > 0)
@@ -105,9 +119,9 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         // Every document of every file in one transaction: a failure saves none of them.
         var changes = plans.Select(p => p.Change).OfType<AppChange>().ToList();
-        if (save && changes.Count > 0)
+        if (save && (changes.Count > 0 || validation.Templates.Count > 0))
         {
-            await store.SaveAppsAsync(changes, ct);
+            await store.SaveAppsAsync(changes, validation.Templates, ct);
             foreach (var change in changes)
             {
                 queue.Add(new AppKey(change.App.App, change.App.Environment));
@@ -294,5 +308,8 @@ public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyLi
 {
     public static ApplyOutcome Rejected(IReadOnlyList<SpecError> errors) => new([], errors);
 
-    public static ApplyOutcome Accepted(IReadOnlyList<AppliedApp> applied) => new(applied, []);
+    public static ApplyOutcome Accepted(IReadOnlyList<AppliedApp> applied, IReadOnlyList<string> templates) => new(applied, []) { Templates = templates };
+
+    /// <summary>The names of the analysis templates applied (saved, or with a dry run checked).</summary>
+    public IReadOnlyList<string> Templates { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using Slipway.Core.Analysis;
 using System.Text;
 using Slipway.Core.Spec;
 using Slipway.Local.Files;
@@ -51,7 +52,7 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
 
         return errors.Count > 0
             ? new SpecValidation([], InFileOrder(files, errors))
-            : new SpecValidation(parsed.Manifests, []) { Artifacts = scans };
+            : new SpecValidation(parsed.Manifests, []) { Artifacts = scans, Templates = parsed.Templates };
     }
 
     /// <summary>
@@ -141,4 +142,7 @@ public sealed record SpecValidation(IReadOnlyList<ApplicationManifest> Manifests
 
     /// <summary>What the scan of each artifact directory found, by path: what the server hashes and copies.</summary>
     internal IReadOnlyDictionary<string, ArtifactScan> Artifacts { get; init; } = new Dictionary<string, ArtifactScan>();
+
+    /// <summary>The <c>kind: AnalysisTemplate</c> documents, saved with the apps.</summary>
+    public IReadOnlyList<AnalysisTemplate> Templates { get; init; } = [];
 }
