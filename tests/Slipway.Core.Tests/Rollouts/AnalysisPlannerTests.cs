@@ -317,4 +317,24 @@ public sealed class AnalysisPlannerTests
         Assert.Equal(Reasons.MaxRestartsExceeded, f.Status.Reason);
         Assert.Equal(100, f.Weight(1));
     }
+
+    [Fact]
+    public void Background_analysis_waits_for_the_canary_to_receive_traffic_but_a_canary_that_never_did_is_still_judged_before_promotion()
+    {
+        var f = Stable(new CanaryStrategy([new PauseStep(TimeSpan.FromSeconds(10))]) { Analysis = new BackgroundAnalysis(Errors, 0) });
+        f.Deploy(2);
+        f.Settle();
+        Assert.Empty(f.Last.Analysis); // weight 0: nothing to measure yet
+
+        f.Now += TimeSpan.FromSeconds(10);
+        f.Settle();
+        f.Requested(AnalysisKind.Background); // after the last step it runs whatever the traffic
+        Assert.Equal(1, f.Status.StableRevision);
+        Assert.Equal(Reasons.AnalysisRunning, f.Status.Reason);
+
+        f.SetRun(AnalysisKind.Background, AnalysisPhase.Inconclusive, evidence: false, message: "metric errors was inconclusive: too little traffic to judge");
+        f.Settle();
+        Assert.Equal(RolloutPhase.Paused, f.Status.Phase);
+        Assert.Equal(1, f.Status.StableRevision);
+    }
 }

@@ -109,12 +109,17 @@ internal static class CanaryPlanner
             : null;
 
     /// <summary>
-    /// The background analysis, once the rollout has reached its starting step (never on a full promotion, which skips
-    /// every step and check). A human promoting past a pause it caused starts its next attempt: a new run.
+    /// The background analysis, once the rollout has reached its starting step and the canary receives traffic (a
+    /// weight, a header route or a mirror: before that there is nothing to measure, and its first measurements would
+    /// only say so). After the last step it runs whatever the traffic, so a canary that never received any cannot be
+    /// promoted without a measurement. Never on a full promotion, which skips every step and check. A human promoting
+    /// past a pause it caused starts its next attempt: a new run.
     /// </summary>
     private static AnalysisOutcome? Background(RolloutPass pass, int updated, CanaryStrategy canary, int index)
     {
-        if (canary.Analysis is not { } background || pass.Status.PromoteFull || index < background.StartingStep)
+        var status = pass.Status;
+        var served = status.CanaryWeight > 0 || status.HeaderRoute is not null || status.MirrorPercent > 0;
+        if (canary.Analysis is not { } background || status.PromoteFull || index < background.StartingStep || (!served && index < canary.Steps.Count))
         {
             return null;
         }
