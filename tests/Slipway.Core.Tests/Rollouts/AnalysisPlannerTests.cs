@@ -337,4 +337,19 @@ public sealed class AnalysisPlannerTests
         Assert.Equal(RolloutPhase.Paused, f.Status.Phase);
         Assert.Equal(1, f.Status.StableRevision);
     }
+
+    [Fact]
+    public void Background_analysis_starts_in_the_pass_that_gives_the_canary_its_first_traffic()
+    {
+        var f = Stable(BackgroundCanary(startingStep: 0));
+        f.Deploy(2);
+        for (var round = 0; round < 10 && f.Status.CurrentStepIndex == 0; round++)
+        {
+            f.Pass();
+            f.Act();
+        }
+
+        Assert.Equal(20, f.Status.CanaryWeight);
+        Assert.Single(f.Last.Analysis, r => r.Key.Kind == AnalysisKind.Background); // in that same plan: the pause that follows wakes nothing for 10 s
+    }
 }

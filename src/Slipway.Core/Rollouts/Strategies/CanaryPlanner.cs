@@ -67,6 +67,10 @@ internal static class CanaryPlanner
             return;
         }
 
+        // The steps of this pass may have given the canary its first traffic: its background analysis starts now, not
+        // at the next pass (which a long pause would put off).
+        background ??= Background(pass, updated, canary, index);
+
         if (index >= steps.Count)
         {
             // All steps done (or skipped): bring the canary to full size, fully available, then move all traffic at once.
