@@ -12,7 +12,7 @@ public sealed class DemoTests
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Demo_releases_v2_by_canary_under_live_traffic_with_zero_failed_requests_and_stops_everything()
+    public async Task Demo_promotes_a_good_v2_and_rolls_back_a_bad_v3_by_analysis_under_live_traffic_and_stops_everything()
     {
         var port = FreePorts.Next();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Paths.Repository };
@@ -28,8 +28,10 @@ public sealed class DemoTests
         await process.WaitForExitAsync(timeout.Token);
         var text = await stdout;
         Assert.True(process.ExitCode == 0, text + await stderr);
-        Assert.Contains("canary completed", text);
+        Assert.Contains("canary completed: v2 promoted itself, with no human.", text);
         Assert.Contains(" 0 failed", text);
+        Assert.Matches(@"v3 rolled back by analysis, traffic first, with no human: background analysis of revision 3: metric error-rate failed at .*: result 0\.\d+: failureCondition 'result > 0\.05' holds", text);
+        Assert.Contains("v2 serves every request again", text);
         Assert.Contains("canary  10%", text);
         Assert.Contains("canary  50%", text);
 

@@ -10,8 +10,9 @@ namespace Slipway.Cli.Commands;
 
 /// <summary>
 /// <c>slipway demo</c>: builds the sample, starts a server on a fresh data directory, deploys v1
-/// with 3 replicas, sends steady traffic, releases v2 by canary with live progress, and keeps
-/// running until Ctrl-C; then stops everything it started.
+/// with 3 replicas, sends steady traffic, releases a good v2 by canary that live analysis promotes
+/// with no human, then a bad v3 (20 % errors) that live analysis rolls back, and keeps running until
+/// Ctrl-C; then stops everything it started.
 /// </summary>
 internal static class DemoCommand
 {
@@ -58,7 +59,7 @@ internal static class DemoCommand
             await WaitForServerAsync(client, server, ct);
             Say($"server up: API http://{options.ApiListen}, router http://{options.RouterListen}");
 
-            await ApplyAsync(client, data, artifact, "v1", pauseSeconds, ct);
+            await ApplyAsync(client, data, artifact, "v1", 0, pauseSeconds, ct);
             Say("deploying v1 with 3 replicas …");
             await WatchAsync(client, null, s => s.Phase == "Healthy" && s.StableRevision == 1, ct);
 
@@ -67,12 +68,27 @@ internal static class DemoCommand
             Say("v1 is serving; sending steady traffic to it");
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
 
-            Say($"releasing v2 by canary: 10% → pause {pauseSeconds}s → 50% → pause {pauseSeconds}s → 100%");
-            await ApplyAsync(client, data, artifact, "v2", pauseSeconds, ct);
+            Say($"releasing v2 by canary: 10% → pause {pauseSeconds}s → 50% → pause {pauseSeconds}s → 100%,");
+            Say("  judged live: every second, the canary's error rate over 5 s from the router's own counters; above 5% aborts");
+            var before = load.Totals();
+            await ApplyAsync(client, data, artifact, "v2", 0, pauseSeconds, ct);
             await WatchAsync(client, load, s => s.Phase == "Healthy" && s.StableRevision == 2, ct);
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
             var totals = load.Totals();
-            Say($"canary completed: v2 is stable. {totals.Requests} requests during the release, {totals.Failed} failed.");
+            var released = (Requests: totals.Requests - before.Requests, Failed: totals.Failed - before.Failed);
+            Say($"canary completed: v2 promoted itself, with no human. {released.Requests} requests during the release, {released.Failed} failed.");
+
+            Say("releasing v3, which answers 20% of its requests with errors …");
+            await ApplyAsync(client, data, artifact, "v3", 0.2, pauseSeconds, ct);
+            var rolledBack = await WatchAsync(client, load, s => s.Phase == "Degraded" || s.StableRevision == 3, ct, degradedIsDone: true);
+            if (rolledBack.StableRevision == 3)
+            {
+                throw new CliException("v3 was promoted: live analysis did not catch it", 1);
+            }
+
+            Say($"v3 rolled back by analysis, traffic first, with no human: {rolledBack.Message}");
+            await WatchAsync(client, load, s => s.Revisions.All(r => r.Number == 2), ct);
+            Say("v2 serves every request again");
             Say($"try it: curl http://web.dev.localhost:{routerPort}/   (or open it in a browser)");
             Say($"status: slipway status web --server {options.ApiListen} --data {data}   metrics: curl http://{options.RouterAdmin}/metrics");
             if (!exitWhenDone)
@@ -81,7 +97,7 @@ internal static class DemoCommand
                 await Task.Delay(Timeout.Infinite, ct);
             }
 
-            return totals.Failed == 0 ? 0 : 1;
+            return released.Failed == 0 ? 0 : 1;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -153,7 +169,8 @@ internal static class DemoCommand
         return server.IsCompleted;
     }
 
-    private static async Task ApplyAsync(ApiClient client, string data, string artifact, string version, int pauseSeconds, CancellationToken ct)
+    /// <param name="errorRate">The share of requests this version answers with a 500 (the sample's ERROR_RATE).</param>
+    private static async Task ApplyAsync(ApiClient client, string data, string artifact, string version, double errorRate, int pauseSeconds, CancellationToken ct)
     {
         var spec = $"""
             apiVersion: slipway.dev/v1alpha1
@@ -169,6 +186,8 @@ internal static class DemoCommand
               env:
                 - name: VERSION
                   value: {version}
+                - name: ERROR_RATE
+                  value: "{errorRate.ToString(CultureInfo.InvariantCulture)}"
               replicas: 3
               probes:
                 readiness:
@@ -179,6 +198,16 @@ internal static class DemoCommand
               progressDeadlineSeconds: 120
               strategy:
                 canary:
+                  analysis:
+                    metrics:
+                      - name: error-rate
+                        interval: 1s
+                        failureCondition: result > 0.05
+                        minSampleSize: 10
+                        provider:
+                          router:
+                            measure: errorRate
+                            window: 5s
                   steps:
                     - setWeight: 10
                     - pause:
@@ -194,7 +223,8 @@ internal static class DemoCommand
         response.EnsureOk();
     }
 
-    private static async Task WatchAsync(ApiClient client, DemoLoad? load, Func<StatusView, bool> done, CancellationToken ct)
+    /// <param name="degradedIsDone">A Degraded rollout is what is waited for (a rollback), not a failure of the demo.</param>
+    private static async Task<StatusView> WatchAsync(ApiClient client, DemoLoad? load, Func<StatusView, bool> done, CancellationToken ct, bool degradedIsDone = false)
     {
         var started = Stopwatch.StartNew();
         string? last = null;
@@ -203,7 +233,7 @@ internal static class DemoCommand
             var status = (await client.SendAsync(HttpMethod.Get, "/api/v1/apps/web/dev", null, ct)).EnsureOk().Read<StatusView>();
             var revisions = string.Join("  ", status.Revisions.Select(r => $"r{r.Number} {r.Ready}/{r.Desired}"));
             var step = status.CanaryRevision is null || status.StableRevision is null || status.TotalSteps == 0 ? "" : $"step {Math.Min(status.CurrentStepIndex + 1, status.TotalSteps)}/{status.TotalSteps}  ";
-            var traffic = load?.TakeWindow() is { } w ? $"  traffic v1 {w.V1,3} v2 {w.V2,3} failed {w.Failed}" : "";
+            var traffic = load is null ? "" : $"  traffic {load.TakeWindow()}";
             var line = $"{status.Phase,-11} {step}weights stable {status.Weights.Stable,3}% canary {status.Weights.Canary,3}%  ready {revisions}{traffic}";
             if (line != last || load is not null)
             {
@@ -213,10 +243,10 @@ internal static class DemoCommand
 
             if (done(status))
             {
-                return;
+                return status;
             }
 
-            if (status.Phase == "Degraded" && status.Reason is not "InstancesNotReady")
+            if (!degradedIsDone && status.Phase == "Degraded" && status.Reason is not "InstancesNotReady")
             {
                 throw new CliException($"the rollout is degraded: {status.Message}", 1);
             }

@@ -1,12 +1,17 @@
+using System.Collections.Concurrent;
+
 namespace Slipway.Cli.Commands;
 
-/// <summary>The demo's steady traffic: a few clients in a loop through the router, counting versions and failures.</summary>
+/// <summary>The demo's steady traffic: a few clients in a loop through the router, counting answers per version and failures.</summary>
 internal sealed class DemoLoad(Uri router, string host) : IAsyncDisposable
 {
+    private const string Failed = "failed";
+
     private readonly HttpClient _http = new() { BaseAddress = router, Timeout = TimeSpan.FromSeconds(10) };
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _workers = [];
-    private long _v1, _v2, _failed, _windowV1, _windowV2, _windowFailed;
+    private readonly ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, long> _window = new(StringComparer.Ordinal);
 
     public void Start()
     {
@@ -16,11 +21,16 @@ internal sealed class DemoLoad(Uri router, string host) : IAsyncDisposable
         }
     }
 
-    public (long V1, long V2, long Failed) TakeWindow() =>
-        (Interlocked.Exchange(ref _windowV1, 0), Interlocked.Exchange(ref _windowV2, 0), Interlocked.Exchange(ref _windowFailed, 0));
+    /// <summary>What was answered since the last call: <c>v2 87  v3 9  failed 2</c>.</summary>
+    public string TakeWindow()
+    {
+        var window = Interlocked.Exchange(ref _window, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
+        var versions = window.Where(w => w.Key != Failed).OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key} {w.Value,3}");
+        return string.Join("  ", versions.Append($"failed {window.GetValueOrDefault(Failed)}"));
+    }
 
-    public (long Requests, long Failed) Totals() =>
-        (Interlocked.Read(ref _v1) + Interlocked.Read(ref _v2) + Interlocked.Read(ref _failed), Interlocked.Read(ref _failed));
+    /// <summary>Every request so far, and how many failed (any non-2xx, or no answer).</summary>
+    public (long Requests, long Failed) Totals() => (_totals.Values.Sum(), _totals.GetValueOrDefault(Failed));
 
     private async Task WorkAsync(CancellationToken ct)
     {
@@ -31,20 +41,8 @@ internal sealed class DemoLoad(Uri router, string host) : IAsyncDisposable
                 using var request = new HttpRequestMessage(HttpMethod.Get, "/");
                 request.Headers.Host = host;
                 using var response = await _http.SendAsync(request, ct);
-                var version = response.Headers.TryGetValues("X-Version", out var v) ? v.FirstOrDefault() : null;
-                if (!response.IsSuccessStatusCode)
-                {
-                    Count(ref _failed, ref _windowFailed);
-                }
-                else if (version == "v2")
-                {
-                    Count(ref _v2, ref _windowV2);
-                }
-                else
-                {
-                    Count(ref _v1, ref _windowV1);
-                }
-
+                var version = response.Headers.TryGetValues("X-Version", out var v) ? v.FirstOrDefault() ?? "?" : "?";
+                Count(response.IsSuccessStatusCode ? version : Failed);
                 await Task.Delay(40, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -53,15 +51,15 @@ internal sealed class DemoLoad(Uri router, string host) : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                Count(ref _failed, ref _windowFailed);
+                Count(Failed);
             }
         }
     }
 
-    private static void Count(ref long total, ref long window)
+    private void Count(string key)
     {
-        Interlocked.Increment(ref total);
-        Interlocked.Increment(ref window);
+        _totals.AddOrUpdate(key, 1, (_, n) => n + 1);
+        _window.AddOrUpdate(key, 1, (_, n) => n + 1);
     }
 
     public async ValueTask DisposeAsync()
