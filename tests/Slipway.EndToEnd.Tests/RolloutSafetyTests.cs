@@ -98,10 +98,12 @@ public sealed partial class RolloutSafetyTests(ITestOutputHelper output)
     {
         await using var cluster = new SlipwayCluster();
         await cluster.StartServerAsync();
-        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v1", Strategies.HeaderAndMirror, replicas: 1));
+        // With an analysis that has measured, so that every field of a run, a metric and a measurement is there.
+        var strategy = Strategies.HeaderAndMirror.Replace("canary:\n", "canary:\n  analysis:\n    metrics:\n      - name: smoke\n        provider:\n          job: {command: \"true\"}\n", StringComparison.Ordinal);
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v1", strategy, replicas: 1));
         await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy", "v1 healthy");
-        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", Strategies.HeaderAndMirror, replicas: 1));
-        await cluster.WaitForStatusAsync("web", s => s.Phase == "Paused", "paused with a header route and a mirror");
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", strategy, replicas: 1));
+        await cluster.WaitForStatusAsync("web", s => s.Phase == "Paused" && s.Analysis is [{ Metrics: [{ Measurements.Count: > 0 }] }], "paused with a header route, a mirror and a measured analysis");
 
         var document = JsonNode.Parse(await cluster.Api.GetStringAsync("api/v1/apps/web/dev"))!.AsObject();
         var documented = DocumentedStatusFields();

@@ -87,7 +87,7 @@ internal static class DemoCommand
             }
 
             Say($"v3 rolled back by analysis, traffic first, with no human: {rolledBack.Message}");
-            await WatchAsync(client, load, s => s.Revisions.All(r => r.Number == 2), ct);
+            await WatchAsync(client, load, s => s.Revisions.All(r => r.Number == 2), ct, degradedIsDone: true);
             Say("v2 serves every request again");
             Say($"try it: curl http://web.dev.localhost:{routerPort}/   (or open it in a browser)");
             Say($"status: slipway status web --server {options.ApiListen} --data {data}   metrics: curl http://{options.RouterAdmin}/metrics");
