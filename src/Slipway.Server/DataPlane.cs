@@ -59,8 +59,12 @@ public static class DataPlane
             router |= await StopRouterAsync(pid, time, hurry);
         }
 
-        var pidFile = Path.Combine(options.RouterDirectory, "router.pid");
-        File.Delete(pidFile);
+        // The router's directory may be gone with the data directory's other contents (a test or a user removing it
+        // while the data plane still ran): there is then no pid file left to remove.
+        if (Directory.Exists(options.RouterDirectory))
+        {
+            File.Delete(Path.Combine(options.RouterDirectory, "router.pid"));
+        }
         return new DataPlaneStop(instanceCount, router);
     }
 

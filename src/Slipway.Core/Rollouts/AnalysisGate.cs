@@ -27,6 +27,31 @@ internal static class AnalysisGate
     }
 
     /// <summary>
+    /// Acts on a run the rollout waits for (an analysis step, a blue-green switch): true when it may go on — the run
+    /// succeeded, or a human promoted past the pause it caused. Otherwise it aborts, pauses, or waits with a message
+    /// that says where (<paramref name="waitingAt"/>) and for which run.
+    /// </summary>
+    public static bool Passes(RolloutPass pass, int revision, AnalysisOutcome outcome, string waitingAt)
+    {
+        switch (outcome.Verdict)
+        {
+            case AnalysisVerdict.Passed:
+                return true;
+            case AnalysisVerdict.Abort:
+                Abort(pass, revision, outcome);
+                return false;
+            case AnalysisVerdict.Pause when pass.Status.PromoteRequested && pass.Status.Phase == RolloutPhase.Paused:
+                return true;
+            case AnalysisVerdict.Pause:
+                Pause(pass, revision, outcome);
+                return false;
+            default:
+                Wait(pass, $"{waitingAt}: {outcome.Describe()}");
+                return false;
+        }
+    }
+
+    /// <summary>
     /// A rollout held by a user keeps its analyses measuring — they are asked for again as they are, so that resuming
     /// finds them where they were — and a failure that would abort still does. Returns that abort's verdict.
     /// </summary>

@@ -40,6 +40,8 @@ public static class SlipwayJson
             DefaultIgnoreCondition = writeNulls ? JsonIgnoreCondition.Never : JsonIgnoreCondition.WhenWritingNull,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism, LeaveOutSources } },
         };
+        // Phases read as status writes them ("Failed", as the run's and the metric's); other enums in camelCase.
+        options.Converters.Add(new JsonStringEnumConverter<AnalysisPhase>());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new AnalysisValueConverter());
         if (utcTimestamps)

@@ -89,4 +89,12 @@ public sealed class MeasurementDeciderTests
         Assert.Equal(AnalysisPhase.Inconclusive, low.Phase);
         Assert.True(low.LowTraffic);
     }
+
+    [Fact]
+    public void A_measurements_phase_is_written_as_status_writes_phases()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(Decide(Router with { FailureCondition = "result > 0.05" }, Read(0.2)), Slipway.Core.Serialization.SlipwayJson.Api);
+        Assert.Contains("\"phase\":\"Failed\"", json);
+        Assert.Equal(AnalysisPhase.Failed, System.Text.Json.JsonSerializer.Deserialize<Measurement>(json, Slipway.Core.Serialization.SlipwayJson.Api)!.Phase);
+    }
 }

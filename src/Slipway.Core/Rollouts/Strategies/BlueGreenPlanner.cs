@@ -34,21 +34,10 @@ internal static class BlueGreenPlanner
             return;
         }
 
-        if (!pass.Status.PromoteFull && blueGreen.PrePromotionAnalysis is { } pre)
+        if (!pass.Status.PromoteFull && blueGreen.PrePromotionAnalysis is { } pre
+            && !AnalysisGate.Passes(pass, updated, AnalysisGate.Check(pass, AnalysisKind.PrePromotion, updated, pre), $"revision {updated} is ready on the preview route"))
         {
-            var outcome = AnalysisGate.Check(pass, AnalysisKind.PrePromotion, updated, pre);
-            switch (outcome.Verdict)
-            {
-                case AnalysisVerdict.Abort:
-                    AnalysisGate.Abort(pass, updated, outcome);
-                    return;
-                case AnalysisVerdict.Pause when !(pass.Status.PromoteRequested && pass.Status.Phase == RolloutPhase.Paused):
-                    AnalysisGate.Pause(pass, updated, outcome);
-                    return;
-                case AnalysisVerdict.Running:
-                    AnalysisGate.Wait(pass, $"revision {updated} is ready on the preview route; {outcome.Describe()}");
-                    return;
-            }
+            return;
         }
 
         var status = pass.Status;
@@ -88,21 +77,10 @@ internal static class BlueGreenPlanner
     private static void ReconcileSwitched(RolloutPass pass, int stable, int updated, BlueGreenStrategy blueGreen, AnalysisRef post)
     {
         pass.Traffic = TrafficPlan.Weighted((updated, 100));
-        var outcome = AnalysisGate.Check(pass, AnalysisKind.PostPromotion, updated, post);
-        switch (outcome.Verdict)
+        if (AnalysisGate.Passes(pass, updated, AnalysisGate.Check(pass, AnalysisKind.PostPromotion, updated, post), $"switched to revision {updated}"))
         {
-            case AnalysisVerdict.Abort:
-                AnalysisGate.Abort(pass, updated, outcome);
-                return;
-            case AnalysisVerdict.Pause when !(pass.Status.PromoteRequested && pass.Status.Phase == RolloutPhase.Paused):
-                AnalysisGate.Pause(pass, updated, outcome);
-                return;
-            case AnalysisVerdict.Running:
-                AnalysisGate.Wait(pass, $"switched to revision {updated}; {outcome.Describe()}");
-                return;
+            Switch(pass, stable, updated, blueGreen);
         }
-
-        Switch(pass, stable, updated, blueGreen);
     }
 
     /// <summary>The switch made final: all traffic on the new revision; the old one stays up for scaleDownDelaySeconds.</summary>

@@ -141,26 +141,8 @@ internal static class CanaryPlanner
     }
 
     /// <summary>An analysis step: done when its run succeeds, or when a human promotes past the pause it caused.</summary>
-    private static bool RunAnalysis(RolloutPass pass, AnalysisStep step, int index, int updated)
-    {
-        var outcome = AnalysisGate.Check(pass, AnalysisKind.Step, updated, step.Analysis, index);
-        switch (outcome.Verdict)
-        {
-            case AnalysisVerdict.Passed:
-                return true;
-            case AnalysisVerdict.Abort:
-                AnalysisGate.Abort(pass, updated, outcome);
-                return false;
-            case AnalysisVerdict.Pause when pass.Status.PromoteRequested && pass.Status.Phase == RolloutPhase.Paused:
-                return true;
-            case AnalysisVerdict.Pause:
-                AnalysisGate.Pause(pass, updated, outcome);
-                return false;
-            default:
-                AnalysisGate.Wait(pass, $"step {index + 1}: {outcome.Describe()}");
-                return false;
-        }
-    }
+    private static bool RunAnalysis(RolloutPass pass, AnalysisStep step, int index, int updated) =>
+        AnalysisGate.Passes(pass, updated, AnalysisGate.Check(pass, AnalysisKind.Step, updated, step.Analysis, index), $"step {index + 1}");
 
     private static bool RunSetWeight(RolloutPass pass, SetWeightStep step, int index, int available, ref int canaryInstances)
     {
