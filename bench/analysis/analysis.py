@@ -676,7 +676,10 @@ class Bench:
             "failed": len(failed),
             "failed_share": round(len(failed) / len(done), 4) if done else None,
             "failed_within_10_looks": sum(1 for a in failed if a["looks"] <= 10),
-            "failed_within_10s_of_first_canary_response": sum(1 for a in failed if a.get("first_canary_response_to_failure_s") is not None and a["first_canary_response_to_failure_s"] <= 10),
+            "failed_within_10s_of_first_canary_response_by_finishedAt": sum(1 for a in failed if a.get("first_canary_response_to_failure_s") is not None and a["first_canary_response_to_failure_s"] <= 10),
+            "failed_within_10s_of_first_canary_response_by_seen": sum(1 for a in failed if a.get("first_canary_response_to_verdict_seen_s") is not None and a["first_canary_response_to_verdict_seen_s"] <= 10),
+            "failed_within_11s_of_first_canary_response_by_seen": sum(1 for a in failed if a.get("first_canary_response_to_verdict_seen_s") is not None and a["first_canary_response_to_verdict_seen_s"] <= 11),
+            "failure_time_from_first_canary_response_by_seen_s": stats_of([a["first_canary_response_to_verdict_seen_s"] for a in failed if a.get("first_canary_response_to_verdict_seen_s") is not None]),
             "looks_at_failure": stats_of([a["looks"] for a in failed]),
             "canary_rps": stats_of([a["canary_rps"] for a in done if a.get("canary_rps")]),
             "stable_rps": stats_of([a["stable_rps"] for a in done if a.get("stable_rps")]),
@@ -720,8 +723,9 @@ class Bench:
             runs = [x for x in a.get("runs", []) if x.get("revision") == revision]
             if runs and runs[0]["phase"].lower() not in ("pending", "running"):
                 run = runs[0]
+                entry["verdict_seen"] = time.time()
                 break
-            time.sleep(0.5)
+            time.sleep(0.25)
         if run is None:
             raise RuntimeError(f"no verdict within {RUN_TIMEOUT} s")
         entry["outcome"] = run["phase"]
@@ -746,6 +750,8 @@ class Bench:
         v = load.snapshot(version)
         if v and v["first"] is not None and last.get("finishedAt"):
             entry["first_canary_response_to_failure_s"] = round(parse_time(last["finishedAt"]) - v["first"], 3) if run["phase"] == "Failed" else None
+            # finishedAt is to the second: the moment this driver saw the verdict (polling every 0.25 s) bounds it above.
+            entry["first_canary_response_to_verdict_seen_s"] = round(entry["verdict_seen"] - v["first"], 3)
         # The traffic it was judged on, from the verdict's own counts.
         if tests and tests[0].get("canaryRequests") is not None:
             pass
