@@ -648,7 +648,7 @@ class Bench:
             load.start()
         time.sleep(5)
         log(f"{APPS} apps Healthy, each under {RATE:g} requests/s (load average {' '.join(load_average())})")
-        self.analyses = []
+        self.analyses = r["analyses"] = []  # in the results even when interrupted
         self.analyses_lock = threading.Lock()
         self.judge_stop = threading.Event()
         cpu0 = self.cpu_sample()
