@@ -69,6 +69,48 @@ public sealed class AnalysisTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_analysis_interrupted_by_a_killed_controller_resumes_where_it_was_and_still_rolls_back_the_bad_canary()
+    {
+        const string Slow = """
+            canary:
+              analysis:
+                metrics:
+                  - name: errors
+                    interval: 1s
+                    failureCondition: result > 0.05
+                    failureLimit: 9
+                    minSampleSize: 10
+                    provider:
+                      router: {measure: errorRate, window: 5s}
+              steps:
+                - setWeight: 20
+                - pause: {duration: 10m}
+            """;
+        await using var cluster = new SlipwayCluster();
+        await cluster.StartServerAsync();
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v1", Slow, replicas: 1));
+        await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy", "v1 healthy");
+        await using var load = new LoadGenerator(cluster.RouterPort, "web.dev.localhost", 100).Start();
+
+        // A canary that fails every measurement, and a metric that tolerates nine failures: the controller dies after
+        // the first failure is recorded, before the tenth.
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", Slow, replicas: 1, extraEnv: Env("ERROR_RATE", "0.5")));
+        await Eventually.WaitAsync(() => AnalysisAsync(cluster, "web"), a => a.Runs is [{ Metrics: [{ Failed: > 0 and < 10 }] }], TimeSpan.FromSeconds(120), "a failed measurement recorded");
+        await cluster.KillServerAsync();
+        await cluster.StartServerAsync();
+
+        var aborted = await cluster.WaitForStatusAsync("web", s =>
+        {
+            Assert.Equal(1, s.StableRevision);
+            return s.Phase == "Degraded";
+        }, "the bad canary rolled back after the restart", seconds: 120);
+        Assert.Equal("AnalysisFailed", aborted.Reason);
+        Assert.Contains("10 measurements failed, failureLimit 9", aborted.Message);
+        var run = Assert.Single((await AnalysisAsync(cluster, "web")).Runs);
+        Assert.Equal(10, run.Metrics[0].Failed); // counted across the restart, not from zero
+    }
+
+    [Fact]
     public async Task A_healthy_canary_goes_from_the_first_step_to_all_traffic_with_no_human_and_no_failed_request()
     {
         const string Template = """
