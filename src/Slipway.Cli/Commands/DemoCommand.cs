@@ -91,6 +91,7 @@ internal static class DemoCommand
             Say("v2 serves every request again");
             Say($"try it: curl http://web.dev.localhost:{routerPort}/   (or open it in a browser)");
             Say($"status: slipway status web --server {options.ApiListen} --data {data}   metrics: curl http://{options.RouterAdmin}/metrics");
+            Say($"analysis: slipway analysis web --server {options.ApiListen} --data {data}   (every measurement that promoted v2 and rolled back v3)");
             if (!exitWhenDone)
             {
                 Say("press Ctrl-C to stop everything");
