@@ -60,7 +60,7 @@ internal static class StatusText
             foreach (var metric in run.Metrics)
             {
                 var last = metric.Measurements.LastOrDefault();
-                var value = last?.Value is null ? "" : last.Stable is { } stable ? $"  last {last.Value} (stable {stable})" : $"  last {last.Value}";
+                var value = last?.Value is null ? "" : last.Stable is { } stable and not Core.Analysis.NullValue ? $"  last {last.Value} (stable {stable})" : $"  last {last.Value}";
                 text.AppendLine(CultureInfo.InvariantCulture, $"      {metric.Name,-20} {metric.Phase,-12}{value}{(wide && last?.Message is { } m ? $"  {m}" : "")}");
             }
         }

@@ -101,7 +101,7 @@ internal sealed class AnalysisOutput(JsonNode document, AnalysisView analysis) :
 
     /// <summary>The value, and for a baseline comparison both sides: <c>0.2 (stable 0.01)</c>.</summary>
     private static string Value(Measurement m) =>
-        m.Value is null ? "-" : m.Stable is { } stable ? $"{m.Value} (stable {stable})" : m.Value.ToString();
+        m.Value is null ? "-" : m.Stable is { } stable and not NullValue ? $"{m.Value} (stable {stable})" : m.Value.ToString();
 
     private static string Cut(string text, bool wide)
     {
