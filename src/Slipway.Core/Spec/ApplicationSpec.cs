@@ -33,6 +33,39 @@ public sealed record ApplicationSpec(
     /// (see <see cref="Rollouts.RevisionRetention"/>). Each kept revision is a revision <c>rollout undo</c> can go back to.
     /// </summary>
     public int RevisionHistoryLimit { get; init; } = DefaultRevisionHistoryLimit;
+
+    /// <summary>
+    /// Env names every instance needs (<c>DATABASE_URL</c>): each must be set in <see cref="InstanceTemplate.Env"/>,
+    /// by value or from a secret, to something other than a placeholder (<c>CHANGEME</c>, <c>${…}</c>, empty), or the
+    /// release is refused before anything starts (the preflight checks).
+    /// </summary>
+    public IReadOnlyList<string> RequiredEnv { get; init; } = [];
+
+    /// <summary>How strict the preflight checks that are advice rather than rules are.</summary>
+    public PreflightPolicy Preflight { get; init; } = PreflightPolicy.Default;
+
+    /// <summary>Commands and HTTP calls run at moments of a rollout (Flagger's webhooks, Argo's hooks).</summary>
+    public IReadOnlyList<Hooks.HookSpec> Hooks { get; init; } = [];
+
+    /// <summary>Service level objectives of the app×env, measured by the router (or Prometheus).</summary>
+    public IReadOnlyList<Slo.SloSpec> Slos { get; init; } = [];
+
+    /// <summary>What an error budget burning too fast blocks; defaults apply when <see cref="Slos"/> is not empty.</summary>
+    public Slo.ErrorBudgetPolicy ErrorBudgetPolicy { get; init; } = Slo.ErrorBudgetPolicy.Default;
+}
+
+/// <summary>How a preflight advice is reported.</summary>
+/// <param name="ReadinessProbe">An app with replicas and no readiness probe: a warning by default; <see cref="PreflightLevel.Error"/> refuses it.</param>
+public sealed record PreflightPolicy(PreflightLevel ReadinessProbe)
+{
+    public static readonly PreflightPolicy Default = new(PreflightLevel.Warn);
+}
+
+public enum PreflightLevel
+{
+    Off,
+    Warn,
+    Error,
 }
 
 /// <summary>
@@ -50,9 +83,34 @@ public sealed record InstanceTemplate(
     int TerminationGracePeriodSeconds)
 {
     public const int DefaultTerminationGracePeriodSeconds = 30;
+
+    /// <summary>
+    /// What this release changes that a rollback cannot undo (a dropped column): rolling back past a revision that
+    /// has run needs <c>--force</c>. Part of the template, so it belongs to the revision it was declared with.
+    /// </summary>
+    public IrreversibleSpec? Irreversible { get; init; }
 }
 
-public sealed record EnvVar(string Name, string Value);
+/// <summary>Why a release (or a hook) cannot be undone by a rollback: shown to whoever tries.</summary>
+public sealed record IrreversibleSpec(string Reason);
+
+/// <summary>
+/// An env variable of every instance: <see cref="Value"/>, or — with <see cref="SecretKeyRef"/> — the value of a key of
+/// a Slipway secret in the app's environment (Kubernetes' <c>valueFrom.secretKeyRef</c>); <see cref="Value"/> is then "".
+/// </summary>
+public sealed record EnvVar(string Name, string Value)
+{
+    public SecretKeyRef? SecretKeyRef { get; init; }
+}
+
+/// <summary>
+/// A key of a secret of the app's environment. <see cref="Version"/> is filled when a revision is made: the revision
+/// pins the secret's version, so a changed secret is a new revision, rolled out by the strategy like a code change.
+/// </summary>
+public sealed record SecretKeyRef(string Name, string Key)
+{
+    public int? Version { get; init; }
+}
 
 /// <summary>
 /// What runs. Today a directory (<see cref="Path"/>, resolved against the spec file's directory);
