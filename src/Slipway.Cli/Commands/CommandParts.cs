@@ -26,6 +26,16 @@ internal static class CommandParts
         return option;
     }
 
+    /// <summary>
+    /// Who runs the command, as recorded with an override or a forced rollback: <c>$SLIPWAY_ACTOR</c>, else
+    /// <c>user@host</c>. Self-reported (the API has one token, not users), like a git commit's author.
+    /// </summary>
+    public static string Actor()
+    {
+        var configured = Environment.GetEnvironmentVariable("SLIPWAY_ACTOR")?.Trim();
+        return string.IsNullOrEmpty(configured) ? $"{Environment.UserName}@{Environment.MachineName}" : configured;
+    }
+
     /// <summary>Stops with every error, one a line, when there is any.</summary>
     public static void RefuseInvalid(IEnumerable<string> errors)
     {
