@@ -47,6 +47,12 @@ internal static class StatusText
             text.AppendLine(CultureInfo.InvariantCulture, $"  analysis  health (built in): {check.Phase}, restarts {check.Restarts}, {check.Condition}");
         }
 
+        foreach (var change in s.IrreversibleChanges ?? [])
+        {
+            var older = s.NotRolledBack?.Contains(change) == true ? "NOT rolled back: revision " + s.StableRevision + " serves" : "undo to an older revision needs --force";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  irreversible  {change.Describe()} since {Timestamp.Format(change.At)}; {older}");
+        }
+
         foreach (var run in s.Analysis ?? [])
         {
             var what = run.Kind switch

@@ -19,8 +19,9 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
     public Task<CommandReply> AbortAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, _) => RolloutCommands.Abort(s), ct);
 
-    public Task<CommandReply> RetryAsync(string app, string env, CancellationToken ct) =>
-        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow()), ct);
+    /// <summary>Starts an aborted rollout again; past an irreversible change only with <paramref name="force"/> (recorded).</summary>
+    public Task<CommandReply> RetryAsync(string app, string env, RollbackOverride? force, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow(), force), ct);
 
     public Task<CommandReply> RestartAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Restart(s, spec, time.GetUtcNow()), ct);
@@ -34,9 +35,10 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
     /// <summary>
     /// Back to the previous revision, or to <paramref name="toRevision"/> (<see cref="RolloutCommands.Undo"/>): the
     /// stable one of a rollout in progress, which still runs, so traffic returns at once; another one is rolled out
-    /// without pausing at canary steps — immediate when it still runs (blue-green's scale-down delay).
+    /// without pausing at canary steps — immediate when it still runs (blue-green's scale-down delay). Going back past
+    /// an irreversible change needs <paramref name="force"/>, recorded as an event with who and why.
     /// </summary>
-    public async Task<CommandReply> UndoAsync(string app, string env, int? toRevision, CancellationToken ct)
+    public async Task<CommandReply> UndoAsync(string app, string env, int? toRevision, RollbackOverride? force, CancellationToken ct)
     {
         using var _ = await gate.AcquireAsync(new AppKey(app, env), ct);
         var record = await store.GetAppAsync(app, env, ct);
@@ -47,7 +49,7 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
 
         var status = await store.GetStatusAsync(app, env, ct);
         var revisions = await store.ListRevisionsAsync(app, env, ct);
-        var target = RolloutCommands.Undo(status, toRevision, revisions.Select(r => r.Number).ToList());
+        var target = RolloutCommands.Undo(status, toRevision, revisions.Select(r => r.Number).ToList(), force);
         if (target.Revision is not int revision)
         {
             return new CommandRefusal(target.Error!, false);
@@ -61,13 +63,13 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
                 record with { Spec = record.Spec with { Template = template }, DesiredRevision = revision, UpdatedAt = time.GetUtcNow() },
                 null,
                 abandoned.Status!,
-                [ToNew(abandoned.Event!)],
+                [.. Forced(target), ToNew(abandoned.Event!)],
                 ct);
         }
         else
         {
             var manifest = new ApplicationManifest(new ApplicationMetadata(app, env, new Dictionary<string, string>()), record.Spec);
-            await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: $"undo to revision {revision}", fastTrack: true);
+            await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: $"undo to revision {revision}", fastTrack: true, recorded: Forced(target));
         }
 
         queue.Add(new AppKey(app, env));
@@ -99,6 +101,8 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
     }
 
     private static NewEvent ToNew(RolloutEvent e) => new(e.Revision, e.Reason, e.Message);
+
+    private static IReadOnlyList<NewEvent> Forced(UndoTarget target) => target.Forced is { } e ? [ToNew(e)] : [];
 }
 
 /// <summary>What a rollout command did (<see cref="Message"/>), or why it was not carried out (<see cref="Refusal"/>).</summary>

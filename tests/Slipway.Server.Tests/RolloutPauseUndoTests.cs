@@ -82,13 +82,13 @@ public sealed class RolloutPauseUndoTests : IAsyncLifetime
 
         Assert.Equal((RolloutPhase.Healthy, 3), await PhaseAndStableAsync());
         var events = (await _h.Store.ListEventsAsync("web", "dev", 100, Ct)).Count;
-        Assert.Equal("there is no revision 7: the revisions are 1 to 3", await RefusedAsync(_h.Rollouts.UndoAsync("web", "dev", 7, Ct)));
-        Assert.Equal("revision 3 is already the current revision", await RefusedAsync(_h.Rollouts.UndoAsync("web", "dev", 3, Ct)));
+        Assert.Equal("there is no revision 7: the revisions are 1 to 3", await RefusedAsync(_h.Rollouts.UndoAsync("web", "dev", 7, null, Ct)));
+        Assert.Equal("revision 3 is already the current revision", await RefusedAsync(_h.Rollouts.UndoAsync("web", "dev", 3, null, Ct)));
         Assert.Equal(events, (await _h.Store.ListEventsAsync("web", "dev", 100, Ct)).Count);
 
         Assert.Equal(
             "web: rolling back to revision 1: known good, it rolls out without canary steps or pauses",
-            await DoneAsync(_h.Rollouts.UndoAsync("web", "dev", 1, Ct)));
+            await DoneAsync(_h.Rollouts.UndoAsync("web", "dev", 1, null, Ct)));
         await SettleAsync();
 
         Assert.Equal((RolloutPhase.Healthy, 1), await PhaseAndStableAsync());

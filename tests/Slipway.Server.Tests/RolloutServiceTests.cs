@@ -59,7 +59,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await ApplyAsync("v2");
         await SettleAsync();
 
-        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal);
+        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, null, Ct)).Refusal);
         await SettleAsync();
 
         Assert.Equal((RolloutPhase.Healthy, 1), await PhaseAndStableAsync());
@@ -77,7 +77,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
         await SettleAsync();
         Assert.Equal((RolloutPhase.Healthy, 2), await PhaseAndStableAsync());
 
-        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal);
+        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, null, Ct)).Refusal);
         await SettleAsync();
 
         Assert.Equal((RolloutPhase.Healthy, 1), await PhaseAndStableAsync()); // no pause at the canary steps: known good
@@ -89,7 +89,7 @@ public sealed class RolloutServiceTests : IAsyncLifetime
     {
         await _h.Store.DeleteAppAsync("web", "dev", Ct);
         await DeployAsync("v9");
-        return (await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal?.Message;
+        return (await _h.Rollouts.UndoAsync("web", "dev", null, null, Ct)).Refusal?.Message;
     }
 
     private async Task<(RolloutPhase, int?)> PhaseAndStableAsync()

@@ -36,6 +36,31 @@ internal static class CommandParts
         return string.IsNullOrEmpty(configured) ? $"{Environment.UserName}@{Environment.MachineName}" : configured;
     }
 
+    /// <summary>
+    /// <c>--force --reason WHY</c>: roll back past a release or hook marked irreversible, recorded with
+    /// <see cref="Actor"/> and the reason. Added to <paramref name="command"/> with the rule that each needs the other.
+    /// </summary>
+    public static RollbackForce AddRollbackForce(Command command)
+    {
+        var force = new Option<bool>("--force") { Description = "Go back past a release or hook marked irreversible (needs --reason; recorded with who and why)" };
+        var reason = new Option<string>("--reason") { Description = "Why going back past an irreversible change is safe: recorded in the app's events" };
+        command.Options.Add(force);
+        command.Options.Add(reason);
+        command.Validators.Add(r =>
+        {
+            var forced = r.GetValue(force);
+            if (forced && string.IsNullOrWhiteSpace(r.GetValue(reason)))
+            {
+                r.AddError("--force needs --reason 'why': say why going back past an irreversible change is safe; it is recorded with who forced it");
+            }
+            else if (!forced && r.GetValue(reason) is not null)
+            {
+                r.AddError("--reason goes with --force");
+            }
+        });
+        return new RollbackForce(force, reason);
+    }
+
     /// <summary>Stops with every error, one a line, when there is any.</summary>
     public static void RefuseInvalid(IEnumerable<string> errors)
     {
@@ -45,4 +70,12 @@ internal static class CommandParts
             throw new CliException(string.Join(Environment.NewLine + "error: ", list), 2);
         }
     }
+}
+
+/// <summary>The <c>--force</c> and <c>--reason</c> options of a command that may roll back (see <see cref="CommandParts.AddRollbackForce"/>).</summary>
+internal sealed record RollbackForce(Option<bool> Force, Option<string> Reason)
+{
+    /// <summary>Who forces and why, or null when not forced.</summary>
+    public Core.Rollouts.RollbackOverride? Of(ParseResult result) =>
+        result.GetValue(Force) ? new Core.Rollouts.RollbackOverride(CommandParts.Actor(), result.GetValue(Reason)!.Trim()) : null;
 }

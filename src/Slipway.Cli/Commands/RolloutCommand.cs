@@ -12,15 +12,15 @@ internal static class RolloutCommand
         rollout.Subcommands.Add(RolloutStatusCommand.Create(globals));
         rollout.Subcommands.Add(Make(globals, "promote", "Finish the current pause (--full: skip the remaining steps)", withFull: true));
         rollout.Subcommands.Add(Make(globals, "abort", "Traffic back to stable at once, canary scaled down, rollout Degraded"));
-        rollout.Subcommands.Add(Make(globals, "retry", "Start an aborted rollout again from its first step"));
-        rollout.Subcommands.Add(Make(globals, "undo", "Back to the previous revision (immediate when it still runs), or to --to-revision N", withToRevision: true));
+        rollout.Subcommands.Add(Make(globals, "retry", "Start an aborted rollout again from its first step", withForce: true));
+        rollout.Subcommands.Add(Make(globals, "undo", "Back to the previous revision (immediate when it still runs), or to --to-revision N", withToRevision: true, withForce: true));
         rollout.Subcommands.Add(Make(globals, "restart", "Replace every instance of the stable revision, one at a time"));
         rollout.Subcommands.Add(Make(globals, "pause", "Hold the rollout where it is (weights and instances) until resumed"));
         rollout.Subcommands.Add(Make(globals, "resume", "Let a paused rollout go on"));
         return rollout;
     }
 
-    private static Command Make(GlobalOptions globals, string name, string description, bool withFull = false, bool withToRevision = false)
+    private static Command Make(GlobalOptions globals, string name, string description, bool withFull = false, bool withToRevision = false, bool withForce = false)
     {
         var app = CommandParts.AppArgument();
         var full = new Option<bool>("--full") { Description = "Skip every remaining step" };
@@ -36,11 +36,19 @@ internal static class RolloutCommand
             command.Options.Add(toRevision);
         }
 
+        var force = withForce ? CommandParts.AddRollbackForce(command) : null;
+
         CliAction.Set(command, async (result, ct) =>
         {
             using var client = globals.Client(result);
             var path = CommandParts.AppPath(result, globals, app) + $"/rollout/{name}";
-            var body = new RolloutCommandRequest(Full: withFull && result.GetValue(full), ToRevision: withToRevision ? result.GetValue(toRevision) : null);
+            var forced = force?.Of(result);
+            var body = new RolloutCommandRequest(
+                Full: withFull && result.GetValue(full),
+                ToRevision: withToRevision ? result.GetValue(toRevision) : null,
+                Force: forced is not null,
+                Reason: forced?.Reason,
+                Actor: forced?.Actor);
             var response = (await client.SendAsync(HttpMethod.Post, path, body, ct)).EnsureOk();
 
             // What the server says it did, with the app's name: "web: paused at step 2 of 5".

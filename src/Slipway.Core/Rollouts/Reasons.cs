@@ -22,4 +22,6 @@ public static class Reasons
     public const string AnalysisRunning = "AnalysisRunning";
     public const string AnalysisFailed = "AnalysisFailed";
     public const string AnalysisInconclusive = "AnalysisInconclusive";
+    public const string IrreversibleChange = "IrreversibleChange";
+    public const string ForcedRollback = "ForcedRollback";
 }

@@ -90,7 +90,11 @@ public static class RolloutCommands
         return CommandResult.Ok(next, new RolloutEvent(status.UpdatedRevision, Reasons.AbortedByUser, message), back);
     }
 
-    public static CommandResult Retry(RolloutStatus status, DateTimeOffset now)
+    /// <summary>
+    /// Starts an aborted rollout again from its first step. Retrying a revision older than an irreversible change is a
+    /// rollback past it: refused without <paramref name="force"/>, recorded with it.
+    /// </summary>
+    public static CommandResult Retry(RolloutStatus status, DateTimeOffset now, RollbackOverride? force = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (!status.Aborted || status.UpdatedRevision is not int updated)
@@ -98,8 +102,22 @@ public static class RolloutCommands
             return CommandResult.Fail("the rollout is not aborted; nothing to retry");
         }
 
+        var past = IrreversibleChange.PastOf(status, updated);
+        if (past.Count > 0 && force is null)
+        {
+            return CommandResult.Fail(IrreversibleChange.Refusal(updated, past));
+        }
+
+        const string retried = "retried from the first step";
         var next = StartRevision(status, updated, now).Status! with { Reason = Reasons.Retried };
-        return CommandResult.Ok(next, new RolloutEvent(updated, Reasons.Retried, "retried from the first step"), $"retried: revision {updated} rolls out again from the first step");
+        var e = new RolloutEvent(updated, Reasons.Retried, retried);
+        if (past.Count > 0)
+        {
+            var forced = IrreversibleChange.ForcedEvent(updated, past, force!);
+            e = forced with { Message = $"{forced.Message}; {retried}" };
+        }
+
+        return CommandResult.Ok(next, e, $"retried: revision {updated} rolls out again from the first step");
     }
 
     /// <summary>Replaces the stable revision's instances one at a time; refused while a user holds the rollout.</summary>
@@ -174,9 +192,24 @@ public static class RolloutCommands
     /// Where <c>rollout undo</c> goes. Without <paramref name="toRevision"/>: during a rollout, back to the stable
     /// revision (which still runs, so traffic returns at once); otherwise to the revision that was stable before the
     /// current one. With it: that revision, which must be one of <paramref name="revisions"/> and not the current one.
-    /// Refused while a user holds the rollout (as Kubernetes refuses to roll back a paused deployment).
+    /// Refused while a user holds the rollout (as Kubernetes refuses to roll back a paused deployment), and — without
+    /// <paramref name="force"/> — when it would go past an irreversible change (<see cref="IrreversibleChange"/>).
     /// </summary>
-    public static UndoTarget Undo(RolloutStatus status, int? toRevision = null, IReadOnlyCollection<int>? revisions = null)
+    public static UndoTarget Undo(RolloutStatus status, int? toRevision = null, IReadOnlyCollection<int>? revisions = null, RollbackOverride? force = null)
+    {
+        var target = UndoTargetOf(status, toRevision, revisions);
+        if (target.Revision is not int revision)
+        {
+            return target;
+        }
+
+        var past = IrreversibleChange.PastOf(status, revision);
+        return past.Count == 0 ? target
+            : force is null ? UndoTarget.Refused(IrreversibleChange.Refusal(revision, past))
+            : target with { Forced = IrreversibleChange.ForcedEvent(revision, past, force) };
+    }
+
+    private static UndoTarget UndoTargetOf(RolloutStatus status, int? toRevision, IReadOnlyCollection<int>? revisions)
     {
         ArgumentNullException.ThrowIfNull(status);
         if (status.StableRevision is not int stable)
@@ -295,6 +328,9 @@ public sealed record CommandResult(RolloutStatus? Status, RolloutEvent? Event, s
 /// <param name="AbandonsRollout">True when the target is the stable revision of a rollout in progress.</param>
 public sealed record UndoTarget(int? Revision, bool AbandonsRollout, string? Error)
 {
+    /// <summary>The event recording that the undo was forced past irreversible changes; null when it went past none.</summary>
+    public RolloutEvent? Forced { get; init; }
+
     /// <summary>What the undo does, for the user who asked: the stable revision serves again at once, or a rollout starts.</summary>
     public string? Message => Revision is not int revision ? null
         : AbandonsRollout ? $"rolled back to revision {revision}"

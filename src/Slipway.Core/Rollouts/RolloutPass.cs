@@ -133,7 +133,9 @@ internal sealed class RolloutPass(RolloutContext context)
 
     public void Abort(int revision, string reason, string message)
     {
-        Events.Add(new RolloutEvent(revision, reason, message + "; aborted, traffic back to stable"));
+        var kept = Status.IrreversibleChanges.Where(c => c.Revision == revision).Select(c => c.Describe()).ToList();
+        var notUndone = kept.Count == 0 ? "" : $"; not rolled back: {string.Join("; ", kept)}";
+        Events.Add(new RolloutEvent(revision, reason, message + "; aborted, traffic back to stable" + notUndone));
         Status = RolloutCommands.MarkAborted(Status, reason, message);
     }
 }

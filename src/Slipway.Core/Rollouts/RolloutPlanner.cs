@@ -27,11 +27,30 @@ public static class RolloutPlanner
 
         var status = pass.Status with { Conditions = RolloutConditions.Compute(pass) };
         var (start, stop) = InstanceSelection.Select(pass.DesiredReplicas, context.Instances, status, context.Now, context.MinReady);
+        status = RecordIrreversible(pass, status, start);
         return new RolloutPlan(status, pass.DesiredReplicas, start, stop, pass.Traffic, pass.Events, WakeAt(pass, status))
         {
             Analysis = status.InProgress && !status.Aborted ? pass.Analysis : [],
             Health = HealthCheck.Of(pass),
         };
+    }
+
+    /// <summary>
+    /// A release declared irreversible makes its change when its code first runs: the pass that starts its first
+    /// instance records it (once), so that rolling back past it needs <c>--force</c> from then on.
+    /// </summary>
+    private static RolloutStatus RecordIrreversible(RolloutPass pass, RolloutStatus status, IReadOnlyDictionary<int, int> start)
+    {
+        if (pass.Spec.Template.Irreversible is not { } irreversible
+            || status.UpdatedRevision is not int updated
+            || start.GetValueOrDefault(updated) == 0
+            || status.IrreversibleChanges.Any(c => c.Revision == updated && c.Hook is null))
+        {
+            return status;
+        }
+
+        pass.Events.Add(new RolloutEvent(updated, Reasons.IrreversibleChange, $"revision {updated} starts: a rollback will not undo what it changes ({irreversible.Reason})"));
+        return IrreversibleChange.Record(status, new IrreversibleChange(updated, irreversible.Reason, null, pass.Now));
     }
 
     private static void Reconcile(RolloutPass pass, int updated)

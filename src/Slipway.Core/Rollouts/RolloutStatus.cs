@@ -105,6 +105,16 @@ public sealed record RolloutStatus
 
     public IReadOnlyList<RolloutCondition> Conditions { get; init; } = [];
 
+    /// <summary>Changes revisions made that no rollback undoes, oldest first (see <see cref="IrreversibleChange"/>).</summary>
+    public IReadOnlyList<IrreversibleChange> IrreversibleChanges { get; init; } = [];
+
+    /// <summary>
+    /// The irreversible changes of revisions newer than the stable one: what serving the stable revision did not roll
+    /// back (after an abort, an undo or a forced rollback).
+    /// </summary>
+    public IReadOnlyList<IrreversibleChange> NotRolledBack() =>
+        StableRevision is int stable ? IrreversibleChange.PastOf(this, stable) : [];
+
     public bool InProgress => UpdatedRevision is not null && UpdatedRevision != StableRevision;
 
     /// <summary>This status after a user's change: the next <see cref="Generation"/>.</summary>

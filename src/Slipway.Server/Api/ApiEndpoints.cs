@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Slipway.Core.Analysis;
+using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
 using Slipway.Local.Logs;
@@ -117,12 +118,17 @@ internal static class ApiEndpoints
                 return BadRequest(command != "undo" ? $"'toRevision' applies to undo only, not to {command}" : $"'toRevision' {to}: expected a revision number, 1 or more");
             }
 
+            if (options.ForceProblem(command) is { } forceProblem)
+            {
+                return BadRequest(forceProblem);
+            }
+
             CommandReply reply = command switch
             {
                 "promote" => await rollouts.PromoteAsync(app, env, options.Full, ct),
                 "abort" => await rollouts.AbortAsync(app, env, ct),
-                "retry" => await rollouts.RetryAsync(app, env, ct),
-                "undo" => await rollouts.UndoAsync(app, env, options.ToRevision, ct),
+                "retry" => await rollouts.RetryAsync(app, env, options.Override(), ct),
+                "undo" => await rollouts.UndoAsync(app, env, options.ToRevision, options.Override(), ct),
                 "restart" => await rollouts.RestartAsync(app, env, ct),
                 "pause" => await rollouts.PauseAsync(app, env, ct),
                 "resume" => await rollouts.ResumeAsync(app, env, ct),
@@ -172,7 +178,11 @@ internal static class ApiEndpoints
             var events = await store.ListEventsAsync(app, env, 1000, ct);
             var status = reconciler.View(app, env)?.Plan?.Status ?? await store.GetStatusAsync(app, env, ct); // as status shows it
             return Json(new HistoryView(
-                revisions.Select(r => new RevisionHistory(r.Number, r.ChangeCause, r.CreatedAt, r.Template.Artifact.Digest, events.Where(e => e.Revision == r.Number).ToList())).ToList(),
+                revisions.Select(r => new RevisionHistory(r.Number, r.ChangeCause, r.CreatedAt, r.Template.Artifact.Digest, events.Where(e => e.Revision == r.Number).ToList())
+                {
+                    Irreversible = r.Template.Irreversible?.Reason,
+                    IrreversibleChanges = [.. status.IrreversibleChanges.Where(c => c.Revision == r.Number)],
+                }).ToList(),
                 events,
                 status.StableRevision,
                 status.InProgress ? status.UpdatedRevision : null));
@@ -247,4 +257,11 @@ internal static class ApiEndpoints
 /// </summary>
 public sealed record HistoryView(IReadOnlyList<RevisionHistory> Revisions, IReadOnlyList<EventRecord> Events, int? StableRevision, int? CanaryRevision);
 
-public sealed record RevisionHistory(int Number, string ChangeCause, DateTimeOffset CreatedAt, string? ArtifactDigest, IReadOnlyList<EventRecord> Events);
+public sealed record RevisionHistory(int Number, string ChangeCause, DateTimeOffset CreatedAt, string? ArtifactDigest, IReadOnlyList<EventRecord> Events)
+{
+    /// <summary>What the release declared a rollback cannot undo (<c>spec.irreversible.reason</c>); null when nothing.</summary>
+    public string? Irreversible { get; init; }
+
+    /// <summary>The irreversible changes the revision made (the release's once it started, its hooks'): the boundary undo needs --force to cross.</summary>
+    public IReadOnlyList<IrreversibleChange> IrreversibleChanges { get; init; } = [];
+}

@@ -41,7 +41,9 @@ public sealed record StatusView(
     string? Error,
     string? HealthError = null,
     HealthCheckView? HealthCheck = null,
-    IReadOnlyList<AnalysisRunView>? Analysis = null);
+    IReadOnlyList<AnalysisRunView>? Analysis = null,
+    IReadOnlyList<IrreversibleChange>? IrreversibleChanges = null,
+    IReadOnlyList<IrreversibleChange>? NotRolledBack = null);
 
 /// <summary>One canary step of the spec: its 0-based index, its kind (the spec's field name) and a short text.</summary>
 public sealed record StepView(int Index, string Kind, string Text);
@@ -115,7 +117,9 @@ internal static class StatusViews
             view?.Error,
             health?.Error,
             AnalysisViews.HealthOf(plan?.Health),
-            analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList());
+            analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList(),
+            status.IrreversibleChanges,
+            status.NotRolledBack());
     }
 
     public static string Url(RouteSpec route, string routerUrl)

@@ -20,6 +20,12 @@ public sealed record ApplyRequest(
     string? Environment = null,
     IReadOnlyList<SpecFileContent>? Files = null)
 {
+    /// <summary>
+    /// Who forces an apply that rolls an older revision out again past an irreversible change, and why (recorded);
+    /// without it such an apply is refused.
+    /// </summary>
+    public Core.Rollouts.RollbackOverride? Force { get; init; }
+
     /// <summary>A request of several files.</summary>
     public static ApplyRequest Of(IReadOnlyList<SpecFileContent> files, string? environment = null) => new(null, null, null, environment, files);
 
@@ -33,6 +39,11 @@ public sealed record ApplyRequest(
     /// <summary>Why the body is not a request at all (the API answers 400); null when it is one.</summary>
     public string? Problem()
     {
+        if (Force is { } force && (string.IsNullOrWhiteSpace(force.Reason) || string.IsNullOrWhiteSpace(force.Actor)))
+        {
+            return "force needs an actor and a reason: {\"actor\": \"who\", \"reason\": \"why the rollback is safe\"}; both are recorded";
+        }
+
         if (Files is not null)
         {
             if (FileName is not null || Content is not null || BaseDirectory is not null)

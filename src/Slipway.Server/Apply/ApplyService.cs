@@ -117,6 +117,12 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             plans.Add(await PlanAsync(manifest, manifest.Spec with { Template = template }, ct));
         }
 
+        plans = [.. plans.Select(p => GuardRollback(p, request.Force, errors))];
+        if (errors.Count > 0)
+        {
+            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
+        }
+
         // Every document of every file in one transaction: a failure saves none of them.
         var changes = plans.Select(p => p.Change).OfType<AppChange>().ToList();
         if (save && (changes.Count > 0 || validation.Templates.Count > 0))
@@ -178,10 +184,11 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         return (digests, SpecValidator.InFileOrder(request.AllFiles(), errors));
     }
 
-    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync(ApplicationManifest, ApplicationSpec, CancellationToken, string?, bool)"/>).</summary>
-    public async Task<AppliedApp> SaveAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
+    /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync(ApplicationManifest, ApplicationSpec, CancellationToken, string?, bool, IReadOnlyList{NewEvent}?)"/>).</summary>
+    /// <param name="recorded">Events recorded before the rollout's own (a forced rollback's).</param>
+    public async Task<AppliedApp> SaveAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false, IReadOnlyList<NewEvent>? recorded = null)
     {
-        var plan = await PlanAsync(manifest, spec, ct, changeCause, fastTrack);
+        var plan = await PlanAsync(manifest, spec, ct, changeCause, fastTrack, recorded);
         if (plan.Change is not null)
         {
             await store.SaveAppsAsync([plan.Change], ct);
@@ -194,7 +201,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     /// What making <paramref name="spec"/> the desired state of the app×env changes (the plan's change is null when
     /// nothing does), with what the server held before. A template seen before reuses its revision (as Kubernetes reuses a ReplicaSet); a new one gets the next number.
     /// </summary>
-    private async Task<AppPlan> PlanAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false)
+    private async Task<AppPlan> PlanAsync(ApplicationManifest manifest, ApplicationSpec spec, CancellationToken ct, string? changeCause = null, bool fastTrack = false, IReadOnlyList<NewEvent>? recorded = null)
     {
         var app = manifest.Metadata.Name;
         var env = manifest.Metadata.Environment;
@@ -212,7 +219,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             created = new RevisionRecord(app, env, number, spec.Template, hash, changeCause ?? DescribeChange(revisions.LastOrDefault()?.Template, spec.Template), now);
         }
 
-        var events = new List<NewEvent>();
+        var events = new List<NewEvent>(recorded ?? []);
         var unchangedRevision = current is not null && current.DesiredRevision == number && status.UpdatedRevision == number;
         if (!unchangedRevision)
         {
@@ -230,7 +237,33 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         var change = current is null || !SlipwayJson.SameValue(current.Spec, spec) || !unchangedRevision
             ? new AppChange(new AppRecord(app, env, current?.Uid ?? AppRecord.NewUid(), spec, number, current?.CreatedAt ?? now, now), created, status, events)
             : null;
-        return new AppPlan(manifest, spec, current, applied, change);
+        // Rolling out an older revision again by applying its spec (a git revert) is a rollback like undo.
+        var past = match is not null && applied.RolloutStarted ? IrreversibleChange.PastOf(status, number) : [];
+        return new AppPlan(manifest, spec, current, applied, change) { RollsBackPast = past };
+    }
+
+    /// <summary>
+    /// An apply that rolls out an older revision past an irreversible change is refused (an error at the document's
+    /// name) unless forced; forced, the change records who and why before the rollout's own event.
+    /// </summary>
+    private static AppPlan GuardRollback(AppPlan plan, RollbackOverride? force, List<SpecError> errors)
+    {
+        if (plan.RollsBackPast.Count == 0)
+        {
+            return plan;
+        }
+
+        if (force is null)
+        {
+            var at = plan.Manifest.Source?.PositionOf("metadata.name") ?? Core.Spec.Parsing.SpecPosition.Start;
+            var refusal = $"{plan.Manifest.Metadata.Name}/{plan.Manifest.Metadata.Environment}: this spec is revision {plan.Applied.Revision}'s: applying it rolls back; "
+                + IrreversibleChange.Refusal(plan.Applied.Revision, plan.RollsBackPast);
+            errors.Add(new SpecError(plan.Manifest.Source?.FileName ?? "(spec)", at.Line, at.Column, "metadata.name", refusal));
+            return plan;
+        }
+
+        var forced = IrreversibleChange.ForcedEvent(plan.Applied.Revision, plan.RollsBackPast, force);
+        return plan with { Change = plan.Change! with { Events = [new NewEvent(forced.Revision, forced.Reason, forced.Message), .. plan.Change.Events] } };
     }
 
     private static void CheckRouteConflicts(ApplicationManifest manifest, RouteOwners routes, List<SpecError> errors)
@@ -302,7 +335,11 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 public sealed record AppliedApp(string App, string Environment, int Revision, bool RevisionCreated, bool Unchanged, bool RolloutStarted = false);
 
 /// <summary>One document's plan: the spec with its artifact digest, what the server held, and what saving changes.</summary>
-internal sealed record AppPlan(ApplicationManifest Manifest, ApplicationSpec Spec, AppRecord? Current, AppliedApp Applied, AppChange? Change);
+internal sealed record AppPlan(ApplicationManifest Manifest, ApplicationSpec Spec, AppRecord? Current, AppliedApp Applied, AppChange? Change)
+{
+    /// <summary>The irreversible changes applying this spec rolls back past (it rolls out an older revision again).</summary>
+    public IReadOnlyList<IrreversibleChange> RollsBackPast { get; init; } = [];
+}
 
 public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyList<SpecError> Errors)
 {

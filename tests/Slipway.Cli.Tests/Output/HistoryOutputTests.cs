@@ -48,6 +48,35 @@ public sealed class HistoryOutputTests
     }
 
     [Fact]
+    public void The_boundary_shows_what_each_revision_changed_for_good_and_whether_it_ran()
+    {
+        var history = Rolling with
+        {
+            Revisions =
+            [
+                Rolling.Revisions[0],
+                Rolling.Revisions[1] with
+                {
+                    Irreversible = "drops column users.legacy_id",
+                    IrreversibleChanges = [new Core.Rollouts.IrreversibleChange(2, "drops column users.legacy_id", null, Start.AddMinutes(6))],
+                },
+                Rolling.Revisions[2] with { Irreversible = "renames table orders" },
+            ],
+        };
+
+        var text = Printer.Render(OutputFormat.Text, new HistoryOutput(new JsonObject(), history));
+
+        Assert.Equal(
+            """
+            REVISION   CREATED                ROLE          ARTIFACT              IRREVERSIBLE                                                CHANGE-CAUSE
+            1          2026-11-23 22:10:05Z   stable        sha256:27dd9e74c08f   -                                                           first revision
+            2          2026-11-23 22:15:05Z   rolling out   sha256:aaaabbbbcccc   drops column users.legacy_id (since 2026-11-23 22:16:05Z)   changed env VERSION
+            3          2026-11-23 22:19:05Z   -             -                     renames table orders (not run yet)                          changed replicas
+            """.ReplaceLineEndings("\n"),
+            string.Join('\n', text.Split('\n').Take(4)));
+    }
+
+    [Fact]
     public void Wide_shows_digests_whole()
     {
         var text = Printer.Render(OutputFormat.Wide, new HistoryOutput(new JsonObject(), Rolling));

@@ -310,6 +310,20 @@ public sealed class SpecParserErrorTests
     }
 
     [Fact]
+    public void An_irreversible_release_must_say_why_and_nothing_else()
+    {
+        var errors = Errors(Minimal + "\n  irreversible: {reson: drops a column}\n");
+
+        Assert.Collection(
+            errors,
+            e => AssertError(e, 9, 3, "spec.irreversible.reason", "missing required field 'reason'"),
+            e => AssertError(e, 9, 18, "spec.irreversible.reson", "unknown field 'reson'"));
+        Assert.Collection(
+            Errors(Minimal + "\n  irreversible: {reason: ''}\n"),
+            e => AssertError(e, 9, 26, "spec.irreversible.reason", "must not be empty"));
+    }
+
+    [Fact]
     public void Strategy_type_in_kubernetes_style_is_an_unknown_field()
     {
         var errors = Errors(Minimal + "\n  strategy: {type: Recreate}\n");

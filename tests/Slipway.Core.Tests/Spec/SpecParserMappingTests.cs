@@ -42,6 +42,15 @@ public sealed class SpecParserMappingTests
     }
 
     [Fact]
+    public void An_irreversible_release_keeps_its_reason_in_the_template_it_makes()
+    {
+        var manifest = ParseOne(Minimal + "\n  irreversible: {reason: drops column users.legacy_id}\n");
+
+        Assert.Equal(new IrreversibleSpec("drops column users.legacy_id"), manifest.Spec.Template.Irreversible);
+        Assert.Null(ParseOne(Minimal).Spec.Template.Irreversible);
+    }
+
+    [Fact]
     public void Full_rolling_spec_maps_every_field()
     {
         var manifest = ParseOne("""

@@ -81,7 +81,7 @@ public sealed class HousekeeperTests : IAsyncLifetime
         Assert.Equal(["web"], Directory.GetDirectories(LogRoot).Select(Path.GetFileName));
 
         // Undo still has somewhere to go, and a second pass finds nothing more to do.
-        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Refusal);
+        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", null, null, Ct)).Refusal);
         var again = await _housekeeper.RunOnceAsync(Ct);
         Assert.Equal((0, 0, 0, 0), (again.Revisions.Count, again.ArtifactCopies.Count, again.Leftovers.Count, again.LogDirectories.Count));
     }

@@ -39,10 +39,10 @@ public sealed class RevisionPrunerTests : IAsyncLifetime
         // 13 rolling out, 12 stable, 11 where undo goes once 13 is stable; 8–10 the history the limit keeps.
         Assert.Equal([8, 9, 10, 11, 12, 13], await RevisionsAsync());
 
-        Assert.StartsWith("web: rolled back to revision 12", (await _h.Rollouts.UndoAsync("web", "dev", null, Ct)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("web: rolled back to revision 12", (await _h.Rollouts.UndoAsync("web", "dev", null, null, Ct)).Message, StringComparison.Ordinal);
         await _h.SettleAsync(TimeSpan.FromSeconds(1), rounds: 4);
-        Assert.Equal("there is no revision 7: the revisions are 8 to 13", (await _h.Rollouts.UndoAsync("web", "dev", 7, Ct)).Refusal?.Message);
-        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", 9, Ct)).Refusal);
+        Assert.Equal("there is no revision 7: the revisions are 8 to 13", (await _h.Rollouts.UndoAsync("web", "dev", 7, null, Ct)).Refusal?.Message);
+        Assert.Null((await _h.Rollouts.UndoAsync("web", "dev", 9, null, Ct)).Refusal);
     }
 
     [Fact]

@@ -83,7 +83,15 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     public void WriteArtifact(string code) => _temp.WriteFile("artifact/app.dll", code);
 
     /// <summary>Applies the canary spec (10 %, then a pause until promoted) of <paramref name="app"/> with <c>VERSION</c> set.</summary>
-    public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5, int? revisionHistoryLimit = null)
+    /// <param name="irreversible">The release's <c>irreversible.reason</c>, if it declares one.</param>
+    public async Task ApplyAsync(string app, string version, int replicas = 2, int minReadySeconds = 5, int? revisionHistoryLimit = null, string? irreversible = null)
+    {
+        var outcome = await ApplyOutcomeAsync(app, version, replicas, minReadySeconds, revisionHistoryLimit, irreversible);
+        Assert.Empty(outcome.Errors);
+    }
+
+    /// <summary>What applying the canary spec answers (see <see cref="ApplyAsync"/>), errors included.</summary>
+    public async Task<ApplyOutcome> ApplyOutcomeAsync(string app, string version, int replicas = 2, int minReadySeconds = 5, int? revisionHistoryLimit = null, string? irreversible = null, Core.Rollouts.RollbackOverride? force = null)
     {
         var yaml = $"""
             apiVersion: slipway.dev/v1alpha1
@@ -99,15 +107,14 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
                 - name: VERSION
                   value: {version}
               replicas: {replicas}
-              minReadySeconds: {minReadySeconds}{(revisionHistoryLimit is int limit ? $"\n  revisionHistoryLimit: {limit}" : "")}
+              minReadySeconds: {minReadySeconds}{(revisionHistoryLimit is int limit ? $"\n  revisionHistoryLimit: {limit}" : "")}{(irreversible is null ? "" : $"\n  irreversible: {{reason: \"{irreversible}\"}}")}
               strategy:
                 canary:
                   steps:
                     - setWeight: 10
                     - pause: {"{}"}
             """;
-        var outcome = await _apply.ApplyAsync(new ApplyRequest(_temp.Combine($"{app}.yaml"), yaml, _temp.Path), dryRun: false, CancellationToken.None);
-        Assert.Empty(outcome.Errors);
+        return await _apply.ApplyAsync(new ApplyRequest(_temp.Combine($"{app}.yaml"), yaml, _temp.Path) { Force = force }, dryRun: false, CancellationToken.None);
     }
 
     /// <summary>

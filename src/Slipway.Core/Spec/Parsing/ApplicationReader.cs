@@ -19,7 +19,7 @@ internal sealed class ApplicationReader
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
-        "revisionHistoryLimit", "strategy");
+        "revisionHistoryLimit", "strategy", "irreversible");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -140,7 +140,10 @@ internal sealed class ApplicationReader
             ReadEnv(spec),
             _reader.OptionalInt(spec, "port", 1, 65535),
             _probes.Read(spec),
-            _reader.Int(spec, "terminationGracePeriodSeconds", InstanceTemplate.DefaultTerminationGracePeriodSeconds, 0));
+            _reader.Int(spec, "terminationGracePeriodSeconds", InstanceTemplate.DefaultTerminationGracePeriodSeconds, 0))
+        {
+            Irreversible = _reader.Irreversible(spec),
+        };
 
         var replicas = _reader.Int(spec, "replicas", ApplicationSpec.DefaultReplicas, 0);
         var defaultHost = identity is null ? null : RouteSpec.DefaultHost(identity.Name, identity.Environment);

@@ -89,6 +89,23 @@ internal sealed partial class SpecReader(SpecErrorSink errors)
         return Child(parent, name, fields);
     }
 
+    private static readonly FieldSet IrreversibleFields = FieldSet.Of("reason");
+
+    /// <summary>
+    /// <c>irreversible: {reason: …}</c> on a release or a hook: what a rollback cannot undo, said in words (required,
+    /// not empty: it is what someone rolling back at 3 am reads). Null when absent.
+    /// </summary>
+    public IrreversibleSpec? Irreversible(MappingFields parent, string name = "irreversible")
+    {
+        if (!parent.IsValid || parent.Value(name) is null)
+        {
+            return null;
+        }
+
+        var reason = RequiredString(Child(parent, name, IrreversibleFields), "reason");
+        return reason.Length == 0 ? null : new IrreversibleSpec(reason);
+    }
+
     public void Missing(MappingFields parent, string name) =>
         Error(parent.KeyPosition(name), parent.PathOf(name), $"missing required field '{name}'");
 
