@@ -167,6 +167,39 @@ public sealed class CliRolloutTests(CliRolloutTests.Cluster fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Undo_past_an_irreversible_release_is_refused_with_its_reason_and_forced_it_runs_and_is_recorded()
+    {
+        await DeployAsync("schema", "v1", Rolling);
+        await Slipway.ApplyAsync(Spec("schema", "v2", Rolling) + "\n  irreversible: {reason: drops column users.legacy_id}", "schema.yaml");
+        await Slipway.WaitForStatusAsync("schema", s => s.Phase == "Healthy" && s.StableRevision == 2 && s.Generation == s.ObservedGeneration, "schema v2 healthy");
+
+        var (exit, stdout, stderr) = await Slipway.CliAsync("rollout", "undo", "schema");
+        Assert.True(exit == 1, $"exit {exit}: {stdout}{stderr}");
+        Assert.Contains("going back to revision 1 would not undo what this changed: revision 2 (drops column users.legacy_id)", stderr);
+        Assert.Equal(2, (await Slipway.StatusAsync("schema")).DesiredRevision);
+
+        (exit, _, stderr) = await Slipway.CliAsync("rollout", "undo", "schema", "--force");
+        Assert.Equal(2, exit);
+        Assert.Contains("--force needs --reason", stderr);
+
+        (exit, stdout, stderr) = await Slipway.CliAsync(
+            new Dictionary<string, string?> { ["SLIPWAY_ACTOR"] = "carol@oncall" },
+            "rollout", "undo", "schema", "--force", "--reason", "the column is unused");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("schema: rolling back to revision 1: known good, it rolls out without canary steps or pauses", stdout.Trim());
+        await Slipway.WaitForStatusAsync("schema", s => s.Phase == "Healthy" && s.StableRevision == 1, "schema back on v1");
+
+        (exit, stdout, stderr) = await Slipway.CliAsync("history", "schema");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("ForcedRollback", stdout);
+        Assert.Contains("rollback to revision 1 forced by carol@oncall past revision 2 (drops column users.legacy_id): \"the column is unused\"", stdout);
+        Assert.Contains("IRREVERSIBLE", stdout);
+        (exit, stdout, _) = await Slipway.CliAsync("status", "schema");
+        Assert.Contains("irreversible  revision 2 (drops column users.legacy_id) since", stdout);
+        Assert.Contains("NOT rolled back: revision 1 serves", stdout);
+    }
+
+    [Fact]
     public async Task Undo_to_a_revision_rolls_it_out_and_an_unknown_or_current_revision_is_refused()
     {
         foreach (var version in new[] { "v1", "v2", "v3" })
