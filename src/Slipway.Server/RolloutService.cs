@@ -90,7 +90,7 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
         }
 
         queue.Add(new AppKey(app, env));
-        return CommandReply.Done(app, WithWarnings(target.Message!, checks));
+        return CommandReply.Done(app, target.Message!) with { Warnings = WarningsOf(checks) };
     }
 
     /// <param name="starts">For a command that starts instances of a revision (retry): which one, for the preflight checks.</param>
@@ -126,12 +126,11 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
             queue.Add(new AppKey(app, env));
         }
 
-        return CommandReply.Done(app, WithWarnings(result.Message!, checks));
+        return CommandReply.Done(app, result.Message!) with { Warnings = WarningsOf(checks) };
     }
 
-    /// <summary>The command's message, then each preflight warning on a line of its own.</summary>
-    private static string WithWarnings(string message, PreflightResult? checks) =>
-        checks is null ? message : string.Concat(checks.WarningMessages.Select(w => $"\nwarning: {w}").Prepend(message));
+    /// <summary>What the preflight checks of the revision the command starts advise against (no readiness probe).</summary>
+    private static IReadOnlyList<string> WarningsOf(PreflightResult? checks) => checks is null ? [] : [.. checks.WarningMessages];
 
     private static NewEvent ToNew(RolloutEvent e) => new(e.Revision, e.Reason, e.Message);
 }
@@ -139,6 +138,9 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
 /// <summary>What a rollout command did (<see cref="Message"/>), or why it was not carried out (<see cref="Refusal"/>).</summary>
 internal sealed record CommandReply(string? Message, CommandRefusal? Refusal)
 {
+    /// <summary>The preflight warnings of the revision the command starts (undo, retry), each a sentence.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Done: what Core says the command did, for the app it did it to.</summary>
     public static CommandReply Done(string app, string message) => new($"{app}: {message}", null);
 

@@ -130,7 +130,7 @@ internal static class ApiEndpoints
                 "resume" => await rollouts.ResumeAsync(app, env, ct),
                 _ => new CommandRefusal($"unknown rollout command '{command}': expected promote, abort, retry, undo, restart, pause or resume", AppNotFound: false),
             };
-            return reply.Refusal is not { } refusal ? Json(new { message = reply.Message })
+            return reply.Refusal is not { } refusal ? Json(new { message = reply.Message, warnings = reply.Warnings })
                 : refusal.AppNotFound ? await AppNotFound.AnswerAsync(store, app, env, ct)
                 : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: 409);
         });

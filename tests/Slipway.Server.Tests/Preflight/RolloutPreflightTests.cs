@@ -63,7 +63,8 @@ public sealed class RolloutPreflightTests : IAsyncLifetime
         var reply = await _h.Rollouts.UndoAsync("web", "dev", null, Ct);
 
         Assert.Null(reply.Refusal);
-        Assert.Contains("\nwarning: web/dev: 1 replica and no readiness probe", reply.Message, StringComparison.Ordinal);
+        Assert.StartsWith("web: rolling back to revision 1", reply.Message, StringComparison.Ordinal);
+        Assert.StartsWith("web/dev: 1 replica and no readiness probe", Assert.Single(reply.Warnings), StringComparison.Ordinal);
         Assert.Equal(1, (await _h.Store.GetStatusAsync("web", "dev", Ct)).UpdatedRevision);
     }
 
