@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Slipway.Core.Spec;
 
 namespace Slipway.Core.Preflight;
@@ -11,7 +12,7 @@ namespace Slipway.Core.Preflight;
 public sealed record PreflightFacts(IReadOnlyDictionary<SecretKeyRef, SecretFact> Secrets, ArtifactFact Artifact)
 {
     /// <summary>No secret is set, and the artifact is not judged.</summary>
-    public static readonly PreflightFacts None = new(new Dictionary<SecretKeyRef, SecretFact>(), ArtifactFact.NotChecked);
+    public static readonly PreflightFacts None = new(FrozenDictionary<SecretKeyRef, SecretFact>.Empty, ArtifactFact.NotChecked);
 
     /// <summary>The value of <paramref name="reference"/>'s key, whatever version it names; null when it is not set.</summary>
     public SecretFact? SecretOf(SecretKeyRef reference)
