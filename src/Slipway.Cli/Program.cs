@@ -17,6 +17,7 @@ root.Subcommands.Add(DownCommand.Create(globals));
 root.Subcommands.Add(ValidateCommand.Create(globals));
 root.Subcommands.Add(ApplyCommand.Create(globals));
 root.Subcommands.Add(DiffCommand.Create(globals));
+root.Subcommands.Add(ConfigCommand.Create(globals));
 root.Subcommands.Add(GetCommand.Create(globals));
 root.Subcommands.Add(StatusCommand.Create(globals));
 root.Subcommands.Add(HistoryCommand.Create(globals));

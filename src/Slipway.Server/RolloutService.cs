@@ -1,6 +1,8 @@
 using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
+using Slipway.Core.Preflight;
 using Slipway.Server.Apply;
+using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
 using Slipway.Store;
 
@@ -11,8 +13,15 @@ namespace Slipway.Server;
 /// <see cref="RolloutCommands"/> and saved as persisted status with its event; the reconciler acts on it. The reply
 /// says what the command did, in Core's words, prefixed with the app's name ("web: paused at step 2 of 5").
 /// </summary>
-internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time)
+/// <remarks>
+/// <c>retry</c> and an <c>undo</c> that starts a revision (not one back to the stable revision, which still runs) pass
+/// the preflight checks first (<see cref="PreflightRunner.CheckRevisionAsync"/>), with the app's spec as it is now: a
+/// refusal names every item, and nothing is saved or moved.
+/// </remarks>
+internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time, PreflightRunner? preflight = null)
 {
+    private readonly PreflightRunner _preflight = preflight ?? apply.Preflight;
+
     public Task<CommandReply> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Promote(s, spec, full), ct);
 
@@ -21,7 +30,7 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
 
     /// <summary>Starts an aborted rollout again; past an irreversible change only with <paramref name="force"/> (recorded).</summary>
     public Task<CommandReply> RetryAsync(string app, string env, RollbackOverride? force, CancellationToken ct) =>
-        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow(), force), ct);
+        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow(), force), ct, starts: s => s.UpdatedRevision);
 
     public Task<CommandReply> RestartAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Restart(s, spec, time.GetUtcNow()), ct);
@@ -56,6 +65,16 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
         }
 
         var template = revisions.Single(r => r.Number == revision).Template;
+        PreflightResult? checks = null;
+        if (!target.AbandonsRollout)
+        {
+            checks = await _preflight.CheckRevisionAsync(app, env, record.Spec with { Template = template }, ct);
+            if (checks.Refused)
+            {
+                return new CommandRefusal(checks.Message!, false);
+            }
+        }
+
         if (target.AbandonsRollout)
         {
             var abandoned = RolloutCommands.Abandon(status);
@@ -73,10 +92,11 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
         }
 
         queue.Add(new AppKey(app, env));
-        return CommandReply.Done(app, target.Message!);
+        return CommandReply.Done(app, target.Message!) with { Warnings = WarningsOf(checks) };
     }
 
-    private async Task<CommandReply> ChangeAsync(string app, string env, Func<RolloutStatus, ApplicationSpec, CommandResult> command, CancellationToken ct)
+    /// <param name="starts">For a command that starts instances of a revision (retry): which one, for the preflight checks.</param>
+    private async Task<CommandReply> ChangeAsync(string app, string env, Func<RolloutStatus, ApplicationSpec, CommandResult> command, CancellationToken ct, Func<RolloutStatus, int?>? starts = null)
     {
         using var _ = await gate.AcquireAsync(new AppKey(app, env), ct);
         if (await store.GetAppAsync(app, env, ct) is not { } record)
@@ -91,14 +111,28 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
             return new CommandRefusal(result.Error, false);
         }
 
+        PreflightResult? checks = null;
+        if (starts?.Invoke(status) is int revision
+            && (await store.ListRevisionsAsync(app, env, ct)).FirstOrDefault(r => r.Number == revision) is { } started)
+        {
+            checks = await _preflight.CheckRevisionAsync(app, env, record.Spec with { Template = started.Template }, ct);
+            if (checks.Refused)
+            {
+                return new CommandRefusal(checks.Message!, false);
+            }
+        }
+
         if (!result.Status!.IsEquivalentTo(status) || result.Event is not null)
         {
             await store.SaveStatusAsync(app, env, result.Status, result.Event is { } e ? [ToNew(e)] : [], ct);
             queue.Add(new AppKey(app, env));
         }
 
-        return CommandReply.Done(app, result.Message!);
+        return CommandReply.Done(app, result.Message!) with { Warnings = WarningsOf(checks) };
     }
+
+    /// <summary>What the preflight checks of the revision the command starts advise against (no readiness probe).</summary>
+    private static IReadOnlyList<string> WarningsOf(PreflightResult? checks) => checks is null ? [] : [.. checks.WarningMessages];
 
     private static NewEvent ToNew(RolloutEvent e) => new(e.Revision, e.Reason, e.Message);
 
@@ -108,6 +142,9 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
 /// <summary>What a rollout command did (<see cref="Message"/>), or why it was not carried out (<see cref="Refusal"/>).</summary>
 internal sealed record CommandReply(string? Message, CommandRefusal? Refusal)
 {
+    /// <summary>The preflight warnings of the revision the command starts (undo, retry), each a sentence.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Done: what Core says the command did, for the app it did it to.</summary>
     public static CommandReply Done(string app, string message) => new($"{app}: {message}", null);
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
@@ -11,6 +12,9 @@ using Slipway.Server.Analysis;
 using Slipway.Server.Analysis.Providers;
 using Slipway.Server.Api;
 using Slipway.Server.Apply;
+using Slipway.Server.Config;
+using Slipway.Server.Preflight;
+using Slipway.Server.Secrets;
 using Slipway.Server.Metrics;
 using Slipway.Server.Housekeeping;
 using Slipway.Server.Reconcile;
@@ -31,7 +35,11 @@ public static partial class ServerHost
     /// <exception cref="ApiConfigurationException">The API cannot be served as configured; nothing was started.</exception>
     /// <exception cref="ServerRunningException">Another server runs on the data directory; nothing was started.</exception>
     /// <exception cref="Routing.RouterAdminTakenException">Something other than this data directory's router answers on the router admin address.</exception>
-    public static async Task RunAsync(ServerOptions options, CancellationToken ct)
+    public static Task RunAsync(ServerOptions options, CancellationToken ct) => RunAsync(options, replace: null, ct);
+
+    /// <summary>As <see cref="RunAsync(ServerOptions, CancellationToken)"/>, with services replaced by
+    /// <paramref name="replace"/>, registered last (a test's stand-in for the secret vault).</summary>
+    internal static async Task RunAsync(ServerOptions options, Action<IServiceCollection>? replace, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         var listener = ApiListener.From(options);
@@ -97,6 +105,10 @@ public static partial class ServerHost
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());
+        services.TryAddSingleton<ISecretLookup, NoSecretStore>(); // unless the secret vault is registered
+        services.AddSingleton<PreflightRunner>();
+        services.AddSingleton<ConfigService>();
+        replace?.Invoke(services);
 
         await using var app = builder.Build();
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);

@@ -63,6 +63,7 @@ internal static class ApplyCommand
                 Console.WriteLine(isDryRun ? $"analysis template {name} would be configured" : $"analysis template {name} configured");
             }
 
+            SpecFile.PrintWarnings(response.Json);
             if (isDryRun)
             {
                 Console.WriteLine("dry run: nothing was changed");

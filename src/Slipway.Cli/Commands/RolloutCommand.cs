@@ -53,6 +53,11 @@ internal static class RolloutCommand
 
             // What the server says it did, with the app's name: "web: paused at step 2 of 5".
             Console.WriteLine(response.Json?["message"]?.GetValue<string>());
+            foreach (var warning in response.Json?["warnings"]?.AsArray() ?? [])
+            {
+                Console.Error.WriteLine($"warning: {warning?.GetValue<string>()}"); // the preflight checks' advice (undo, retry)
+            }
+
             return 0;
         });
         return globals.UsesApi(command);

@@ -75,6 +75,18 @@ internal static class SpecFile
         return errors.Count > 0 ? new SpecInput(null, errors) : new SpecInput(ApplyRequest.Of(files, RequestedEnvironment(result, globals)), []);
     }
 
+    /// <summary>
+    /// The preflight warnings of an apply, dry run or diff answer (<c>warnings</c>), one a line on stderr, as compilers
+    /// print them: <c>web.yaml:9:3: spec.probes.readiness: warning: web/dev: …</c>. Stdout stays what scripts read.
+    /// </summary>
+    public static void PrintWarnings(System.Text.Json.Nodes.JsonNode? answer)
+    {
+        foreach (var warning in answer?["warnings"]?.AsArray() ?? [])
+        {
+            Console.Error.WriteLine(System.Text.Json.JsonSerializer.Deserialize<ApplyWarning>(warning, Core.Serialization.SlipwayJson.Options));
+        }
+    }
+
     public static void PrintErrors(IReadOnlyCollection<SpecError> errors, string closing)
     {
         foreach (var e in errors)

@@ -12,7 +12,7 @@ namespace Slipway.Cli.Commands;
 internal static class ValidateCommand
 {
     private const string LocalChecks = "the spec, its artifact directories";
-    private const string ServerChecks = "routes used by other apps, the artifact size limit";
+    private const string ServerChecks = "routes used by other apps, the artifact size limit, the preflight checks";
 
     /// <summary>
     /// Runs locally every check the server would make that needs only this machine — the same <see cref="SpecValidator"/>
@@ -57,6 +57,11 @@ internal static class ValidateCommand
                 Console.WriteLine($"{m.Source?.FileName}: {m.Metadata.Name} ({m.Metadata.Environment}) is valid{outcome}");
             }
 
+            foreach (var warning in server.Warnings)
+            {
+                Console.Error.WriteLine(warning);
+            }
+
             Console.WriteLine(checkedBy);
             return 0;
         });
@@ -95,7 +100,8 @@ internal static class ValidateCommand
 
         if (response.Ok && response.Json?["applied"] is JsonArray applied)
         {
-            return new ServerCheck(client.Server, true, "", [], [.. applied.Select(a => a!.Deserialize<AppliedApp>(SlipwayJson.Options)!)]);
+            var warnings = response.Json["warnings"] is JsonArray list ? list.Select(w => w!.Deserialize<ApplyWarning>(SlipwayJson.Options)!).ToList() : [];
+            return new ServerCheck(client.Server, true, "", [], [.. applied.Select(a => a!.Deserialize<AppliedApp>(SlipwayJson.Options)!)]) { Warnings = warnings };
         }
 
         var message = response.Json?["error"]?.GetValue<string>() ?? $"{(int)response.Status} {response.Status}";
@@ -104,6 +110,9 @@ internal static class ValidateCommand
 
     private sealed record ServerCheck(Uri? Url, bool Answered, string Note, IReadOnlyList<SpecError> Errors, IReadOnlyList<AppliedApp> Applied)
     {
+        /// <summary>The preflight warnings of the dry run (no readiness probe …), at their lines.</summary>
+        public IReadOnlyList<ApplyWarning> Warnings { get; init; } = [];
+
         public static ServerCheck NotAsked(Uri? url, string why) => new(url, false, why, [], []);
     }
 }

@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Slipway.Core.Analysis;
+using Slipway.Core.Config;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
 using Slipway.Local.Logs;
 using Slipway.Server.Apply;
+using Slipway.Server.Config;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
@@ -134,7 +136,7 @@ internal static class ApiEndpoints
                 "resume" => await rollouts.ResumeAsync(app, env, ct),
                 _ => new CommandRefusal($"unknown rollout command '{command}': expected promote, abort, retry, undo, restart, pause or resume", AppNotFound: false),
             };
-            return reply.Refusal is not { } refusal ? Json(new { message = reply.Message })
+            return reply.Refusal is not { } refusal ? Json(new { message = reply.Message, warnings = reply.Warnings })
                 : refusal.AppNotFound ? await AppNotFound.AnswerAsync(store, app, env, ct)
                 : Results.Json(new { error = refusal.Message }, SlipwayJson.Api, statusCode: 409);
         });
@@ -165,6 +167,27 @@ internal static class ApiEndpoints
             }
 
             return Json(AnalysisViews.Build(app, env, status, view?.Plan?.Health, shown));
+        });
+
+        api.MapGet("/apps/{app}/{env}/config", async (string app, string env, ConfigService config, IStore store, CancellationToken ct) =>
+            await config.GetAsync(app, env, ct) is { } effective ? Json(effective.View) : await AppNotFound.AnswerAsync(store, app, env, ct));
+
+        api.MapGet("/apps/{app}/config-diff", async (HttpRequest request, string app, ConfigService config, IStore store, CancellationToken ct) =>
+        {
+            var (from, to, refused) = ConfigDiffQuery.Read(request.Query);
+            if (refused is not null)
+            {
+                return BadRequest(refused);
+            }
+
+            if (await config.GetAsync(app, from!, ct) is not { } a)
+            {
+                return await AppNotFound.AnswerAsync(store, app, from!, ct);
+            }
+
+            return await config.GetAsync(app, to!, ct) is { } b
+                ? Json(ConfigDiff.Compare(a, b))
+                : await AppNotFound.AnswerAsync(store, app, to!, ct);
         });
 
         api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, Reconciler reconciler, CancellationToken ct) =>
@@ -239,10 +262,10 @@ internal static class ApiEndpoints
     }
 
     private static IResult Outcome(ApplyOutcome outcome) =>
-        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied, templates = outcome.Templates });
+        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied, templates = outcome.Templates, warnings = outcome.Warnings });
 
     private static IResult Outcome(DiffOutcome outcome) =>
-        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs });
+        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs, warnings = outcome.Warnings });
 
     private static IResult Rejected(IReadOnlyList<SpecError> errors) => Results.Json(new { errors }, SlipwayJson.Api, statusCode: 422);
 

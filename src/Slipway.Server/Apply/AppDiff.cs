@@ -57,4 +57,7 @@ public sealed record DiffOutcome(IReadOnlyList<AppDiff> Diffs, IReadOnlyList<Spe
     public static DiffOutcome Rejected(IReadOnlyList<SpecError> errors) => new([], errors);
 
     public static DiffOutcome Compared(IReadOnlyList<AppDiff> diffs) => new(diffs, []);
+
+    /// <summary>The preflight warnings of the releases applying would start, as apply's answer gives them.</summary>
+    public IReadOnlyList<ApplyWarning> Warnings { get; init; } = [];
 }

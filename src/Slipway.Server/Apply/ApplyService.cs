@@ -5,7 +5,10 @@ using Slipway.Core.Analysis;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
+using Microsoft.Extensions.Logging.Abstractions;
+using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Secrets;
 using Slipway.Store;
 
 namespace Slipway.Server.Apply;
@@ -21,9 +24,16 @@ namespace Slipway.Server.Apply;
 /// rollout commands or other applies. Only the final checks against the saved state (routes used by other apps) and
 /// the save itself run one apply at a time, under the control-plane locks of the app×envs the apply saves.
 /// </remarks>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options)
+/// <remarks>
+/// Before anything is saved, every document whose apply starts a rollout passes the preflight checks
+/// (<see cref="PreflightRunner"/>): an error refuses the whole apply, at the line to fix; warnings come with the answer.
+/// </remarks>
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner? preflight = null)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
+
+    /// <summary>The preflight checks this service runs; without a secret store given, no secret is set.</summary>
+    public PreflightRunner Preflight { get; } = preflight ?? new PreflightRunner(new NoSecretStore(), artifacts, options, time, NullLogger<PreflightRunner>.Instance);
 
     // Applies check their routes against every saved app, so they go one at a time; reconcile passes and commands
     // only wait for the app×envs an apply saves (their own locks).
@@ -32,7 +42,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
         var (plans, templates, errors) = await PlanAsync(request, save: !dryRun, ct);
-        return errors.Count > 0 ? ApplyOutcome.Rejected(errors) : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates);
+        return errors.Count > 0 ? ApplyOutcome.Rejected(errors) : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates) with { Warnings = Warnings(plans) };
     }
 
     /// <summary>
@@ -42,7 +52,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     public async Task<DiffOutcome> DiffAsync(ApplyRequest request, CancellationToken ct)
     {
         var (plans, _, errors) = await PlanAsync(request, save: false, ct);
-        return errors.Count > 0 ? DiffOutcome.Rejected(errors) : DiffOutcome.Compared([.. plans.Select(AppDiff.Of)]);
+        return errors.Count > 0 ? DiffOutcome.Rejected(errors) : DiffOutcome.Compared([.. plans.Select(AppDiff.Of)]) with { Warnings = Warnings(plans) };
     }
 
     /// <summary>
@@ -118,6 +128,18 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         }
 
         plans = [.. plans.Select(p => GuardRollback(p, request.Force, errors))];
+
+        // Before anything is saved: the preflight checks of every app×env whose apply starts a rollout.
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (plans[i].Applied.RolloutStarted)
+            {
+                var result = await Preflight.CheckAppliedAsync(plans[i].Applied.App, plans[i].Applied.Environment, plans[i].Spec, ct);
+                errors.AddRange(result.SpecErrors(plans[i].Manifest.Source));
+                plans[i] = plans[i] with { Preflight = result };
+            }
+        }
+
         if (errors.Count > 0)
         {
             return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
@@ -266,6 +288,12 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         return plan with { Change = plan.Change! with { Events = [new NewEvent(forced.Revision, forced.Reason, forced.Message), .. plan.Change.Events] } };
     }
 
+    /// <summary>The preflight warnings of the plans, at the lines they are about, file by file.</summary>
+    private static IReadOnlyList<ApplyWarning> Warnings(IReadOnlyList<AppPlan> plans) =>
+        [.. plans.SelectMany(p => p.Preflight is { } result
+            ? result.SpecWarnings(p.Manifest.Source).Select(w => new ApplyWarning(p.Applied.App, p.Applied.Environment, w.File, w.Line, w.Column, w.Path, w.Message))
+            : [])];
+
     private static void CheckRouteConflicts(ApplicationManifest manifest, RouteOwners routes, List<SpecError> errors)
     {
         foreach (var (route, path) in Routes(manifest.Spec))
@@ -339,6 +367,9 @@ internal sealed record AppPlan(ApplicationManifest Manifest, ApplicationSpec Spe
 {
     /// <summary>The irreversible changes applying this spec rolls back past (it rolls out an older revision again).</summary>
     public IReadOnlyList<IrreversibleChange> RollsBackPast { get; init; } = [];
+
+    /// <summary>The preflight checks of the release the plan starts; null when it starts none.</summary>
+    public Core.Preflight.PreflightResult? Preflight { get; init; }
 }
 
 public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyList<SpecError> Errors)
@@ -349,4 +380,7 @@ public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyLi
 
     /// <summary>The names of the analysis templates applied (saved, or with a dry run checked).</summary>
     public IReadOnlyList<string> Templates { get; init; } = [];
+
+    /// <summary>What the preflight checks advise against without refusing it (no readiness probe), per document.</summary>
+    public IReadOnlyList<ApplyWarning> Warnings { get; init; } = [];
 }

@@ -65,7 +65,7 @@ public sealed class CanonicalSpecTests
             ["apiVersion", "kind", "metadata", "spec"],
             text.Split('\n').Where(l => l.Length > 0 && l[0] != ' ').Select(l => l.Split(':')[0]));
         Assert.Equal(
-            ["artifact", "command", "args", "env", "probes", "terminationGracePeriodSeconds", "replicas", "route", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts", "revisionHistoryLimit", "strategy"],
+            ["artifact", "command", "args", "env", "requiredEnv", "probes", "terminationGracePeriodSeconds", "replicas", "route", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts", "revisionHistoryLimit", "preflight", "strategy"],
             text[text.IndexOf("spec:\n", StringComparison.Ordinal)..].Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.Length > 2 && l[2] != ' ').Select(l => l.Trim().Split(':')[0]));
         Assert.Contains("      value: \"yes\"\n", text, StringComparison.Ordinal); // a string YAML 1.1 reads as a boolean is quoted
         Assert.Contains("        - pause: {}\n", text, StringComparison.Ordinal);

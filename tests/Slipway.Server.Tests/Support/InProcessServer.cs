@@ -42,7 +42,8 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public string Token { get; }
 
-    public static async Task<InProcessServer> StartAsync()
+    /// <param name="secrets">The secret lookup the server asks (a stand-in for the vault); none set when null.</param>
+    public static async Task<InProcessServer> StartAsync(Slipway.Server.Secrets.ISecretLookup? secrets = null)
     {
         var temp = new TemporaryDirectory();
         var data = temp.Combine("data");
@@ -53,7 +54,8 @@ internal sealed class InProcessServer : IAsyncDisposable
             MinimumLogLevel = LogLevel.Warning,
         };
         var stop = new CancellationTokenSource();
-        var run = Task.Run(() => ServerHost.RunAsync(options, stop.Token));
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace = secrets is null ? null : services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, secrets);
+        var run = Task.Run(() => ServerHost.RunAsync(options, replace, stop.Token));
         var http = new HttpClient { BaseAddress = new Uri($"http://{options.ApiListen}"), Timeout = TimeSpan.FromSeconds(30) };
         var waited = Stopwatch.StartNew();
         while (!await AnswersAsync(http))

@@ -55,6 +55,7 @@ public static class CanonicalSpec
             ("command", template.Command),
             ("args", template.Args.ToList()),
             ("env", template.Env.Select(e => Map(("name", e.Name), ("value", e.Value))).ToList()),
+            ("requiredEnv", spec.RequiredEnv.ToList()),
             ("port", template.Port),
             ("probes", template.Probes == ProbeSet.None || template.Probes is { Startup: null, Readiness: null, Liveness: null }
                 ? null
@@ -66,6 +67,7 @@ public static class CanonicalSpec
             ("minReadySeconds", spec.MinReadySeconds),
             ("maxRestarts", spec.MaxRestarts),
             ("revisionHistoryLimit", spec.RevisionHistoryLimit),
+            ("preflight", Map(("readinessProbe", spec.Preflight.ReadinessProbe.ToString().ToLowerInvariant()))),
             ("strategy", Strategy(spec.Strategy)));
     }
 

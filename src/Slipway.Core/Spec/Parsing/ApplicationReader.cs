@@ -19,13 +19,18 @@ internal sealed class ApplicationReader
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
-        "revisionHistoryLimit", "strategy", "irreversible");
+        "revisionHistoryLimit", "strategy", "irreversible", "requiredEnv", "preflight");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
         new Dictionary<string, string> { ["image"] = "not supported yet: use artifact.path" }.ToFrozenDictionary());
 
     private static readonly FieldSet EnvFields = FieldSet.Of("name", "value");
+
+    private static readonly FieldSet PreflightFields = FieldSet.Of("readinessProbe");
+
+    /// <summary>The env names Slipway sets for every instance (Local's InstanceEnvironment): a spec need not require them.</summary>
+    private static readonly string[] SetBySlipway = [ReservedEnvName, "SLIPWAY_APP", "SLIPWAY_ENV", "SLIPWAY_REVISION", "SLIPWAY_INSTANCE"];
 
     private readonly SpecReader _reader;
     private readonly string _baseDirectory;
@@ -158,6 +163,8 @@ internal sealed class ApplicationReader
             MinReadySeconds = minReady,
             MaxRestarts = maxRestarts,
             RevisionHistoryLimit = historyLimit,
+            RequiredEnv = ReadRequiredEnv(spec),
+            Preflight = ReadPreflight(spec),
         };
     }
 
@@ -230,5 +237,61 @@ internal sealed class ApplicationReader
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <c>requiredEnv: [DATABASE_URL, SMTP_HOST]</c>: names as <c>env</c> writes them, each once. Whether each is set is
+    /// not the parser's to say (a secret's value is known only to the server): the preflight checks do that.
+    /// </summary>
+    private List<string> ReadRequiredEnv(MappingFields spec)
+    {
+        var names = _reader.StringList(spec, "requiredEnv");
+        if (spec.Value("requiredEnv") is not SpecSequence list)
+        {
+            return [.. names];
+        }
+
+        var path = spec.PathOf("requiredEnv");
+        var seen = new Dictionary<string, SpecPosition>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var (name, node) = (names[i], list.Items[i]);
+            if (node is not SpecScalar { IsNull: false })
+            {
+                continue; // already reported: expected a string
+            }
+
+            var itemPath = SpecPath.Index(path, i);
+            if (name.Length == 0)
+            {
+                _reader.Error(node.Start, itemPath, "must not be empty");
+            }
+            else if (SpecNames.CheckEnvName(name) is { } problem)
+            {
+                _reader.Error(node.Start, itemPath, problem);
+            }
+            else if (SetBySlipway.Contains(name, StringComparer.Ordinal))
+            {
+                _reader.Error(node.Start, itemPath, $"{name} is set by Slipway for every instance: requiredEnv lists what the spec itself must set");
+            }
+            else if (!seen.TryAdd(name, node.Start))
+            {
+                _reader.Error(node.Start, itemPath, $"duplicate name '{name}' (first listed at line {seen[name].Line})");
+            }
+        }
+
+        return [.. names];
+    }
+
+    /// <summary><c>preflight: {readinessProbe: warn|error|off}</c>; every setting has its default when absent.</summary>
+    private PreflightPolicy ReadPreflight(MappingFields spec)
+    {
+        var preflight = _reader.Child(spec, "preflight", PreflightFields);
+        return _reader.OneOf(preflight, "readinessProbe", ["warn", "error", "off"]) switch
+        {
+            "error" => new PreflightPolicy(PreflightLevel.Error),
+            "off" => new PreflightPolicy(PreflightLevel.Off),
+            _ => PreflightPolicy.Default,
+        };
     }
 }

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Slipway.Server.Apply;
+using Slipway.Server.Preflight;
+using Slipway.Server.Reconcile;
+using Slipway.Server.Tests.Support;
+using Slipway.Store;
+
+namespace Slipway.Server.Tests.Preflight;
+
+/// <summary>
+/// An <see cref="ApplyService"/> over a real SQLite store and artifact store in a temporary data directory, whose
+/// preflight checks ask <see cref="Vault"/> — a stand-in for the secret vault — for secret values.
+/// </summary>
+internal sealed class PreflightHarness : IAsyncDisposable
+{
+    private PreflightHarness(TemporaryDirectory temp, SqliteStore store, ServerOptions options, WorkQueue queue)
+    {
+        Temp = temp;
+        Store = store;
+        Queue = queue;
+        Artifacts = new ArtifactStore(options);
+        Preflight = new PreflightRunner(Vault, Artifacts, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
+        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight);
+    }
+
+    public TemporaryDirectory Temp { get; }
+
+    public SqliteStore Store { get; }
+
+    public WorkQueue Queue { get; }
+
+    public VaultStandIn Vault { get; } = new();
+
+    public ArtifactStore Artifacts { get; }
+
+    public PreflightRunner Preflight { get; }
+
+    public ApplyService Apply { get; }
+
+    public static async Task<PreflightHarness> OpenAsync()
+    {
+        var temp = new TemporaryDirectory();
+        temp.WriteFile("artifact/app.dll", "code");
+        var store = await SqliteStore.OpenAsync(temp.Combine("data", "slipway.db"), TimeProvider.System, CancellationToken.None);
+        return new PreflightHarness(temp, store, new ServerOptions(temp.Combine("data")), new WorkQueue(TimeProvider.System));
+    }
+
+    public Task<ApplyOutcome> ApplyAsync(string yaml, bool dryRun = false) =>
+        Apply.ApplyAsync(new ApplyRequest(Temp.Combine("web.yaml"), yaml, Temp.Path), dryRun, CancellationToken.None);
+
+    public ValueTask DisposeAsync()
+    {
+        Queue.Dispose();
+        Temp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
