@@ -6,6 +6,7 @@ using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Secrets;
 using Slipway.Store;
 
 namespace Slipway.Server.Apply;
@@ -21,7 +22,9 @@ namespace Slipway.Server.Apply;
 /// rollout commands or other applies. Only the final checks against the saved state (routes used by other apps) and
 /// the save itself run one apply at a time, under the control-plane locks of the app×envs the apply saves.
 /// </remarks>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options)
+/// <param name="secrets">Where secret references are pinned (see <see cref="SecretPins"/>); without it, a spec that refers to
+/// a secret is refused.</param>
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, ISecretLookup? secrets = null)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
 
@@ -102,17 +105,28 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             errors.AddRange(AnalysisResolver.Check(manifest, templates));
         }
 
+        // Every secret reference pinned to its key's current version before the template is hashed; every one that does
+        // not resolve is an error at its valueFrom.
+        var pinned = new List<InstanceTemplate>();
+        foreach (var manifest in validation.Manifests)
+        {
+            var environment = manifest.Metadata.Environment;
+            var (template, missing) = await SecretPins.PinAsync(secrets, environment, manifest.Spec.Template, ct);
+            errors.AddRange(missing.Select(i => SpecValidator.ErrorAt(manifest, $"spec.env[{i}].valueFrom", SecretPins.Problem(secrets, environment, template.Env[i].SecretKeyRef!))));
+            pinned.Add(template);
+        }
+
         if (errors.Count > 0)
         {
             return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
         }
 
         var plans = new List<AppPlan>();
-        foreach (var manifest in validation.Manifests)
+        foreach (var (manifest, pinnedTemplate) in validation.Manifests.Zip(pinned))
         {
-            var template = manifest.Spec.Template with
+            var template = pinnedTemplate with
             {
-                Artifact = manifest.Spec.Template.Artifact with { Digest = digests[manifest.Spec.Template.Artifact.Path] },
+                Artifact = pinnedTemplate.Artifact with { Digest = digests[pinnedTemplate.Artifact.Path] },
             };
             plans.Add(await PlanAsync(manifest, manifest.Spec with { Template = template }, ct));
         }
