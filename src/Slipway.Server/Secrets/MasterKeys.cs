@@ -48,6 +48,9 @@ internal sealed class MasterKeys
 
     public bool FromEnvironment => FilePath is null;
 
+    /// <summary>A key file of the data directory that is not used, because the keys come from the environment.</summary>
+    public string? IgnoredFile { get; private init; }
+
     /// <summary>Where the keys come from, for messages: the variable's name or the file's path.</summary>
     public string Source => FilePath ?? Variable;
 
@@ -85,7 +88,8 @@ internal sealed class MasterKeys
                 keys.Add(ParseVariable(PreviousVariable, previous));
             }
 
-            return new MasterKeys(null, [.. keys.DistinctBy(k => k.Id)]);
+            var file = PathIn(dataDirectory);
+            return new MasterKeys(null, [.. keys.DistinctBy(k => k.Id)]) { IgnoredFile = File.Exists(file) ? file : null };
         }
 
         if (environment(PreviousVariable) is not null)

@@ -45,6 +45,10 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
             }
 
             Log.Started(logger, _view.Values.Count, keys.Current?.Id ?? "none yet", keys.Source);
+            if (keys.IgnoredFile is { } ignored)
+            {
+                Log.KeyFileIgnored(logger, ignored, MasterKeys.Variable);
+            }
         }
         finally
         {
@@ -165,7 +169,7 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
             keys.Adopt(next);
             var (reencrypted, retired) = await ReencryptAsync(ct);
             await RefreshAsync(ct);
-            Log.Rotated(logger, next.Id, reencrypted, string.Join(", ", retired));
+            Log.Rotated(logger, next.Id, reencrypted, retired.Count == 0 ? "none" : string.Join(", ", retired));
             return (new KeyRotation(next.Id, retired, reencrypted), null);
         }
         finally
@@ -240,7 +244,7 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
         var retired = keys.Retire(values.Select(v => v.KeyId).ToHashSet(StringComparer.Ordinal));
         if (reencrypted.Count > 0 || retired.Count > 0)
         {
-            Log.Reencrypted(logger, reencrypted.Count, current?.Id ?? "", string.Join(", ", retired));
+            Log.Reencrypted(logger, reencrypted.Count, current?.Id ?? "", retired.Count == 0 ? "none" : string.Join(", ", retired));
         }
 
         return (reencrypted.Count, retired);
@@ -397,5 +401,8 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
 
         [LoggerMessage(6, LogLevel.Information, "Secrets: {Count} values re-encrypted under master key {KeyId}; keys retired: {Retired}")]
         public static partial void Reencrypted(ILogger logger, int count, string keyId, string retired);
+
+        [LoggerMessage(7, LogLevel.Warning, "Secrets: the key file {Path} is not used while {Variable} is set; keep it until every value it encrypted was re-encrypted (docs/secrets.md)")]
+        public static partial void KeyFileIgnored(ILogger logger, string path, string variable);
     }
 }
