@@ -24,6 +24,7 @@ root.Subcommands.Add(HistoryCommand.Create(globals));
 root.Subcommands.Add(AnalysisCommand.Create(globals));
 root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
+root.Subcommands.Add(SecretCommand.Create(globals));
 root.Subcommands.Add(RolloutCommand.Create(globals));
 root.Subcommands.Add(DemoCommand.Create(signals.Hurry));
 root.Subcommands.Add(VersionCommand.Create(globals));

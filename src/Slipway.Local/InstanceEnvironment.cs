@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Slipway.Local;
@@ -8,7 +9,8 @@ internal static class InstanceEnvironment
     public const string PortVariable = "PORT";
     public const string InstanceVariable = "SLIPWAY_INSTANCE";
 
-    public static IReadOnlyDictionary<string, string> Build(InstanceSpec spec, int port, IReadOnlyList<string> inherited)
+    /// <param name="secrets">The values of <see cref="InstanceSpec.SecretEnv"/>, by env name, resolved for this start.</param>
+    public static IReadOnlyDictionary<string, string> Build(InstanceSpec spec, int port, IReadOnlyList<string> inherited, IReadOnlyDictionary<string, string>? secrets = null)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in inherited)
@@ -20,6 +22,11 @@ internal static class InstanceEnvironment
         }
 
         foreach (var (name, value) in spec.Env)
+        {
+            env[name] = value;
+        }
+
+        foreach (var (name, value) in secrets ?? FrozenDictionary<string, string>.Empty)
         {
             env[name] = value;
         }

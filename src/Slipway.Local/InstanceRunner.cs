@@ -123,12 +123,18 @@ internal sealed partial class InstanceRunner
             {
                 // Adopted, perhaps from a controller that ran instances in the shared artifact copy: probes need the copy.
                 TryPrepareWorkingDirectory();
+
+                // Its exec probes run with its env, secrets included, as they did under the controller that started it.
+                if (await ResolveSecretsAsync(ct).ConfigureAwait(false) is { Values: { } values })
+                {
+                    _environment = InstanceEnvironment.Build(_instance.Spec, _instance.Port, _context.Options.InheritedEnvironment, values);
+                }
             }
 
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                process ??= await SpawnAsync(isRestart).ConfigureAwait(false);
+                process ??= await SpawnAsync(isRestart, ct).ConfigureAwait(false);
                 var (reason, alive) = process is null
                     ? (_instance.Status.LastExit ?? "failed to start", false)
                     : await SuperviseAsync(process, ct).ConfigureAwait(false);
@@ -154,7 +160,7 @@ internal sealed partial class InstanceRunner
         }
     }
 
-    private async Task<ProcessHandle?> SpawnAsync(bool isRestart)
+    private async Task<ProcessHandle?> SpawnAsync(bool isRestart, CancellationToken ct)
     {
         if (!await EnsurePortFreeAsync().ConfigureAwait(false))
         {
@@ -166,6 +172,18 @@ internal sealed partial class InstanceRunner
         {
             return null;
         }
+
+        // The secret values of this start, asked for now: they live in the process's environment and in memory, never
+        // in the state file. Without them the process is not started: it would run without config it needs.
+        var secrets = await ResolveSecretsAsync(ct).ConfigureAwait(false);
+        if (secrets.Problem is { } problem)
+        {
+            Log.SecretsUnavailable(_context.Logger, spec.InstanceId, problem);
+            _instance.Update(s => s with { LastExit = $"failed to start: {problem}" });
+            return null;
+        }
+
+        _environment = InstanceEnvironment.Build(spec, _instance.Port, _context.Options.InheritedEnvironment, secrets.Values);
 
         ProcessHandle process;
         try
@@ -248,6 +266,33 @@ internal sealed partial class InstanceRunner
         Persist();
         Log.PortMoved(_context.Logger, _instance.Spec.InstanceId, port, moved);
         return true;
+    }
+
+    /// <summary>The values of the instance's secret env for this start (none to ask for: an empty answer).</summary>
+    private async Task<SecretResolution> ResolveSecretsAsync(CancellationToken ct)
+    {
+        var spec = _instance.Spec;
+        if (spec.SecretEnv.Count == 0)
+        {
+            return SecretResolution.Resolved(System.Collections.Frozen.FrozenDictionary<string, string>.Empty);
+        }
+
+        if (_context.Secrets is not { } secrets)
+        {
+            return SecretResolution.Failed($"its env takes {string.Join(", ", spec.SecretEnv.Keys.Order(StringComparer.Ordinal))} from secrets, and this supervisor has no access to secrets (the Slipway server gives them)");
+        }
+
+        try
+        {
+            var resolution = await secrets.ResolveAsync(spec, ct).ConfigureAwait(false);
+            var missing = resolution.Values is { } values ? spec.SecretEnv.Keys.Where(name => !values.ContainsKey(name)).Order(StringComparer.Ordinal).ToList() : [];
+            return missing.Count == 0 ? resolution : SecretResolution.Failed($"no value for {string.Join(", ", missing)}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.SecretsFailed(_context.Logger, spec.InstanceId, e.GetType().Name);
+            return SecretResolution.Failed($"its secrets could not be read ({e.GetType().Name})");
+        }
     }
 
     /// <summary>Makes the instance's own copy of its artifact unless it has one; false (recorded as the last exit) when that fails.</summary>
@@ -454,6 +499,12 @@ internal sealed partial class InstanceRunner
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: started pid {Pid} on port {Port}")]
         public static partial void Spawned(ILogger logger, string instanceId, int pid, int port);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: not started, its secret env is not available: {Problem}")]
+        public static partial void SecretsUnavailable(ILogger logger, string instanceId, string problem);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: reading its secrets failed ({Error}): a defect")]
+        public static partial void SecretsFailed(ILogger logger, string instanceId, string error);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId}: cannot start the process")]
         public static partial void SpawnFailed(ILogger logger, string instanceId, Exception exception);

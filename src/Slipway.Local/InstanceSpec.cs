@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Slipway.Core.Spec;
 
 namespace Slipway.Local;
@@ -28,6 +29,13 @@ public sealed record InstanceSpec(
     string? AppUid = null,
     DateTimeOffset CreatedAt = default)
 {
+    /// <summary>
+    /// Env variables whose values are secrets, by env name: the secret, key and pinned version, never the value. The
+    /// supervisor asks <see cref="IInstanceSecrets"/> for the values at each start, so that the state files, which hold
+    /// this spec, never hold a secret. Empty in records written before secrets existed.
+    /// </summary>
+    public IReadOnlyDictionary<string, SecretKeyRef> SecretEnv { get; init; } = FrozenDictionary<string, SecretKeyRef>.Empty;
+
     /// <summary>Throws when a name would escape its directory or the spec cannot run.</summary>
     internal void Validate()
     {

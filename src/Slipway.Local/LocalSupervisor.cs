@@ -36,7 +36,9 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     private readonly Task _logWatch;
     private readonly TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public LocalSupervisor(string dataDirectory, TimeProvider time, ILoggerFactory loggerFactory, SupervisorOptions? options = null)
+    /// <param name="secrets">Gives instances the values of their secret env at each start; without it, an instance with
+    /// secret env fails to start, saying so.</param>
+    public LocalSupervisor(string dataDirectory, TimeProvider time, ILoggerFactory loggerFactory, SupervisorOptions? options = null, IInstanceSecrets? secrets = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentNullException.ThrowIfNull(time);
@@ -52,7 +54,8 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             new ProcessLauncher(time, _logger),
             new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
             new PortAllocator(options.InstancePorts, () => _runners.Values.Select(r => r.Instance.Port)),
-            _logger);
+            _logger,
+            secrets);
         _logWatch = Task.Run(() => WatchLogsAsync(_lifetime.Token));
     }
 

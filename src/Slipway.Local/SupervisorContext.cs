@@ -11,4 +11,5 @@ internal sealed record SupervisorContext(
     ProcessLauncher Launcher,
     InstanceStateStore Store,
     PortAllocator Ports,
-    ILogger Logger);
+    ILogger Logger,
+    IInstanceSecrets? Secrets = null);

@@ -2,23 +2,22 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
 using Slipway.Local;
 using Slipway.Local.Logs;
-using Slipway.Server.Analysis;
 using Slipway.Server.Analysis.Providers;
+using Slipway.Server.Analysis;
 using Slipway.Server.Api;
 using Slipway.Server.Apply;
 using Slipway.Server.Config;
-using Slipway.Server.Preflight;
-using Slipway.Server.Secrets;
-using Slipway.Server.Metrics;
 using Slipway.Server.Housekeeping;
+using Slipway.Server.Metrics;
+using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
+using Slipway.Server.Secrets;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -34,6 +33,7 @@ public static partial class ServerHost
     /// <summary>Runs until <paramref name="ct"/> is cancelled.</summary>
     /// <exception cref="ApiConfigurationException">The API cannot be served as configured; nothing was started.</exception>
     /// <exception cref="ServerRunningException">Another server runs on the data directory; nothing was started.</exception>
+    /// <exception cref="MasterKeyException">The master key cannot be used as configured; nothing was started.</exception>
     /// <exception cref="Routing.RouterAdminTakenException">Something other than this data directory's router answers on the router admin address.</exception>
     public static Task RunAsync(ServerOptions options, CancellationToken ct) => RunAsync(options, replace: null, ct);
 
@@ -54,6 +54,9 @@ public static partial class ServerHost
         using var serverLock = ServerLock.Acquire(options.DataDirectory);
 
         var token = new ApiToken(ApiTokenFile.LoadOrCreate(options.DataDirectory));
+
+        // Before anything starts: a malformed SLIPWAY_MASTER_KEY or a key file others can read stops the server here.
+        var masterKeys = MasterKeys.Open(options.DataDirectory, Environment.GetEnvironmentVariable);
         var time = TimeProvider.System;
         var store = await SqliteStore.OpenAsync(options.StorePath, time, new StoreOptions { EventsPerApp = options.EventsPerApp }, ct);
 
@@ -83,7 +86,16 @@ public static partial class ServerHost
         services.AddSingleton<IStore>(sp => new InstrumentedStore(store, sp.GetRequiredService<ControlPlaneMetrics>(), time));
         services.AddSingleton<ControlPlaneLock>();
         services.AddSingleton<WorkQueue>();
-        services.AddSingleton(sp => new LocalSupervisor(options.DataDirectory, time, sp.GetRequiredService<ILoggerFactory>(), new SupervisorOptions { InstancePorts = options.InstancePorts }));
+        services.AddSingleton(masterKeys);
+        services.AddSingleton<SecretVault>();
+        services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretVault>());
+        services.AddSingleton<SecretRollouts>();
+        services.AddSingleton(sp => new LocalSupervisor(
+            options.DataDirectory,
+            time,
+            sp.GetRequiredService<ILoggerFactory>(),
+            new SupervisorOptions { InstancePorts = options.InstancePorts },
+            new InstanceSecrets(sp.GetRequiredService<ISecretLookup>())));
         services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
         services.AddSingleton<RouteTable>();
         services.AddSingleton<TablePublisher>();
@@ -100,17 +112,20 @@ public static partial class ServerHost
             new JudgeProvider(sp.GetRequiredService<RouterAdminClient>(), time),
             MetricHttp.CreateClient(),
             time,
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ISecretLookup>().Redact));
         services.AddSingleton<AnalysisRunner>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());
-        services.TryAddSingleton<ISecretLookup, NoSecretStore>(); // unless the secret vault is registered
         services.AddSingleton<PreflightRunner>();
         services.AddSingleton<ConfigService>();
         replace?.Invoke(services);
 
         await using var app = builder.Build();
+
+        // Before the reconciler adopts or starts an instance: instances get their secret values from the vault.
+        await app.Services.GetRequiredService<SecretVault>().StartAsync(ct);
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
         app.UseMiddleware<ApiRequestMetrics>();
         app.UseApiSecurity();

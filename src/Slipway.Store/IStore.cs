@@ -69,4 +69,32 @@ public interface IStore
 
     /// <summary>Saves the rollout status and events of one app×env, atomically.</summary>
     Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct);
+
+    /// <summary>
+    /// The secrets of <paramref name="environment"/> (null: of every environment), by name; deleted ones too
+    /// (<see cref="SecretRecord.Deleted"/>, no keys), so that a secret set again goes on with its version numbers.
+    /// </summary>
+    Task<IReadOnlyList<SecretRecord>> ListSecretsAsync(string? environment, CancellationToken ct);
+
+    /// <summary>Every kept value of every secret (ciphertext): what the server decrypts at start and re-encrypts under a new key.</summary>
+    Task<IReadOnlyList<SecretValueRecord>> ListSecretValuesAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Saves a new version of a secret with the values set at it, in one transaction that also deletes the values nothing
+    /// needs any more (neither current nor pinned by a revision or desired spec of the environment). Saves nothing and
+    /// returns false when the stored version is not <paramref name="previousVersion"/> (0: none): another change came first.
+    /// </summary>
+    Task<bool> SaveSecretAsync(SecretRecord secret, int previousVersion, IReadOnlyList<SecretValueRecord> newValues, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes a secret and all its values, in one transaction; refused (nothing deleted) while a desired spec of an app
+    /// of the environment refers to it, unless <paramref name="force"/>.
+    /// </summary>
+    Task<SecretDeletion> DeleteSecretAsync(string environment, string name, bool force, string actor, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces the ciphertext of the values given (a new master key), all in one transaction: every value is then under
+    /// the new key, or (a crash) none is. A value deleted meanwhile is skipped. Returns how many were replaced.
+    /// </summary>
+    Task<int> ReencryptSecretValuesAsync(IReadOnlyList<SecretValueRecord> values, CancellationToken ct);
 }

@@ -121,6 +121,7 @@ public sealed partial class SqliteStore : IStore
             """,
             [("$app", app), ("$env", environment), ("$numbers", JsonSerializer.Serialize(numbers))],
             ct);
+        await PruneSecretValuesAsync(connection, transaction, environment, ct); // values only those revisions pinned
         await transaction.CommitAsync(ct);
         return deleted;
     }
@@ -189,6 +190,7 @@ public sealed partial class SqliteStore : IStore
             await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ct);
         }
 
+        await PruneSecretValuesAsync(connection, transaction, environment, ct); // values only its revisions pinned
         await transaction.CommitAsync(ct);
         _unpruned.TryRemove((app, environment), out _);
     }

@@ -96,6 +96,10 @@ internal static class ServerCommand
             {
                 throw new CliException(e.Message, 1);
             }
+            catch (Slipway.Server.Secrets.MasterKeyException e)
+            {
+                throw new CliException(e.Message, 1);
+            }
             catch (ApiConfigurationException e)
             {
                 throw new CliException(e.Message.Replace("\n", "\nerror: ", StringComparison.Ordinal), 2);

@@ -29,6 +29,7 @@ internal static class ApiEndpoints
 
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => Json(BuildInfo.Server));
+        SecretEndpoints.Map(api);
         api.MapPost("/validate", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
             WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: true, ct)), ct));
         api.MapPost("/apply", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
@@ -211,7 +212,7 @@ internal static class ApiEndpoints
                 status.InProgress ? status.UpdatedRevision : null));
         });
 
-        api.MapGet("/apps/{app}/{env}/logs", async (HttpContext context, string app, string env, int? revision, int? tail, bool? follow, string? since, bool? timestamps, IStore store, LogReader logs, TimeProvider time, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}/logs", async (HttpContext context, string app, string env, int? revision, int? tail, bool? follow, string? since, bool? timestamps, IStore store, LogReader logs, TimeProvider time, Secrets.ISecretLookup secrets, CancellationToken ct) =>
         {
             if (await store.GetAppAsync(app, env, ct) is null)
             {
@@ -243,7 +244,8 @@ internal static class ApiEndpoints
             await foreach (var line in logs.ReadAsync(app, env, query, ct))
             {
                 var stamp = line.Time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) + " " : "";
-                await context.Response.WriteAsync($"[{line.InstanceId}] {stamp}{line.Text}\n", ct);
+                // An app may print its own env: the secret values it was given are taken out (docs/secrets.md).
+                await context.Response.WriteAsync($"[{line.InstanceId}] {stamp}{secrets.Redact(line.Text)}\n", ct);
                 await context.Response.Body.FlushAsync(ct);
             }
         });

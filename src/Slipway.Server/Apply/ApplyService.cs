@@ -28,12 +28,13 @@ namespace Slipway.Server.Apply;
 /// Before anything is saved, every document whose apply starts a rollout passes the preflight checks
 /// (<see cref="PreflightRunner"/>): an error refuses the whole apply, at the line to fix; warnings come with the answer.
 /// </remarks>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner? preflight = null)
+/// <param name="secrets">Where secret references are pinned (see <see cref="SecretPins"/>).</param>
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner preflight, ISecretLookup secrets)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
 
     /// <summary>The preflight checks this service runs; without a secret store given, no secret is set.</summary>
-    public PreflightRunner Preflight { get; } = preflight ?? new PreflightRunner(new NoSecretStore(), artifacts, options, time, NullLogger<PreflightRunner>.Instance);
+    public PreflightRunner Preflight { get; } = preflight;
 
     // Applies check their routes against every saved app, so they go one at a time; reconcile passes and commands
     // only wait for the app×envs an apply saves (their own locks).
@@ -112,17 +113,28 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             errors.AddRange(AnalysisResolver.Check(manifest, templates));
         }
 
+        // Every secret reference pinned to its key's current version before the template is hashed; every one that does
+        // not resolve is an error at its valueFrom.
+        var pinned = new List<InstanceTemplate>();
+        foreach (var manifest in validation.Manifests)
+        {
+            var environment = manifest.Metadata.Environment;
+            var (template, missing) = await SecretPins.PinAsync(secrets, environment, manifest.Spec.Template, ct);
+            errors.AddRange(missing.Select(i => SpecValidator.ErrorAt(manifest, $"spec.env[{i}].valueFrom", SecretPins.Problem(secrets, environment, template.Env[i].SecretKeyRef!))));
+            pinned.Add(template);
+        }
+
         if (errors.Count > 0)
         {
             return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
         }
 
         var plans = new List<AppPlan>();
-        foreach (var manifest in validation.Manifests)
+        foreach (var (manifest, pinnedTemplate) in validation.Manifests.Zip(pinned))
         {
-            var template = manifest.Spec.Template with
+            var template = pinnedTemplate with
             {
-                Artifact = manifest.Spec.Template.Artifact with { Digest = digests[manifest.Spec.Template.Artifact.Path] },
+                Artifact = pinnedTemplate.Artifact with { Digest = digests[pinnedTemplate.Artifact.Path] },
             };
             plans.Add(await PlanAsync(manifest, manifest.Spec with { Template = template }, ct));
         }

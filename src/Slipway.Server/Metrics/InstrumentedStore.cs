@@ -69,6 +69,21 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task<IReadOnlyList<Measurement>> ListMeasurementsAsync(long runId, int perMetric, CancellationToken ct) =>
         MeasureAsync(StoreOperation.ListMeasurements, () => inner.ListMeasurementsAsync(runId, perMetric, ct));
 
+    public Task<IReadOnlyList<SecretRecord>> ListSecretsAsync(string? environment, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListSecrets, () => inner.ListSecretsAsync(environment, ct));
+
+    public Task<IReadOnlyList<SecretValueRecord>> ListSecretValuesAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListSecretValues, () => inner.ListSecretValuesAsync(ct));
+
+    public Task<bool> SaveSecretAsync(SecretRecord secret, int previousVersion, IReadOnlyList<SecretValueRecord> newValues, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveSecret, () => inner.SaveSecretAsync(secret, previousVersion, newValues, ct));
+
+    public Task<SecretDeletion> DeleteSecretAsync(string environment, string name, bool force, string actor, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteSecret, () => inner.DeleteSecretAsync(environment, name, force, actor, ct));
+
+    public Task<int> ReencryptSecretValuesAsync(IReadOnlyList<SecretValueRecord> values, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ReencryptSecretValues, () => inner.ReencryptSecretValuesAsync(values, ct));
+
     private async Task<T> MeasureAsync<T>(StoreOperation operation, Func<Task<T>> call)
     {
         var started = time.GetTimestamp();

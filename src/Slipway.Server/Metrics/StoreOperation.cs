@@ -27,12 +27,18 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation ListAnalysisRuns = new("list_analysis_runs", Writes: false);
     public static readonly StoreOperation ListUnfinishedAnalysisRuns = new("list_unfinished_analysis_runs", Writes: false);
     public static readonly StoreOperation ListMeasurements = new("list_measurements", Writes: false);
+    public static readonly StoreOperation ListSecrets = new("list_secrets", Writes: false);
+    public static readonly StoreOperation ListSecretValues = new("list_secret_values", Writes: false);
+    public static readonly StoreOperation SaveSecret = new("save_secret", Writes: true);
+    public static readonly StoreOperation DeleteSecret = new("delete_secret", Writes: true);
+    public static readonly StoreOperation ReencryptSecretValues = new("reencrypt_secret_values", Writes: true);
 
     /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
     public static IReadOnlyList<StoreOperation> All { get; } =
         [
             ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions,
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
+            ListSecrets, ListSecretValues, SaveSecret, DeleteSecret, ReencryptSecretValues,
         ];
 
     /// <summary>The <c>kind</c> label.</summary>

@@ -64,11 +64,15 @@ internal sealed partial class LocalTarget(
             template.Artifact.Digest is { } digest ? artifacts.PathFor(digest) : template.Artifact.Path,
             template.Command,
             template.Args,
-            template.Env.ToDictionary(e => e.Name, e => e.Value),
+            template.Env.Where(e => e.SecretKeyRef is null).ToDictionary(e => e.Name, e => e.Value),
             template.Probes,
             TimeSpan.FromSeconds(template.TerminationGracePeriodSeconds),
             launch.AppUid,
-            launch.CreatedAt);
+            launch.CreatedAt)
+        {
+            // References only (pinned by the revision): the supervisor asks for the values at each start.
+            SecretEnv = template.Env.Where(e => e.SecretKeyRef is not null).ToDictionary(e => e.Name, e => e.SecretKeyRef!),
+        };
         try
         {
             supervisor.Start(spec);

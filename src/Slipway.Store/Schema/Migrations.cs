@@ -80,6 +80,18 @@ internal static class Migrations
                 metric TEXT NOT NULL, measurement TEXT NOT NULL);
             CREATE INDEX measurements_by_run ON measurements (run_id, metric, id);
             """),
+
+        // Secrets: each secret's keys with the version each value was set at, and the kept values, ciphertext only.
+        Migration.Sql(4, "secrets and their encrypted values", """
+            CREATE TABLE secrets (
+                env TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, keys TEXT NOT NULL,
+                updated_at TEXT NOT NULL, updated_by TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (env, name));
+            CREATE TABLE secret_values (
+                env TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,
+                key_id TEXT NOT NULL, ciphertext BLOB NOT NULL,
+                PRIMARY KEY (env, name, key, version));
+            """),
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

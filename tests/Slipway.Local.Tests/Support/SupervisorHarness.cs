@@ -20,8 +20,9 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private readonly List<LocalSupervisor> _supervisors = [];
     private readonly HashSet<int> _extraGroups = [];
 
-    public SupervisorHarness(ITestOutputHelper output, SupervisorOptions? options = null)
+    public SupervisorHarness(ITestOutputHelper output, SupervisorOptions? options = null, IInstanceSecrets? secrets = null)
     {
+        Secrets = secrets;
         _output = output;
         Root = Directory.CreateTempSubdirectory("slipway-local-").FullName;
         DataDirectory = Path.Combine(Root, "data");
@@ -40,6 +41,9 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public SupervisorOptions Options { get; }
 
+    /// <summary>What gives instances their secret env; every supervisor of the harness gets it.</summary>
+    public IInstanceSecrets? Secrets { get; }
+
     public ILoggerFactory LoggerFactory { get; }
 
     public LocalSupervisor Supervisor { get; private set; }
@@ -49,7 +53,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     /// <summary>Replaces the supervisor by a new one on the same data directory, as a restarted controller would.</summary>
     public LocalSupervisor NewSupervisor()
     {
-        Supervisor = new LocalSupervisor(DataDirectory, TimeProvider.System, LoggerFactory, Options);
+        Supervisor = new LocalSupervisor(DataDirectory, TimeProvider.System, LoggerFactory, Options, Secrets);
         _supervisors.Add(Supervisor);
         return Supervisor;
     }

@@ -253,7 +253,7 @@ public sealed class ApplyArtifactTests : IAsyncLifetime
     private ApplyService Service(ArtifactLimits? limits = null)
     {
         var options = new ServerOptions(DataDirectory) { Artifacts = limits ?? ArtifactLimits.Default };
-        return new ApplyService(_store, new ArtifactStore(options), _gate, TimeProvider.System, new WorkQueue(TimeProvider.System), options);
+        return ApplyServices.Create(_store, new ArtifactStore(options), _gate, TimeProvider.System, new WorkQueue(TimeProvider.System), options);
     }
 
     private Task<ApplyOutcome> ApplyAsync(string yaml) => Service().ApplyAsync(Request(yaml), dryRun: false, Ct);

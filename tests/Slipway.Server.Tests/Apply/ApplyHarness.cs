@@ -27,7 +27,7 @@ internal sealed class ApplyHarness : IDisposable
         temp.WriteFile(artifactFile, content);
         var store = await SqliteStore.OpenAsync(temp.Combine("data", "slipway.db"), TimeProvider.System, CancellationToken.None);
         var options = new ServerOptions(temp.Combine("data"));
-        return new ApplyHarness(temp, store, new ApplyService(store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new WorkQueue(TimeProvider.System), options));
+        return new ApplyHarness(temp, store, ApplyServices.Create(store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new WorkQueue(TimeProvider.System), options));
     }
 
     public void Dispose() => Temp.Dispose();

@@ -31,7 +31,7 @@ public sealed class ApplyServiceTests : IAsyncLifetime
         _store = await SqliteStore.OpenAsync(_temp.Combine("data", "slipway.db"), TimeProvider.System, Ct);
         var options = new ServerOptions(_temp.Combine("data"));
         _artifacts = new ArtifactStore(options);
-        _service = new ApplyService(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _queue, options);
+        _service = ApplyServices.Create(_store, _artifacts, new ControlPlaneLock(), TimeProvider.System, _queue, options);
     }
 
     public Task DisposeAsync()

@@ -21,7 +21,7 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var options = new ServerOptions(_temp.Combine("data"));
         var sqlite = await SqliteStore.OpenAsync(options.StorePath, TimeProvider.System, CancellationToken.None);
         _store = new InstrumentedStore(sqlite, _metrics, TimeProvider.System);
-        _apply = new ApplyService(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new WorkQueue(TimeProvider.System), options);
+        _apply = ApplyServices.Create(_store, new ArtifactStore(options), new ControlPlaneLock(), TimeProvider.System, new WorkQueue(TimeProvider.System), options);
     }
 
     public Task DisposeAsync()
@@ -54,6 +54,12 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var runs = await _store.ListAnalysisRunsAsync("web", "dev", 10, CancellationToken.None);
         var unfinished = await _store.ListUnfinishedAnalysisRunsAsync(CancellationToken.None);
         var measurements = await _store.ListMeasurementsAsync(run.Id, 10, CancellationToken.None);
+        var secret = new SecretRecord("dev", "db", 1, new Dictionary<string, int> { ["url"] = 1 }, DateTimeOffset.UnixEpoch, "test");
+        Assert.True(await _store.SaveSecretAsync(secret, 0, [new SecretValueRecord("dev", "db", "url", 1, "k1", [1, 2, 3])], CancellationToken.None));
+        var secrets = await _store.ListSecretsAsync("dev", CancellationToken.None);
+        var secretValues = await _store.ListSecretValuesAsync(CancellationToken.None);
+        Assert.Equal(1, await _store.ReencryptSecretValuesAsync([secretValues[0] with { KeyId = "k2" }], CancellationToken.None));
+        Assert.Equal(SecretDeletionOutcome.Deleted, (await _store.DeleteSecretAsync("dev", "db", force: false, "test", CancellationToken.None)).Outcome);
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
@@ -66,8 +72,10 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Single(runs);
         Assert.Single(unfinished);
         Assert.Empty(measurements);
-        Assert.Equal(reads + 11, _metrics.StoreReads);
-        Assert.Equal(writes + 6, _metrics.StoreWrites);
+        Assert.Single(secrets);
+        Assert.Single(secretValues);
+        Assert.Equal(reads + 13, _metrics.StoreReads);
+        Assert.Equal(writes + 9, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }

@@ -20,7 +20,7 @@ internal sealed class PreflightHarness : IAsyncDisposable
         Queue = queue;
         Artifacts = new ArtifactStore(options);
         Preflight = new PreflightRunner(Vault, Artifacts, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
-        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight);
+        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, Vault);
     }
 
     public TemporaryDirectory Temp { get; }

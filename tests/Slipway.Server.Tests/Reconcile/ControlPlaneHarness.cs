@@ -60,7 +60,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         var options = harness.Options = new ServerOptions(harness._temp.Combine("data"));
         harness.Artifacts = new ArtifactStore(options);
         harness.Queue = new WorkQueue(harness.Time);
-        harness._apply = new ApplyService(harness.Store, harness.Artifacts, harness._gate, harness.Time, harness.Queue, options);
+        harness._apply = ApplyServices.Create(harness.Store, harness.Artifacts, harness._gate, harness.Time, harness.Queue, options);
         harness.Rollouts = new RolloutService(harness.Store, harness._gate, harness.Queue, harness._apply, harness.Time);
         harness.Reconciler = harness.NewReconciler(harness.Store);
         return harness;

@@ -54,7 +54,7 @@ public static class CanonicalSpec
             ("artifact", Map(("path", template.Artifact.Path), ("digest", template.Artifact.Digest))),
             ("command", template.Command),
             ("args", template.Args.ToList()),
-            ("env", template.Env.Select(e => Map(("name", e.Name), ("value", e.Value))).ToList()),
+            ("env", template.Env.Select(Env).ToList()),
             ("requiredEnv", spec.RequiredEnv.ToList()),
             ("port", template.Port),
             ("probes", template.Probes == ProbeSet.None || template.Probes is { Startup: null, Readiness: null, Liveness: null }
@@ -70,6 +70,12 @@ public static class CanonicalSpec
             ("preflight", Map(("readinessProbe", spec.Preflight.ReadinessProbe.ToString().ToLowerInvariant()))),
             ("strategy", Strategy(spec.Strategy)));
     }
+
+    /// <summary>A value, or the secret key it comes from, with the version a revision pinned when it has one (as the
+    /// artifact shows its digest): a changed secret shows as a changed version, never as a value.</summary>
+    private static Mapping Env(EnvVar env) => env.SecretKeyRef is { } secret
+        ? Map(("name", env.Name), ("valueFrom", Map(("secretKeyRef", Map(("name", secret.Name), ("key", secret.Key), ("version", secret.Version))))))
+        : Map(("name", env.Name), ("value", env.Value));
 
     private static Mapping? Probe(ProbeSpec? probe) => probe is null ? null : Map(
         probe.Action switch

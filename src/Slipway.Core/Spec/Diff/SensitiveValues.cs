@@ -14,6 +14,8 @@ namespace Slipway.Core.Spec.Diff;
 /// <see cref="Words"/> (<c>DB_PASSWORD</c>, <c>apiKey</c>, <c>GITHUB_TOKEN</c>, <c>SESSION_SECRET</c> …): its value;</item>
 /// <item>an argument <c>--NAME=VALUE</c>, or <c>--NAME VALUE</c> (two arguments), where NAME follows the same rule: VALUE;</item>
 /// <item>a URL with a password (<c>postgres://user:PASSWORD@host/db</c>) in any env value or argument: the password.</item>
+/// <item>an env variable from a secret (<c>valueFrom.secretKeyRef</c>) is shown as its reference — secret, key and the
+/// version a revision pinned — and is never resolved: its value is nowhere in a spec.</item>
 /// <item>in analyses, by the same rules: an argument's value by its name, an http header's value by the header's
 /// name (<c>Authorization</c>, <c>X-Api-Key</c>), a job's env values and arguments, and the password of a
 /// Prometheus address or an http URL.</item>
@@ -140,8 +142,10 @@ public static partial class SensitiveValues
         _ => provider,
     };
 
+    /// <summary>A variable from a secret (<see cref="EnvVar.SecretKeyRef"/>) has no value here to hide: it shows as the
+    /// reference it is, never resolved.</summary>
     private static List<EnvVar> MaskEnv(IReadOnlyList<EnvVar> env, string place, Func<string, string, string> show) =>
-        [.. env.Select(e => e with
+        [.. env.Select(e => e.SecretKeyRef is not null ? e : e with
         {
             Value = IsSensitiveName(e.Name) ? show($"{place}env {e.Name}", e.Value) : HideUrlPasswords(e.Value, $"{place}env {e.Name}", show),
         })];

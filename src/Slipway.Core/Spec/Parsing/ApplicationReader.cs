@@ -25,7 +25,7 @@ internal sealed class ApplicationReader
         ["path"],
         new Dictionary<string, string> { ["image"] = "not supported yet: use artifact.path" }.ToFrozenDictionary());
 
-    private static readonly FieldSet EnvFields = FieldSet.Of("name", "value");
+    private static readonly FieldSet EnvFields = FieldSet.Of("name", "value", "valueFrom");
 
     private static readonly FieldSet PreflightFields = FieldSet.Of("readinessProbe");
 
@@ -38,6 +38,7 @@ internal sealed class ApplicationReader
     private readonly RouteReader _routes;
     private readonly ProbeReader _probes;
     private readonly StrategyReader _strategies;
+    private readonly ValueFromReader _valueFrom;
 
     /// <param name="requestedEnvironment">The environment the caller asks for (<c>slipway apply -e</c>): the
     /// environment of documents that name none, and the one those that name one must agree with.</param>
@@ -49,6 +50,7 @@ internal sealed class ApplicationReader
         _routes = new RouteReader(reader);
         _probes = new ProbeReader(reader);
         _strategies = new StrategyReader(reader, _routes);
+        _valueFrom = new ValueFromReader(reader);
     }
 
     public DocumentReadResult Read(SpecNode root)
@@ -231,9 +233,15 @@ internal sealed class ApplicationReader
                 }
             }
 
-            // Kubernetes allows a variable without a value: it is set, and empty.
+            // Kubernetes allows a variable without a value: it is set, and empty. With valueFrom, the value is a secret's.
             var value = _reader.OptionalString(entry, "value") ?? "";
-            result.Add(new EnvVar(name, value));
+            if (entry.Entry("value") is not null && entry.Entry("valueFrom") is not null)
+            {
+                _reader.Error(entry.KeyPosition("valueFrom"), entry.PathOf("valueFrom"), "set either value or valueFrom, not both");
+                continue;
+            }
+
+            result.Add(new EnvVar(name, value) { SecretKeyRef = _valueFrom.Read(entry) });
         }
 
         return result;

@@ -19,13 +19,16 @@ internal sealed partial class MetricProviders(
     IMetricProvider prometheus,
     IMetricProvider http,
     IMetricProvider job,
-    ILogger<MetricProviders> logger) : IMetricProvider
+    ILogger<MetricProviders> logger,
+    Func<string, string>? redact = null) : IMetricProvider
 {
     /// <summary>
     /// The prometheus, http and job providers over one shared <paramref name="client"/> (<see cref="MetricHttp"/>),
     /// with the router and judge providers given.
     /// </summary>
-    public static MetricProviders Create(IMetricProvider router, IMetricProvider judge, HttpClient client, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="redact">Takes known secret values out of what is kept of a measurement (a job's output, an error):
+    /// a smoke test that prints the env it was given, or a page that echoes a token, must not store them.</param>
+    public static MetricProviders Create(IMetricProvider router, IMetricProvider judge, HttpClient client, TimeProvider time, ILoggerFactory loggers, Func<string, string>? redact = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         return new MetricProviders(
@@ -34,7 +37,8 @@ internal sealed partial class MetricProviders(
             new PrometheusProvider(client, time),
             new HttpProvider(client, time),
             new JobProvider(time, loggers.CreateLogger<JobProvider>()),
-            loggers.CreateLogger<MetricProviders>());
+            loggers.CreateLogger<MetricProviders>(),
+            redact);
     }
 
     /// <summary>The provider's name as specs write it (<c>provider: {prometheus: …}</c>), for messages and status.</summary>
@@ -65,9 +69,10 @@ internal sealed partial class MetricProviders(
             return ProviderResult.Failed($"metric {request.Metric.Name}: no provider measures a {request.Metric.Provider.GetType().Name}");
         }
 
+        ProviderResult result;
         try
         {
-            return await provider.MeasureAsync(request, ct).ConfigureAwait(false);
+            result = await provider.MeasureAsync(request, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -77,8 +82,14 @@ internal sealed partial class MetricProviders(
         {
             var name = NameOf(request.Metric.Provider);
             Log.ProviderFailed(logger, e, name, request.Metric.Name);
-            return ProviderResult.Failed($"the {name} provider failed: {e.Message}");
+            result = ProviderResult.Failed($"the {name} provider failed: {e.Message}");
         }
+
+        return redact is null ? result : result with
+        {
+            Output = result.Output is { } output ? redact(output) : null,
+            Error = result.Error is { } error ? redact(error) : null,
+        };
     }
 
     private static partial class Log

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using Slipway.Core.Serialization;
+using Slipway.Core.Spec;
+using Slipway.Server.Apply;
+using Slipway.Server.Reconcile;
+using Slipway.Store;
+
+namespace Slipway.Server.Secrets;
+
+/// <summary>
+/// A changed secret reaches the apps that use it: every app×env of the secret's environment whose desired spec refers
+/// to a key whose value changed gets a new revision, its references to those keys pinned to the new versions, rolled
+/// out by the app's strategy like any change (<see cref="ApplyService.SaveAsync"/>). No hash to bump by hand.
+/// </summary>
+internal sealed partial class SecretRollouts(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, ISecretLookup secrets, ILogger<SecretRollouts> logger)
+{
+    public async Task<IReadOnlyList<AppliedApp>> RollOutAsync(SecretChange change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var (environment, name) = (change.Secret.Environment, change.Secret.Name);
+        var changed = change.Changed.ToHashSet(StringComparer.Ordinal);
+        if (changed.Count == 0)
+        {
+            return [];
+        }
+
+        bool Uses(SecretKeyRef reference) => reference.Name == name && changed.Contains(reference.Key);
+        var rolled = new List<AppliedApp>();
+        foreach (var candidate in await store.ListAppsAsync(ct))
+        {
+            if (candidate.Environment != environment || !candidate.Spec.Template.Env.Any(e => e.SecretKeyRef is { } r && Uses(r)))
+            {
+                continue;
+            }
+
+            var key = new AppKey(candidate.App, environment);
+            using (await gate.AcquireAsync(key, ct))
+            {
+                // Read again under the lock: an apply or an undo may have changed it since the list.
+                if (await store.GetAppAsync(candidate.App, environment, ct) is not { } record)
+                {
+                    continue;
+                }
+
+                var (template, missing) = await SecretPins.PinAsync(secrets, environment, record.Spec.Template, ct, Uses);
+                if (missing.Count > 0 || SlipwayJson.SameValue(template, record.Spec.Template))
+                {
+                    continue;
+                }
+
+                var keys = template.Env.Where(e => e.SecretKeyRef is { } r && Uses(r)).Select(e => e.SecretKeyRef!.Key).Distinct().Order(StringComparer.Ordinal).ToList();
+                var cause = $"secret {name} changed ({(keys.Count == 1 ? "key" : "keys")} {string.Join(", ", keys)})";
+                var manifest = new ApplicationManifest(new ApplicationMetadata(record.App, environment, new Dictionary<string, string>()), record.Spec);
+                var applied = await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: cause);
+                rolled.Add(applied);
+                Log.RollingOut(logger, record.App, environment, applied.Revision, cause);
+            }
+
+            queue.Add(key);
+        }
+
+        return rolled;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "App {App} in {Environment}: revision {Revision} rolling out ({Cause})")]
+        public static partial void RollingOut(ILogger logger, string app, string environment, int revision, string cause);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Slipway.Server.Apply;
+using Slipway.Server.Preflight;
+using Slipway.Server.Reconcile;
+using Slipway.Server.Secrets;
+using Slipway.Store;
+
+namespace Slipway.Server.Tests.Support;
+
+/// <summary>
+/// An apply service as the server builds it, for tests that drive it without a server: with the real secret vault of
+/// the data directory (no secret set unless the test sets one) and the real preflight checks over it.
+/// </summary>
+internal static class ApplyServices
+{
+    public static ApplyService Create(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, ISecretLookup? secrets = null)
+    {
+        secrets ??= new SecretVault(store, MasterKeys.Open(options.DataDirectory, _ => null), time, NullLogger<SecretVault>.Instance);
+        var preflight = new PreflightRunner(secrets, artifacts, options, time, NullLogger<PreflightRunner>.Instance);
+        return new ApplyService(store, artifacts, gate, time, queue, options, preflight, secrets);
+    }
+}
