@@ -37,8 +37,8 @@ internal static class SecretEndpoints
                 return Refused(problem);
             }
 
-            var rolledOut = await rollouts.RollOutAsync(change!, ct);
-            return Json(new SecretSetAnswer(SecretView.Of(change!.Secret), change.Changed, change.Removed, change.Unchanged, rolledOut, Describe(change, rolledOut)));
+            var outcome = await rollouts.RollOutAsync(change!, ct);
+            return Json(new SecretSetAnswer(SecretView.Of(change!.Secret), change.Changed, change.Removed, change.Unchanged, outcome.RolledOut, Describe(change, outcome)) { NotRolledOut = outcome.Refused });
         });
 
         api.MapDelete("/secrets/{env}/{name}", async (HttpRequest request, string env, string name, bool? force, SecretVault vault, CancellationToken ct) =>
@@ -83,8 +83,9 @@ internal static class SecretEndpoints
         });
     }
 
-    private static string Describe(SecretChange change, IReadOnlyList<Apply.AppliedApp> rolledOut)
+    private static string Describe(SecretChange change, SecretRolloutOutcome outcome)
     {
+        var rolledOut = outcome.RolledOut;
         var secret = change.Secret;
         if (change.Unchanged)
         {
@@ -98,7 +99,8 @@ internal static class SecretEndpoints
         }.OfType<string>());
         var rolled = rolledOut.Count == 0 ? "no app uses a changed key"
             : "rolling out " + string.Join(", ", rolledOut.Select(a => $"{a.App} revision {a.Revision}"));
-        return $"secret {secret.Name} ({secret.Environment}) version {secret.Version}: {what}; {rolled}";
+        var refused = outcome.Refused.Count == 0 ? "" : "; not rolled out: " + string.Join("; ", outcome.Refused);
+        return $"secret {secret.Name} ({secret.Environment}) version {secret.Version}: {what}; {rolled}{refused}";
     }
 
     private static string Apps(IReadOnlyList<string> apps) => (apps.Count == 1 ? "app " : "apps ") + string.Join(", ", apps);

@@ -31,7 +31,11 @@ public sealed record SecretKeyView(string Name, int Version);
 /// new revision was rolled out to because they use a changed key.
 /// </summary>
 /// <param name="Unchanged">Every value given was the key's value already and nothing was removed: no new version.</param>
-public sealed record SecretSetAnswer(SecretView Secret, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed, bool Unchanged, IReadOnlyList<AppliedApp> RolledOut, string Message);
+public sealed record SecretSetAnswer(SecretView Secret, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed, bool Unchanged, IReadOnlyList<AppliedApp> RolledOut, string Message)
+{
+    /// <summary>Apps that use a changed key but were not rolled out, each with why (the preflight checks refuse the new value).</summary>
+    public IReadOnlyList<string> NotRolledOut { get; init; } = [];
+}
 
 /// <summary>The answer of <c>POST /api/v1/secrets/rotate-key</c>.</summary>
 /// <param name="KeyId">The new master key's id (8 hex digits of its SHA-256).</param>

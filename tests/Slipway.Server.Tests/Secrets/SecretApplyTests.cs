@@ -84,7 +84,7 @@ public sealed class SecretApplyTests : IAsyncLifetime
         Assert.Empty((await ApplyAsync(Spec("web", "staging", ("DATABASE_URL", "db", "url")))).Errors);
 
         var change = await SetAsync("prod", ("url", "new-" + _url), ("password", "pw-" + _url));
-        var rolled = await _rollouts.RollOutAsync(change, Ct);
+        var rolled = (await _rollouts.RollOutAsync(change, Ct)).RolledOut;
 
         Assert.Equal(["url"], change.Changed);
         Assert.Equal(("web", "prod", 2, true), Assert.Single(rolled) is var a ? (a.App, a.Environment, a.Revision, a.RolloutStarted) : default);
@@ -100,6 +100,21 @@ public sealed class SecretApplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_required_name_set_to_a_placeholder_is_not_rolled_out_and_the_answer_says_why()
+    {
+        await SetAsync("prod", ("url", _url));
+        Assert.Empty((await ApplyAsync(Spec("web", "prod", ("DATABASE_URL", "db", "url")) + "\n  requiredEnv: [DATABASE_URL]\n")).Errors);
+
+        var outcome = await _rollouts.RollOutAsync(await SetAsync("prod", ("url", "CHANGEME")), Ct);
+
+        Assert.Empty(outcome.RolledOut);
+        var why = Assert.Single(outcome.Refused);
+        Assert.Contains("DATABASE_URL", why, StringComparison.Ordinal);
+        Assert.Contains("placeholder", why, StringComparison.Ordinal);
+        Assert.Single(await _harness.Store.ListRevisionsAsync("web", "prod", Ct));
+    }
+
+    [Fact]
     public async Task A_set_that_changes_nothing_rolls_out_nothing()
     {
         await SetAsync("prod", ("url", _url));
@@ -108,7 +123,7 @@ public sealed class SecretApplyTests : IAsyncLifetime
         var change = await SetAsync("prod", ("url", _url));
 
         Assert.True(change.Unchanged);
-        Assert.Empty(await _rollouts.RollOutAsync(change, Ct));
+        Assert.Empty((await _rollouts.RollOutAsync(change, Ct)).RolledOut);
     }
 
     [Fact]
