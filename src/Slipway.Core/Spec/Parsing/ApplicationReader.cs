@@ -19,7 +19,7 @@ internal sealed class ApplicationReader
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
-        "revisionHistoryLimit", "strategy");
+        "revisionHistoryLimit", "strategy", "hooks");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -33,6 +33,7 @@ internal sealed class ApplicationReader
     private readonly RouteReader _routes;
     private readonly ProbeReader _probes;
     private readonly StrategyReader _strategies;
+    private readonly HookReader _hooks;
 
     /// <param name="requestedEnvironment">The environment the caller asks for (<c>slipway apply -e</c>): the
     /// environment of documents that name none, and the one those that name one must agree with.</param>
@@ -44,6 +45,7 @@ internal sealed class ApplicationReader
         _routes = new RouteReader(reader);
         _probes = new ProbeReader(reader);
         _strategies = new StrategyReader(reader, _routes);
+        _hooks = new HookReader(reader);
     }
 
     public DocumentReadResult Read(SpecNode root)
@@ -155,6 +157,7 @@ internal sealed class ApplicationReader
             MinReadySeconds = minReady,
             MaxRestarts = maxRestarts,
             RevisionHistoryLimit = historyLimit,
+            Hooks = _hooks.Read(spec),
         };
     }
 
