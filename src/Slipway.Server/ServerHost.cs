@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slipway.Core.Serialization;
@@ -94,6 +95,8 @@ public static partial class ServerHost
             time,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<AnalysisRunner>();
+        services.TryAddSingleton<Secrets.ISecretLookup, Secrets.NoSecrets>(); // until the secret vault registers its own
+        services.AddSingleton<Hooks.HookRunner>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());

@@ -43,6 +43,12 @@ public sealed record HookRun(HookRunKey Key, HookSpec Hook, HookMoment Moment, D
     /// <summary>How the last attempt ended, in a few words (<c>exit code 1</c>, <c>timed out after 30s</c>).</summary>
     public string? Message { get; init; }
 
+    /// <summary>
+    /// When the attempt in progress started; null between attempts. A server that finds it set when it starts was
+    /// stopped during that attempt: it kills what the attempt left running and makes it again (the same attempt).
+    /// </summary>
+    public DateTimeOffset? AttemptStartedAt { get; init; }
+
     /// <summary>The process of the job attempt in progress (also its process group), and its start time.</summary>
     public int? Pid { get; init; }
 
