@@ -31,7 +31,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
 
     private readonly List<AnalysisRunner> _runners = [];
 
-    private readonly List<Hooks.HookRunner> _hookRunners = [];
+    private readonly List<Slipway.Server.Hooks.HookRunner> _hookRunners = [];
 
     /// <summary>The queue the services add to; the harness's passes are run by the test, not by workers.</summary>
     public WorkQueue Queue { get; private set; } = null!;
@@ -78,7 +78,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         var providers = MetricProviders.Create(new RouterProvider(router), new JudgeProvider(router, Time), MetricHttp.CreateClient(), Time, NullLoggerFactory.Instance);
         var analysis = new AnalysisRunner(instrumented, Queue, Target, providers, Artifacts, Time, NullLogger<AnalysisRunner>.Instance);
         _runners.Add(analysis);
-        var hooks = new Hooks.HookRunner(instrumented, Queue, Target, Artifacts, new FakeSecrets(), Time, NullLogger<Hooks.HookRunner>.Instance);
+        var hooks = new Slipway.Server.Hooks.HookRunner(instrumented, Queue, Target, Artifacts, new FakeSecrets(), Time, NullLogger<Slipway.Server.Hooks.HookRunner>.Instance);
         _hookRunners.Add(hooks);
         return new(instrumented, _gate, Queue, Target, Options, Metrics, analysis, hooks, Time, NullLogger<Reconciler>.Instance);
     }
