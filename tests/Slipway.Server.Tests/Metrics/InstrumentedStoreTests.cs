@@ -1,4 +1,5 @@
 using Slipway.Core.Analysis;
+using Slipway.Core.Hooks;
 using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
@@ -54,6 +55,15 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var runs = await _store.ListAnalysisRunsAsync("web", "dev", 10, CancellationToken.None);
         var unfinished = await _store.ListUnfinishedAnalysisRunsAsync(CancellationToken.None);
         var measurements = await _store.ListMeasurementsAsync(run.Id, 10, CancellationToken.None);
+        var hook = new HookSpec("migrate", HookType.PreRollout, new JobHookAction("true", [], []), HookSpec.DefaultTimeout, 0);
+        var hookRun = await _store.CreateHookRunAsync("web", "dev", new HookRun(new HookRunKey(HookType.PreRollout, "migrate", 1, DateTimeOffset.UnixEpoch), hook, new HookMoment("Progressing", 0, null), DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await _store.CreateEventHookRunsAsync("web", "dev", "notify", [], 3, CancellationToken.None);
+        var cursor = await _store.GetHookCursorAsync("web", "dev", "notify", CancellationToken.None);
+        await _store.SaveHookRunAsync(hookRun, CancellationToken.None);
+        var hookRuns = await _store.ListHookRunsAsync("web", "dev", 10, CancellationToken.None);
+        var unfinishedHooks = await _store.ListUnfinishedHookRunsAsync(CancellationToken.None);
+        var irreversible = await _store.ListIrreversibleHookRunsAsync("web", "dev", null, CancellationToken.None);
+        var after = await _store.ListEventsAfterAsync("web", "dev", 0, 10, CancellationToken.None);
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
@@ -66,8 +76,13 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Single(runs);
         Assert.Single(unfinished);
         Assert.Empty(measurements);
-        Assert.Equal(reads + 11, _metrics.StoreReads);
-        Assert.Equal(writes + 6, _metrics.StoreWrites);
+        Assert.Equal(3, cursor);
+        Assert.Single(hookRuns);
+        Assert.Single(unfinishedHooks);
+        Assert.Empty(irreversible);
+        Assert.Contains(after, e => e.Reason == "Tested");
+        Assert.Equal(reads + 16, _metrics.StoreReads);
+        Assert.Equal(writes + 9, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }
