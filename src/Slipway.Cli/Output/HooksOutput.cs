@@ -46,10 +46,15 @@ internal sealed class HooksOutput(JsonNode document, HooksView hooks) : IPrintab
             }
         }
 
-        if (hooks.Runs.FirstOrDefault(r => r.IrreversibleReason is not null) is { } irreversible)
+        var irreversible = hooks.Runs.Where(r => r.IrreversibleReason is not null).DistinctBy(r => r.Hook).ToList();
+        if (irreversible.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"irreversible: hook {irreversible.Hook} {irreversible.IrreversibleReason}");
+            text.AppendLine("irreversible hooks (a rollback cannot undo what they did):");
+            foreach (var run in irreversible)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {run.Hook}: {run.IrreversibleReason}");
+            }
         }
 
         return text.ToString();

@@ -100,7 +100,7 @@ internal sealed partial class HookRunner : IAsyncDisposable
                 }
                 else if (HookNames.IsConfirmation(active.Record.Run.Key.Type))
                 {
-                    await CancelAsync(key, hooks, active, "the rollout no longer waits for this confirmation", ct);
+                    await CancelAsync(key, hooks, active, "stopped asking: the rollout no longer waits for this confirmation (a human promoted, or the rollout ended)", ct);
                 }
             }
 

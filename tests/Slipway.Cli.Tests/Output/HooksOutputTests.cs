@@ -36,7 +36,7 @@ public sealed class HooksOutputTests
         Assert.Equal("13    notify    event #41 HookFailed        2          Succeeded   1/1        2026-11-24 07:46:19Z   POST http://127.0.0.1:9000/hooks answered 204 No Content", lines[1]);
         Assert.Equal("12    migrate   preRollout (irreversible)   2          Failed      3/3        2026-11-24 07:46:19Z   exit code 1", lines[2]);
         Assert.Contains("run 12 (migrate), output of attempt 3:\n  applying 0042_email_verified\n  ERROR: relation users does not exist\n", text, StringComparison.Ordinal);
-        Assert.Contains("irreversible: hook migrate adds column users.email_verified", text, StringComparison.Ordinal);
+        Assert.Contains("irreversible hooks (a rollback cannot undo what they did):\n  migrate: adds column users.email_verified\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
