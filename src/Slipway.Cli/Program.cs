@@ -22,6 +22,7 @@ root.Subcommands.Add(GetCommand.Create(globals));
 root.Subcommands.Add(StatusCommand.Create(globals));
 root.Subcommands.Add(HistoryCommand.Create(globals));
 root.Subcommands.Add(AnalysisCommand.Create(globals));
+root.Subcommands.Add(HooksCommand.Create(globals));
 root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
 root.Subcommands.Add(SecretCommand.Create(globals));

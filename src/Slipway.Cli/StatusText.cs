@@ -71,6 +71,21 @@ internal static class StatusText
             }
         }
 
+        foreach (var hook in s.Hooks ?? [])
+        {
+            var what = hook.Event is { } e ? $"event #{e.Id.ToString(CultureInfo.InvariantCulture)} {e.Reason}" : hook.Type;
+            var attempts = hook.MaxAttempts is { } max ? $"attempt {hook.Attempts}/{max}" : $"attempt {hook.Attempts}";
+            var result = hook.Phase is "Pending" || hook.Message is null ? "" : $": {hook.Message}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"  hook      {hook.Hook} ({what}{(hook.Irreversible ? ", irreversible" : "")}, run {hook.Id}): {hook.Phase}, {attempts}{result}");
+            if (hook.Phase is "Failed" or "Running" && hook.Output is { Length: > 0 } output)
+            {
+                foreach (var line in output.TrimEnd().Split('\n'))
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"      {line.TrimEnd('\r')}");
+                }
+            }
+        }
+
         foreach (var c in s.Conditions)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  condition {c.Type}={c.Status}{(c.Reason is null ? "" : $" ({c.Reason})")}{(wide ? $"  since {Timestamp.Format(c.LastTransitionTime)}{(c.Message is null ? "" : $"  {c.Message}")}" : "")}");

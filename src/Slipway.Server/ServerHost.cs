@@ -115,6 +115,7 @@ public static partial class ServerHost
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<ISecretLookup>().Redact));
         services.AddSingleton<AnalysisRunner>();
+        services.AddSingleton<Hooks.HookRunner>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
         services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());

@@ -64,7 +64,41 @@ public interface IStore
     /// <summary>The newest <paramref name="perMetric"/> measurements of each metric of a run, oldest first.</summary>
     Task<IReadOnlyList<Measurement>> ListMeasurementsAsync(long runId, int perMetric, CancellationToken ct);
 
-    /// <summary>Forgets an app×env: its spec, revisions, status, events and analysis runs. Its instances are then stopped by the reconciler.</summary>
+    /// <summary>
+    /// Stores a new hook run of the app×env, or returns the one already stored under the same key (a pass that asked
+    /// for it again, after a crash or a restart, finds it where it was). Older finished runs beyond the bound
+    /// (<see cref="StoreOptions.HookRunsPerApp"/>) are deleted, never a succeeded irreversible one of a kept revision.
+    /// </summary>
+    Task<HookRunRecord> CreateHookRunAsync(string app, string environment, Core.Hooks.HookRun run, CancellationToken ct);
+
+    /// <summary>
+    /// Stores the runs of an event hook for new events and moves its cursor to <paramref name="deliveredThrough"/>,
+    /// atomically, so that an event is neither lost nor given two runs. Returns the runs as stored.
+    /// </summary>
+    Task<IReadOnlyList<HookRunRecord>> CreateEventHookRunsAsync(string app, string environment, string hook, IReadOnlyList<Core.Hooks.HookRun> runs, long deliveredThrough, CancellationToken ct);
+
+    /// <summary>The id of the last event an event hook has runs for; null before its first.</summary>
+    Task<long?> GetHookCursorAsync(string app, string environment, string hook, CancellationToken ct);
+
+    /// <summary>Saves a hook run's new state (an attempt started or ended).</summary>
+    Task SaveHookRunAsync(HookRunRecord run, CancellationToken ct);
+
+    /// <summary>The app×env's newest hook runs, newest first.</summary>
+    Task<IReadOnlyList<HookRunRecord>> ListHookRunsAsync(string app, string environment, int limit, CancellationToken ct);
+
+    /// <summary>Every hook run not finished, of every app×env, oldest first: what a starting server resumes.</summary>
+    Task<IReadOnlyList<HookRunRecord>> ListUnfinishedHookRunsAsync(CancellationToken ct);
+
+    /// <summary>
+    /// The runs of irreversible hooks that succeeded for <paramref name="revision"/> of the app×env (every revision's
+    /// when null), oldest first: what a rollback past that revision cannot undo. Kept as long as their revision is.
+    /// </summary>
+    Task<IReadOnlyList<HookRunRecord>> ListIrreversibleHookRunsAsync(string app, string environment, int? revision, CancellationToken ct);
+
+    /// <summary>The app×env's events after event <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<EventRecord>> ListEventsAfterAsync(string app, string environment, long afterId, int limit, CancellationToken ct);
+
+    /// <summary>Forgets an app×env: its spec, revisions, status, events, analysis runs and hook runs. Its instances are then stopped by the reconciler.</summary>
     Task DeleteAppAsync(string app, string environment, CancellationToken ct);
 
     /// <summary>Saves the rollout status and events of one app×env, atomically.</summary>

@@ -49,3 +49,6 @@ public sealed record AppChange(AppRecord App, RevisionRecord? NewRevision, Rollo
 
 /// <summary>A stored analysis run of an app×env; <see cref="Id"/> names it in the API and its measurements.</summary>
 public sealed record AnalysisRunRecord(long Id, string App, string Environment, AnalysisRun Run);
+
+/// <summary>A stored hook run of an app×env; <see cref="Id"/> names it in the API.</summary>
+public sealed record HookRunRecord(long Id, string App, string Environment, Core.Hooks.HookRun Run);

@@ -39,4 +39,12 @@ public sealed record StoreOptions
     public int MeasurementsPerMetric { get; init; } = DefaultMeasurementsPerMetric;
 
     public int AnalysisRunsPerApp { get; init; } = DefaultAnalysisRunsPerApp;
+
+    /// <summary>
+    /// 100 hook runs per app×env, the newest: a rollout makes a few, an event hook one per event. Runs still to finish
+    /// are never deleted, nor succeeded irreversible ones while their revision is kept (what a rollback must warn about).
+    /// </summary>
+    public const int DefaultHookRunsPerApp = 100;
+
+    public int HookRunsPerApp { get; init; } = DefaultHookRunsPerApp;
 }

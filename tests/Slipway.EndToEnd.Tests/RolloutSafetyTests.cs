@@ -100,10 +100,13 @@ public sealed partial class RolloutSafetyTests(ITestOutputHelper output)
         await cluster.StartServerAsync();
         // With an analysis that has measured, so that every field of a run, a metric and a measurement is there.
         var strategy = Strategies.HeaderAndMirror.Replace("canary:\n", "canary:\n  analysis:\n    metrics:\n      - name: smoke\n        provider:\n          job: {command: \"true\"}\n", StringComparison.Ordinal);
-        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v1", strategy, replicas: 1));
+
+        // And hooks that have run, so that every field of a hook run and of the event it delivered is there.
+        const string hooks = "\n  hooks:\n    - {name: migrate, type: preRollout, job: {command: \"true\"}}\n    - {name: notify, type: event, job: {command: \"true\"}}";
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v1", strategy, replicas: 1) + hooks);
         await cluster.WaitForStatusAsync("web", s => s.Phase == "Healthy", "v1 healthy");
-        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", strategy, replicas: 1));
-        await cluster.WaitForStatusAsync("web", s => s.Phase == "Paused" && s.Analysis is [{ Metrics: [{ Measurements.Count: > 0 }] }], "paused with a header route, a mirror and a measured analysis");
+        await cluster.ApplyAsync(SlipwayCluster.SampleSpec("web", "v2", strategy, replicas: 1) + hooks);
+        await cluster.WaitForStatusAsync("web", s => s.Phase == "Paused" && s.Analysis is [{ Metrics: [{ Measurements.Count: > 0 }] }] && s.Hooks!.Any(h => h.Event is not null), "paused with a header route, a mirror, a measured analysis and hooks run");
 
         var document = JsonNode.Parse(await cluster.Api.GetStringAsync("api/v1/apps/web/dev"))!.AsObject();
         var documented = DocumentedStatusFields();

@@ -87,6 +87,15 @@ internal static class RolloutStatusCommand
                         }
 
                         break;
+                    case nameof(RolloutPhase.Paused) when view.Reason == Reasons.WaitingForConfirmation:
+                        // A confirm gate asks its hook until it says yes: like a timed pause, it goes on by itself.
+                        if (!pauseNoted)
+                        {
+                            Console.WriteLine(Text($"{app}: {view.Message}; waiting for it"));
+                            pauseNoted = true;
+                        }
+
+                        break;
                     case nameof(RolloutPhase.Paused) when !throughPauses:
                         Console.WriteLine(PausedMessage(view, app, env, time.GetUtcNow()));
                         return ExitPaused;

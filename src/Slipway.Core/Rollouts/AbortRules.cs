@@ -15,9 +15,10 @@ internal static class AbortRules
             return new AbortVerdict(Reasons.MaxRestartsExceeded, health.Message);
         }
 
-        // No deadline while paused: waiting for a human or a timer is not a lack of progress.
+        // No deadline while paused, nor while an analysis or a preRollout hook runs: waiting for a human, a timer, a
+        // judgement or a migration (each bounded by its own timeout) is not a lack of progress.
         var status = pass.Status;
-        if (status.Phase == RolloutPhase.Progressing && status.Reason != Reasons.AnalysisRunning && status.Progress is { } progress
+        if (status.Phase == RolloutPhase.Progressing && status.Reason is not (Reasons.AnalysisRunning or Reasons.HookRunning) && status.Progress is { } progress
             && progress.IsPastDeadline(pass.Spec.ProgressDeadlineSeconds, pass.Now))
         {
             return new AbortVerdict(

@@ -24,4 +24,17 @@ public static class Reasons
     public const string AnalysisInconclusive = "AnalysisInconclusive";
     public const string IrreversibleChange = "IrreversibleChange";
     public const string ForcedRollback = "ForcedRollback";
+
+    /// <summary>A preRollout hook runs: nothing of the new revision starts before it has succeeded.</summary>
+    public const string HookRunning = "HookRunning";
+
+    /// <summary>A hook failed after its retries: a preRollout one aborts the rollout; a postPromotion or onAbort one is reported.</summary>
+    public const string HookFailed = "HookFailed";
+
+    public const string HookSucceeded = "HookSucceeded";
+
+    /// <summary>A confirm gate waits for its hook to say yes (asked every 10 s), or for a human to promote.</summary>
+    public const string WaitingForConfirmation = "WaitingForConfirmation";
+
+    public const string Confirmed = "Confirmed";
 }

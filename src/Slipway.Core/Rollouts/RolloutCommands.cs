@@ -32,7 +32,8 @@ public static class RolloutCommands
     }
 
     /// <summary>
-    /// Finishes the pause the rollout waits at (a canary pause step, a blue-green pre-promotion pause), or with
+    /// Finishes the pause the rollout waits at (a canary pause step, a blue-green pre-promotion pause, a confirm gate of
+    /// its hooks), or with
     /// <paramref name="full"/> skips every remaining step. Refused while a user holds the rollout: resume it first.
     /// </summary>
     public static CommandResult Promote(RolloutStatus status, ApplicationSpec spec, bool full)
@@ -61,6 +62,14 @@ public static class RolloutCommands
         if (status.Phase != RolloutPhase.Paused)
         {
             return CommandResult.Fail("the rollout is not paused; use --full to skip the remaining steps");
+        }
+
+        if (status.Reason == Reasons.WaitingForConfirmation)
+        {
+            var rolloutGate = !status.RolloutConfirmed && spec.Hooks.Any(h => h.Type == Hooks.HookType.ConfirmRollout);
+            return Changed(status with { PromoteRequested = true }, updated, Reasons.Promoted, rolloutGate
+                ? $"promoted: the rollout of revision {updated} is confirmed by hand; it starts"
+                : $"promoted: the final promotion of revision {updated} is confirmed by hand");
         }
 
         var message = spec.Strategy is CanaryStrategy { Steps: var steps } && status.CurrentStepIndex < steps.Count
@@ -309,6 +318,7 @@ public static class RolloutCommands
             Phase = RolloutPhase.Degraded,
             Reason = reason,
             Message = message,
+            HooksToRun = Hooks.HookType.OnAbort, // the planner runs the app's onAbort hooks, if it has any, once traffic is back
         };
     }
 }

@@ -13,6 +13,9 @@ public sealed record RolloutContext(
     /// <summary>The analysis runs of this app×env's rollout, as the analysis runner last assessed them.</summary>
     public IReadOnlyList<AnalysisRunState> Analysis { get; init; } = [];
 
+    /// <summary>The hook runs of this app×env's rollouts, as the hook runner last saw them (see <see cref="HookGate"/>).</summary>
+    public IReadOnlyList<Hooks.HookRunState> Hooks { get; init; } = [];
+
     public TimeSpan MinReady => TimeSpan.FromSeconds(Spec.MinReadySeconds);
 
     /// <summary>The instances of <paramref name="revision"/> summed up; restarts count from the start of the current rollout.</summary>

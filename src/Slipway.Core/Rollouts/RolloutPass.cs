@@ -32,6 +32,9 @@ internal sealed class RolloutPass(RolloutContext context)
     /// <summary>The analysis runs this pass wants (see <see cref="AnalysisGate"/>).</summary>
     public List<AnalysisRunRequest> Analysis { get; } = [];
 
+    /// <summary>The hook runs this pass wants (see <see cref="HookGate"/>).</summary>
+    public List<Hooks.HookRunRequest> Hooks { get; } = [];
+
     public RevisionObservation Observe(int revision)
     {
         if (!_observed.TryGetValue(revision, out var observation))
@@ -71,6 +74,7 @@ internal sealed class RolloutPass(RolloutContext context)
             Message = null,
             CompletedAt = Now,
             StableHistory = history,
+            HooksToRun = Spec.Hooks.Any(h => h.Type == Core.Hooks.HookType.PostPromotion) ? Core.Hooks.HookType.PostPromotion : null,
         };
         if (previous is int p && p != updated && Status.PreviousStableRevision != p)
         {

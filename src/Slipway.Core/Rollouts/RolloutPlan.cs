@@ -24,6 +24,13 @@ public sealed record RolloutPlan(
     /// still measures.</summary>
     public IReadOnlyList<AnalysisRunRequest> Analysis { get; init; } = [];
 
+    /// <summary>
+    /// The hook runs the rollout wants now (see <see cref="HookGate"/>); the runner stores and starts those missing. A
+    /// run no longer wanted finishes what it does (a migration is never cut short), except a confirm gate's, which
+    /// stops asking.
+    /// </summary>
+    public IReadOnlyList<Hooks.HookRunRequest> Hooks { get; init; } = [];
+
     /// <summary>The built-in health check of the rollout in progress; null when none is.</summary>
     public HealthCheck? Health { get; init; }
 }

@@ -25,12 +25,15 @@ public static class RolloutPlanner
             Reconcile(pass, updated);
         }
 
+        HookGate.FollowUps(pass);
+
         var status = pass.Status with { Conditions = RolloutConditions.Compute(pass) };
         var (start, stop) = InstanceSelection.Select(pass.DesiredReplicas, context.Instances, status, context.Now, context.MinReady);
         status = RecordIrreversible(pass, status, start);
         return new RolloutPlan(status, pass.DesiredReplicas, start, stop, pass.Traffic, pass.Events, WakeAt(pass, status))
         {
             Analysis = status.InProgress && !status.Aborted ? pass.Analysis : [],
+            Hooks = pass.Hooks,
             Health = HealthCheck.Of(pass),
         };
     }
@@ -80,6 +83,14 @@ public static class RolloutPlanner
                 pass.Abort(updated, verdict.Reason, verdict.Message);
             }
         }
+        else if (!pass.Status.Aborted && !HookGate.BeforeStart(pass, updated))
+        {
+            // Waiting for a confirmation or a preRollout hook: nothing of the new revision starts, no traffic moves.
+            if (!pass.Status.Aborted)
+            {
+                HookGate.KeepServing(pass, stable, updated);
+            }
+        }
         else if (!pass.Status.Aborted)
         {
             switch (pass.Spec.Strategy)
@@ -94,7 +105,7 @@ public static class RolloutPlanner
                     RollingPlanner.Reconcile(pass, stable, updated, rolling);
                     break;
                 case RecreateStrategy:
-                    RecreatePlanner.Reconcile(pass, updated);
+                    RecreatePlanner.Reconcile(pass, stable, updated);
                     return; // nothing runs to go back to: recreate never aborts by itself
                 default:
                     throw new InvalidOperationException($"unknown strategy {pass.Spec.Strategy.GetType().Name}");
@@ -114,6 +125,20 @@ public static class RolloutPlanner
 
     private static void ReconcileFirstDeploy(RolloutPass pass, int updated)
     {
+        if (pass.Status.Aborted && pass.Observe(updated).Instances == 0)
+        {
+            // Aborted before anything of it started (a preRollout hook failed): nothing starts; retry starts it again.
+            pass.DesiredReplicas[updated] = 0;
+            pass.Status = pass.Status with { Phase = RolloutPhase.Degraded };
+            return;
+        }
+
+        if (!HookGate.BeforeStart(pass, updated))
+        {
+            pass.DesiredReplicas[updated] = 0;
+            return;
+        }
+
         pass.DesiredReplicas[updated] = pass.Replicas;
         pass.Traffic = TrafficPlan.Weighted((updated, 100));
         var available = pass.Observe(updated).Available;
@@ -179,6 +204,7 @@ public static class RolloutPlanner
             _ => throw new InvalidOperationException($"unknown strategy {pass.Spec.Strategy.GetType().Name}"),
         };
         pass.Hold(HeldMessage(pass, stable, updated));
+        HookGate.Hold(pass);
         var analysis = stable is null ? null : AnalysisGate.Hold(pass);
         if ((AbortRules.Check(pass, updated) ?? analysis) is not { } verdict)
         {

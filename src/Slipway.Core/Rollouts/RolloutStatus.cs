@@ -103,6 +103,22 @@ public sealed record RolloutStatus
 
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>The rollout's <c>confirmRollout</c> hooks said yes, or a human promoted: it may start.</summary>
+    public bool RolloutConfirmed { get; init; }
+
+    /// <summary>Every <c>preRollout</c> hook of the rollout succeeded: instances of the new revision may start.</summary>
+    public bool PreRolloutDone { get; init; }
+
+    /// <summary>The rollout's <c>confirmPromotion</c> hooks said yes, or a human promoted: the final promotion may happen.</summary>
+    public bool PromotionConfirmed { get; init; }
+
+    /// <summary>
+    /// Hooks still to run for the rollout that just ended (the one that started at <see cref="StartedAt"/>):
+    /// <c>postPromotion</c> after it completed, <c>onAbort</c> after it was aborted. Persisted with the status that ends
+    /// the rollout, so that they run once even if the server stops before starting them; cleared once every one has run.
+    /// </summary>
+    public Hooks.HookType? HooksToRun { get; init; }
+
     public IReadOnlyList<RolloutCondition> Conditions { get; init; } = [];
 
     /// <summary>Changes revisions made that no rollback undoes, oldest first (see <see cref="IrreversibleChange"/>).</summary>
@@ -133,6 +149,10 @@ public sealed record RolloutStatus
         Progress = null,
         SwitchedAt = null,
         AnalysisAttempt = 0,
+        RolloutConfirmed = false,
+        PreRolloutDone = false,
+        PromotionConfirmed = false,
+        HooksToRun = null,
     };
 
     /// <summary>Value equality including the lists (records compare lists by reference).</summary>

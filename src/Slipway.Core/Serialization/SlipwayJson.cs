@@ -42,6 +42,7 @@ public static class SlipwayJson
         };
         // Phases read as status writes them ("Failed", as the run's and the metric's); other enums in camelCase.
         options.Converters.Add(new JsonStringEnumConverter<AnalysisPhase>());
+        options.Converters.Add(new JsonStringEnumConverter<Hooks.HookPhase>());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new AnalysisValueConverter());
         if (utcTimestamps)

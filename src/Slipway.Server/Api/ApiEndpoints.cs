@@ -62,7 +62,7 @@ internal static class ApiEndpoints
             return Json(summaries);
         });
 
-        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, Secrets.ISecretLookup secrets, CancellationToken ct) =>
         {
             if (!HealthWindow.TryParse(window, out var windowSeconds))
             {
@@ -78,7 +78,8 @@ internal static class ApiEndpoints
             var status = await store.GetStatusAsync(app, env, ct);
             var health = await router.GetStatsAsync(app, env, windowSeconds, ct);
             var analysis = await store.ListAnalysisRunsAsync(app, env, AnalysisViews.DefaultRuns, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis));
+            var hooks = await store.ListHookRunsAsync(app, env, StoreOptions.DefaultHookRunsPerApp, ct);
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis, (hooks, secrets.Redact)));
         });
 
         api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, Housekeeping.Housekeeper housekeeper, CancellationToken ct) =>
@@ -189,6 +190,28 @@ internal static class ApiEndpoints
             return await config.GetAsync(app, to!, ct) is { } b
                 ? Json(ConfigDiff.Compare(a, b))
                 : await AppNotFound.AnswerAsync(store, app, to!, ct);
+        });
+
+        api.MapGet("/apps/{app}/{env}/hooks", async (string app, string env, int? runs, int? lines, IStore store, Reconciler reconciler, Secrets.ISecretLookup secrets, CancellationToken ct) =>
+        {
+            if (runs is < 1 or > StoreOptions.DefaultHookRunsPerApp)
+            {
+                return BadRequest($"runs: expected 1 to {StoreOptions.DefaultHookRunsPerApp}, got {runs}");
+            }
+
+            if (lines is < 0)
+            {
+                return BadRequest($"lines: expected 0 or more, got {lines}");
+            }
+
+            if (await store.GetAppAsync(app, env, ct) is null)
+            {
+                return await AppNotFound.AnswerAsync(store, app, env, ct);
+            }
+
+            var status = reconciler.View(app, env)?.Plan?.Status ?? await store.GetStatusAsync(app, env, ct);
+            var shown = await store.ListHookRunsAsync(app, env, runs ?? HookViews.DefaultRuns, ct);
+            return Json(HookViews.Build(app, env, status, shown, lines, secrets.Redact));
         });
 
         api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, Reconciler reconciler, CancellationToken ct) =>

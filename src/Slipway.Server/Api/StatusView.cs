@@ -43,7 +43,8 @@ public sealed record StatusView(
     HealthCheckView? HealthCheck = null,
     IReadOnlyList<AnalysisRunView>? Analysis = null,
     IReadOnlyList<IrreversibleChange>? IrreversibleChanges = null,
-    IReadOnlyList<IrreversibleChange>? NotRolledBack = null);
+    IReadOnlyList<IrreversibleChange>? NotRolledBack = null,
+    IReadOnlyList<HookRunView>? Hooks = null);
 
 /// <summary>One canary step of the spec: its 0-based index, its kind (the spec's field name) and a short text.</summary>
 public sealed record StepView(int Index, string Kind, string Text);
@@ -61,8 +62,10 @@ internal static class StatusViews
 {
     /// <param name="health">The router's numbers for this app×env, or why there are none; null when not asked for (a list).</param>
     /// <param name="analysis">The app×env's newest analysis runs; those of the current rollout are shown.</param>
+    /// <param name="hooks">The app×env's newest hook runs and how to redact their output; what <see cref="HookViews.OfStatus"/> picks is shown.</param>
     public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl,
-        (RouterStats? Stats, string? Error)? health = null, IReadOnlyList<AnalysisRunRecord>? analysis = null)
+        (RouterStats? Stats, string? Error)? health = null, IReadOnlyList<AnalysisRunRecord>? analysis = null,
+        (IReadOnlyList<HookRunRecord> Runs, Func<string, string> Redact)? hooks = null)
     {
         // A view of a deleted app of the same name is not this app's.
         view = view?.AppUid == app.Uid ? view : null;
@@ -119,7 +122,8 @@ internal static class StatusViews
             AnalysisViews.HealthOf(plan?.Health),
             analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList(),
             status.IrreversibleChanges,
-            status.NotRolledBack());
+            status.NotRolledBack(),
+            hooks is { } h ? HookViews.OfStatus(status, h.Runs, h.Redact) : null);
     }
 
     public static string Url(RouteSpec route, string routerUrl)

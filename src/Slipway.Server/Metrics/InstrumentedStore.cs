@@ -84,6 +84,30 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task<int> ReencryptSecretValuesAsync(IReadOnlyList<SecretValueRecord> values, CancellationToken ct) =>
         MeasureAsync(StoreOperation.ReencryptSecretValues, () => inner.ReencryptSecretValuesAsync(values, ct));
 
+    public Task<HookRunRecord> CreateHookRunAsync(string app, string environment, Core.Hooks.HookRun run, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.CreateHookRun, () => inner.CreateHookRunAsync(app, environment, run, ct));
+
+    public Task<IReadOnlyList<HookRunRecord>> CreateEventHookRunsAsync(string app, string environment, string hook, IReadOnlyList<Core.Hooks.HookRun> runs, long deliveredThrough, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.CreateEventHookRuns, () => inner.CreateEventHookRunsAsync(app, environment, hook, runs, deliveredThrough, ct));
+
+    public Task<long?> GetHookCursorAsync(string app, string environment, string hook, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.GetHookCursor, () => inner.GetHookCursorAsync(app, environment, hook, ct));
+
+    public Task SaveHookRunAsync(HookRunRecord run, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveHookRun, () => inner.SaveHookRunAsync(run, ct));
+
+    public Task<IReadOnlyList<HookRunRecord>> ListHookRunsAsync(string app, string environment, int limit, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListHookRuns, () => inner.ListHookRunsAsync(app, environment, limit, ct));
+
+    public Task<IReadOnlyList<HookRunRecord>> ListUnfinishedHookRunsAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListUnfinishedHookRuns, () => inner.ListUnfinishedHookRunsAsync(ct));
+
+    public Task<IReadOnlyList<HookRunRecord>> ListIrreversibleHookRunsAsync(string app, string environment, int? revision, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListIrreversibleHookRuns, () => inner.ListIrreversibleHookRunsAsync(app, environment, revision, ct));
+
+    public Task<IReadOnlyList<EventRecord>> ListEventsAfterAsync(string app, string environment, long afterId, int limit, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListEventsAfter, () => inner.ListEventsAfterAsync(app, environment, afterId, limit, ct));
+
     private async Task<T> MeasureAsync<T>(StoreOperation operation, Func<Task<T>> call)
     {
         var started = time.GetTimestamp();

@@ -32,6 +32,14 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation SaveSecret = new("save_secret", Writes: true);
     public static readonly StoreOperation DeleteSecret = new("delete_secret", Writes: true);
     public static readonly StoreOperation ReencryptSecretValues = new("reencrypt_secret_values", Writes: true);
+    public static readonly StoreOperation CreateHookRun = new("create_hook_run", Writes: true);
+    public static readonly StoreOperation CreateEventHookRuns = new("create_event_hook_runs", Writes: true);
+    public static readonly StoreOperation GetHookCursor = new("get_hook_cursor", Writes: false);
+    public static readonly StoreOperation SaveHookRun = new("save_hook_run", Writes: true);
+    public static readonly StoreOperation ListHookRuns = new("list_hook_runs", Writes: false);
+    public static readonly StoreOperation ListUnfinishedHookRuns = new("list_unfinished_hook_runs", Writes: false);
+    public static readonly StoreOperation ListIrreversibleHookRuns = new("list_irreversible_hook_runs", Writes: false);
+    public static readonly StoreOperation ListEventsAfter = new("list_events_after", Writes: false);
 
     /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
     public static IReadOnlyList<StoreOperation> All { get; } =
@@ -39,6 +47,7 @@ internal sealed record StoreOperation(string Name, bool Writes)
             ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions,
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
             ListSecrets, ListSecretValues, SaveSecret, DeleteSecret, ReencryptSecretValues,
+            CreateHookRun, CreateEventHookRuns, GetHookCursor, SaveHookRun, ListHookRuns, ListUnfinishedHookRuns, ListIrreversibleHookRuns, ListEventsAfter,
         ];
 
     /// <summary>The <c>kind</c> label.</summary>

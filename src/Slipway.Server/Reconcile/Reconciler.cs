@@ -29,6 +29,7 @@ internal sealed partial class Reconciler(
     ServerOptions options,
     ControlPlaneMetrics metrics,
     AnalysisRunner analysis,
+    Hooks.HookRunner hooks,
     TimeProvider time,
     ILogger<Reconciler> logger) : BackgroundService
 {
@@ -44,6 +45,7 @@ internal sealed partial class Reconciler(
     {
         await target.AdoptAsync(ct);
         await analysis.ResumeAsync(ct);
+        await hooks.ResumeAsync(ct);
         target.Changed += queue.Add;
         Started = true;
 
@@ -140,6 +142,7 @@ internal sealed partial class Reconciler(
             _views.TryRemove(key, out _);
             metrics.Forget(key.App, key.Environment);
             await analysis.ForgetAsync(key, ct);
+            await hooks.ForgetAsync(key, ct);
         }
         else
         {
@@ -150,6 +153,9 @@ internal sealed partial class Reconciler(
         if (app is not null && plan is not null)
         {
             await analysis.SyncAsync(key, app, plan.Status, plan.Analysis, ct);
+
+            // After the traffic is published: an onAbort hook runs once the traffic is back on stable.
+            await hooks.SyncAsync(key, app, plan.Status, plan.Hooks, ct);
         }
 
         if (app is not null && plan is not null)
@@ -182,7 +188,7 @@ internal sealed partial class Reconciler(
         var status = await store.GetStatusAsync(app.App, app.Environment, ct);
         var observed = instances.Select(i => i.Observe(_terminating.ContainsKey(i.Id))).ToList();
         var key = new AppKey(app.App, app.Environment);
-        var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now) { Analysis = analysis.StatesOf(key) });
+        var plan = RolloutPlanner.Plan(new RolloutContext(app.Spec, status, observed, now) { Analysis = analysis.StatesOf(key), Hooks = hooks.StatesOf(key) });
         if (!plan.Status.IsEquivalentTo(status) || plan.Events.Count > 0)
         {
             await store.SaveStatusAsync(app.App, app.Environment, plan.Status, plan.Events.Select(e => new NewEvent(e.Revision, e.Reason, e.Message)).ToList(), ct);

@@ -92,6 +92,21 @@ internal static class Migrations
                 key_id TEXT NOT NULL, ciphertext BLOB NOT NULL,
                 PRIMARY KEY (env, name, key, version));
             """),
+
+        // Hooks: the runs rollouts start at their moments, and how far each event hook has delivered the events.
+        Migration.Sql(5, "hook runs and event hook cursors", """
+            CREATE TABLE hook_runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, env TEXT NOT NULL,
+                type TEXT NOT NULL, hook TEXT NOT NULL, revision INTEGER NOT NULL, rollout_started_at TEXT NOT NULL,
+                event_id INTEGER NOT NULL, phase TEXT NOT NULL, irreversible INTEGER NOT NULL, finished INTEGER NOT NULL,
+                run TEXT NOT NULL,
+                UNIQUE (app, env, type, hook, revision, rollout_started_at, event_id));
+            CREATE INDEX hook_runs_by_app ON hook_runs (app, env, id);
+            CREATE INDEX hook_runs_unfinished ON hook_runs (finished);
+            CREATE TABLE hook_cursors (
+                app TEXT NOT NULL, env TEXT NOT NULL, hook TEXT NOT NULL, event_id INTEGER NOT NULL,
+                PRIMARY KEY (app, env, hook));
+            """),
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

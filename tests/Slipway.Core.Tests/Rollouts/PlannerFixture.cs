@@ -1,5 +1,6 @@
 using System.Globalization;
 using Slipway.Core.Analysis;
+using Slipway.Core.Hooks;
 using Slipway.Core.Rollouts;
 using Slipway.Core.Serialization;
 using Slipway.Core.Spec;
@@ -39,7 +40,22 @@ internal sealed class PlannerFixture(StrategySpec strategy, int replicas = 3, in
     /// <summary>The analysis runs as the runner would report them; <see cref="SetRun"/> plays the runner.</summary>
     public Dictionary<AnalysisRunKey, AnalysisRunState> AnalysisRuns { get; } = [];
 
-    public RolloutContext Context => new(Spec, Status, Instances.ToList(), Now) { Analysis = [.. AnalysisRuns.Values] };
+    /// <summary>The hook runs as the hook runner would report them; <see cref="SetHook"/> plays the runner.</summary>
+    public Dictionary<HookRunKey, HookRunState> HookRuns { get; } = [];
+
+    public RolloutContext Context => new(Spec, Status, Instances.ToList(), Now) { Analysis = [.. AnalysisRuns.Values], Hooks = [.. HookRuns.Values] };
+
+    /// <summary>The run of the hook named <paramref name="hook"/> the last plan asked for.</summary>
+    public HookRunKey RequestedHook(string hook) =>
+        Last.Hooks.Single(r => r.Key.Hook == hook).Key;
+
+    /// <summary>The runner reports the run of <paramref name="hook"/> the last plan asked for in <paramref name="phase"/>.</summary>
+    public HookRunKey SetHook(string hook, HookPhase phase, int attempts = 1, string? message = null)
+    {
+        var key = RequestedHook(hook);
+        HookRuns[key] = new HookRunState(key, phase, attempts, message);
+        return key;
+    }
 
     /// <summary>The run of <paramref name="kind"/> the last plan asked for.</summary>
     public AnalysisRunKey Requested(AnalysisKind kind) =>

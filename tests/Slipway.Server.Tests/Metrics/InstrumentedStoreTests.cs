@@ -1,4 +1,5 @@
 using Slipway.Core.Analysis;
+using Slipway.Core.Hooks;
 using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
@@ -60,6 +61,15 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var secretValues = await _store.ListSecretValuesAsync(CancellationToken.None);
         Assert.Equal(1, await _store.ReencryptSecretValuesAsync([secretValues[0] with { KeyId = "k2" }], CancellationToken.None));
         Assert.Equal(SecretDeletionOutcome.Deleted, (await _store.DeleteSecretAsync("dev", "db", force: false, "test", CancellationToken.None)).Outcome);
+        var hook = new HookSpec("migrate", HookType.PreRollout, new JobHookAction("true", [], []), HookSpec.DefaultTimeout, 0);
+        var hookRun = await _store.CreateHookRunAsync("web", "dev", new HookRun(new HookRunKey(HookType.PreRollout, "migrate", 1, DateTimeOffset.UnixEpoch), hook, new HookMoment("Progressing", 0, null), DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await _store.CreateEventHookRunsAsync("web", "dev", "notify", [], 3, CancellationToken.None);
+        var cursor = await _store.GetHookCursorAsync("web", "dev", "notify", CancellationToken.None);
+        await _store.SaveHookRunAsync(hookRun, CancellationToken.None);
+        var hookRuns = await _store.ListHookRunsAsync("web", "dev", 10, CancellationToken.None);
+        var unfinishedHooks = await _store.ListUnfinishedHookRunsAsync(CancellationToken.None);
+        var irreversible = await _store.ListIrreversibleHookRunsAsync("web", "dev", null, CancellationToken.None);
+        var after = await _store.ListEventsAfterAsync("web", "dev", 0, 10, CancellationToken.None);
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
@@ -74,8 +84,13 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Empty(measurements);
         Assert.Single(secrets);
         Assert.Single(secretValues);
-        Assert.Equal(reads + 13, _metrics.StoreReads);
-        Assert.Equal(writes + 9, _metrics.StoreWrites);
+                Assert.Equal(3, cursor);
+        Assert.Single(hookRuns);
+        Assert.Single(unfinishedHooks);
+        Assert.Empty(irreversible);
+        Assert.Contains(after, e => e.Reason == "Tested");
+        Assert.Equal(reads + 18, _metrics.StoreReads);
+        Assert.Equal(writes + 12, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }

@@ -31,6 +31,8 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
 
     private readonly List<AnalysisRunner> _runners = [];
 
+    private readonly List<Slipway.Server.Hooks.HookRunner> _hookRunners = [];
+
     /// <summary>The queue the services add to; the harness's passes are run by the test, not by workers.</summary>
     public WorkQueue Queue { get; private set; } = null!;
 
@@ -76,7 +78,9 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         var providers = MetricProviders.Create(new RouterProvider(router), new JudgeProvider(router, Time), MetricHttp.CreateClient(), Time, NullLoggerFactory.Instance);
         var analysis = new AnalysisRunner(instrumented, Queue, Target, providers, Artifacts, Time, NullLogger<AnalysisRunner>.Instance);
         _runners.Add(analysis);
-        return new(instrumented, _gate, Queue, Target, Options, Metrics, analysis, Time, NullLogger<Reconciler>.Instance);
+        var hooks = new Slipway.Server.Hooks.HookRunner(instrumented, Queue, Target, Artifacts, new FakeSecrets(), Time, NullLogger<Slipway.Server.Hooks.HookRunner>.Instance);
+        _hookRunners.Add(hooks);
+        return new(instrumented, _gate, Queue, Target, Options, Metrics, analysis, hooks, Time, NullLogger<Reconciler>.Instance);
     }
 
     /// <summary>Rewrites the artifact every apply reads: the next apply makes a new revision with a new copy.</summary>
@@ -152,6 +156,11 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var runner in _runners)
+        {
+            await runner.DisposeAsync();
+        }
+
+        foreach (var runner in _hookRunners)
         {
             await runner.DisposeAsync();
         }

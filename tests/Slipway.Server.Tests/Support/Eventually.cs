@@ -21,4 +21,12 @@ internal static class Eventually
 
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         TrueAsync(() => Task.FromResult(condition()), what, timeout);
+
+    /// <summary>Reads until what is read is <paramref name="done"/>, and returns it.</summary>
+    public static async Task<T> ResultAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        var value = default(T)!;
+        await TrueAsync(async () => done(value = await read()), what, timeout);
+        return value;
+    }
 }

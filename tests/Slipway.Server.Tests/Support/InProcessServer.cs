@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Slipway.Core.Serialization;
 using Slipway.Router;
 using Slipway.Server.Api;
 
@@ -22,13 +25,14 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     private readonly TemporaryDirectory _temp;
     private readonly RouterServer _router;
-    private readonly CancellationTokenSource _stop;
-    private readonly Task _run;
+    private CancellationTokenSource _stop;
+    private Task _run;
 
-    private InProcessServer(TemporaryDirectory temp, RouterServer router, CancellationTokenSource stop, Task run, HttpClient http, string token)
+    private InProcessServer(TemporaryDirectory temp, RouterServer router, ServerOptions options, CancellationTokenSource stop, Task run, HttpClient http, string token)
     {
         _temp = temp;
         _router = router;
+        Options = options;
         _stop = stop;
         _run = run;
         Http = http;
@@ -36,6 +40,11 @@ internal sealed class InProcessServer : IAsyncDisposable
     }
 
     public TemporaryDirectory Temp => _temp;
+
+    public ServerOptions Options { get; }
+
+    /// <summary>The router's public address (<c>http://127.0.0.1:port</c>), where apps are reached by their host names.</summary>
+    public string RouterUrl => $"http://{Options.RouterListen}";
 
     /// <summary>A client of the API, with no token: each test says what it sends.</summary>
     public HttpClient Http { get; }
@@ -57,24 +66,62 @@ internal sealed class InProcessServer : IAsyncDisposable
         Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace = secrets is null ? null : services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, secrets);
         var run = Task.Run(() => ServerHost.RunAsync(options, replace, stop.Token));
         var http = new HttpClient { BaseAddress = new Uri($"http://{options.ApiListen}"), Timeout = TimeSpan.FromSeconds(30) };
-        var waited = Stopwatch.StartNew();
-        while (!await AnswersAsync(http))
+        try
         {
-            if (run.IsCompleted || waited.Elapsed > StartDeadline)
-            {
-                await stop.CancelAsync();
-                var failure = run.IsFaulted ? run.Exception.ToString() : $"no answer on {options.ApiListen}/healthz within {StartDeadline.TotalSeconds} s";
-                http.Dispose();
-                await router.DisposeAsync();
-                temp.Dispose();
-                throw new InvalidOperationException("the server did not start: " + failure);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            await WaitUntilAnsweringAsync(http, options, run);
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            http.Dispose();
+            await router.DisposeAsync();
+            temp.Dispose();
+            throw;
         }
 
         var token = (await File.ReadAllTextAsync(ApiTokenFile.PathIn(data))).Trim();
-        return new InProcessServer(temp, router, stop, run, http, token);
+        return new InProcessServer(temp, router, options, stop, run, http, token);
+    }
+
+    /// <summary>Stops the server (the router and the instances keep running, as when a controller stops) and starts it again on the same data.</summary>
+    public async Task RestartAsync()
+    {
+        await StopServerAsync();
+        _stop = new CancellationTokenSource();
+        _run = Task.Run(() => ServerHost.RunAsync(Options, _stop.Token));
+        await WaitUntilAnsweringAsync(Http, Options, _run);
+    }
+
+    /// <summary>Applies <paramref name="yaml"/> as <c>slipway apply</c> does (artifact paths relative to <see cref="Temp"/>); fails the test on errors.</summary>
+    public async Task ApplyAsync(string yaml, string name = "app.yaml")
+    {
+        var path = _temp.WriteFile(name, yaml);
+        using var request = Authorized(HttpMethod.Post, "/api/v1/apply");
+        request.Content = JsonContent.Create(new Slipway.Server.Apply.ApplyRequest(path, yaml, _temp.Path), options: SlipwayJson.Options);
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"apply failed: {body}");
+    }
+
+    /// <summary>An API document, read as <typeparamref name="T"/>.</summary>
+    public async Task<T> GetAsync<T>(string path)
+    {
+        using var request = Authorized(HttpMethod.Get, path);
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} failed: {body}");
+        return JsonSerializer.Deserialize<T>(body, SlipwayJson.Options)!;
+    }
+
+    /// <summary>A rollout command (<c>promote</c>, <c>abort</c> …) of <paramref name="app"/> in dev; fails the test when refused.</summary>
+    public async Task<string> CommandAsync(string app, string command)
+    {
+        using var request = Authorized(HttpMethod.Post, $"/api/v1/apps/{app}/dev/rollout/{command}");
+        request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{command} failed: {body}");
+        return body;
     }
 
     /// <summary>A request carrying the API token.</summary>
@@ -87,6 +134,16 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopServerAsync();
+        await DataPlane.StopAllAsync(Options.DataDirectory, CancellationToken.None); // the instances outlive a server by design
+        Http.Dispose();
+        _stop.Dispose();
+        await _router.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private async Task StopServerAsync()
+    {
         await _stop.CancelAsync();
         try
         {
@@ -96,11 +153,21 @@ internal sealed class InProcessServer : IAsyncDisposable
         {
             // How the server stops.
         }
+    }
 
-        Http.Dispose();
-        _stop.Dispose();
-        await _router.DisposeAsync();
-        _temp.Dispose();
+    private static async Task WaitUntilAnsweringAsync(HttpClient http, ServerOptions options, Task run)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await AnswersAsync(http))
+        {
+            if (run.IsCompleted || waited.Elapsed > StartDeadline)
+            {
+                var failure = run.IsFaulted ? run.Exception.ToString() : $"no answer on {options.ApiListen}/healthz within {StartDeadline.TotalSeconds} s";
+                throw new InvalidOperationException("the server did not start: " + failure);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
     }
 
     private static async Task<bool> AnswersAsync(HttpClient http)

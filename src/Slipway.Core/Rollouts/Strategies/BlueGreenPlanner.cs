@@ -40,6 +40,13 @@ internal static class BlueGreenPlanner
             return;
         }
 
+        // The final promotion is the switch: it waits for the confirmPromotion hooks (a promote confirms it too, and
+        // also ends the pause below).
+        if (!HookGate.ConfirmPromotion(pass, updated, $"the switch to revision {updated}"))
+        {
+            return;
+        }
+
         var status = pass.Status;
         if (!blueGreen.AutoPromotionEnabled && !status.PromoteRequested && !status.PromoteFull)
         {

@@ -14,6 +14,10 @@ namespace Slipway.Core.Rollouts.Strategies;
 /// the rollout ends; its failure aborts the rollout wherever it is, and the canary takes all traffic only once every
 /// one of its metrics has passed a measurement — a canary that received no traffic never sails through.
 /// </para>
+/// <para>
+/// Hooks: the final promotion — the canary's move to all traffic, after the last step, at full size — waits for the
+/// <c>confirmPromotion</c> hooks (<see cref="HookGate"/>); the canary keeps the traffic its steps gave meanwhile.
+/// </para>
 /// </summary>
 internal static class CanaryPlanner
 {
@@ -82,8 +86,12 @@ internal static class CanaryPlanner
             }
             else if (available >= pass.Replicas)
             {
-                pass.Complete(updated);
-                return;
+                // The final promotion: all traffic at once, once confirmed (confirmPromotion hooks, or a human).
+                if (HookGate.ConfirmPromotion(pass, updated, $"the move of all traffic to revision {updated}"))
+                {
+                    pass.Complete(updated);
+                    return;
+                }
             }
             else
             {

@@ -3,13 +3,23 @@ namespace Slipway.Core.Rollouts.Strategies;
 /// <summary>
 /// Recreate: every old instance is stopped, then the new ones start. There is downtime by design and nothing left
 /// running to go back to, so a failing recreate is Degraded (with its reason) and keeps trying instead of aborting.
+/// Its final promotion, which waits for the <c>confirmPromotion</c> hooks, is the stop of the old instances.
 /// </summary>
 internal static class RecreatePlanner
 {
-    public static void Reconcile(RolloutPass pass, int updated)
+    public static void Reconcile(RolloutPass pass, int stable, int updated)
     {
-        pass.Traffic = TrafficPlan.Weighted((updated, 100));
         var others = pass.Context.ObservedRevisions.Where(r => r != updated).ToList();
+
+        // Stopping the old instances is recreate's final promotion: it waits for the confirmPromotion hooks.
+        if (pass.Observe(updated).Instances == 0 && others.Any(r => pass.Observe(r).Instances > 0)
+            && !HookGate.ConfirmPromotion(pass, updated, $"the stop of the old instances, for revision {updated} to start"))
+        {
+            HookGate.KeepServing(pass, stable, updated);
+            return;
+        }
+
+        pass.Traffic = TrafficPlan.Weighted((updated, 100));
         if (others.Any(r => pass.Observe(r) is { Instances: > 0 } or { Terminating: > 0 }))
         {
             foreach (var revision in others)

@@ -6,7 +6,8 @@ namespace Slipway.Core.Rollouts.Strategies;
 /// Rolling: the Kubernetes Deployment controller's arithmetic. The updated revision scales up within
 /// <c>maxSurge</c> (rounded up) and old revisions scale down within <c>maxUnavailable</c> (rounded down) counting
 /// available instances; both resolving to zero allows one unavailable instance. Traffic is spread over every ready
-/// instance of every revision.
+/// instance of every revision. The final promotion, which waits for the <c>confirmPromotion</c> hooks, is the batch that
+/// stops the last instances of the old revisions.
 /// </summary>
 internal static class RollingPlanner
 {
@@ -39,6 +40,17 @@ internal static class RollingPlanner
             var removeAvailable = Math.Min(observed.Available, remaining);
             remaining -= removeAvailable;
             pass.DesiredReplicas[revision] = observed.Instances - notAvailable - removeAvailable;
+        }
+
+        // The final promotion is the batch that stops the last old instances: held until confirmed, with one old
+        // instance serving beside the new ones.
+        if (oldInstances > 0 && oldRevisions.Sum(r => pass.DesiredReplicas[r]) == 0
+            && !HookGate.ConfirmPromotion(pass, updated, $"the last batch (the old revisions' last instances stop)"))
+        {
+            var keep = oldRevisions.Where(r => pass.Observe(r).Instances > 0).OrderByDescending(r => pass.Observe(r).Available).ThenBy(r => r == stable ? 0 : 1).First();
+            pass.DesiredReplicas[keep] = 1;
+            pass.Traffic = Traffic(pass, stable, updated);
+            return;
         }
 
         pass.Traffic = Traffic(pass, stable, updated);

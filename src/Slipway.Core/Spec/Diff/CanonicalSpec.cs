@@ -68,7 +68,8 @@ public static class CanonicalSpec
             ("maxRestarts", spec.MaxRestarts),
             ("revisionHistoryLimit", spec.RevisionHistoryLimit),
             ("preflight", Map(("readinessProbe", spec.Preflight.ReadinessProbe.ToString().ToLowerInvariant()))),
-            ("strategy", Strategy(spec.Strategy)));
+            ("strategy", Strategy(spec.Strategy)),
+            ("hooks", spec.Hooks.Count == 0 ? null : spec.Hooks.Select(Hook).ToList()));
     }
 
     /// <summary>A value, or the secret key it comes from, with the version a revision pinned when it has one (as the
@@ -76,6 +77,27 @@ public static class CanonicalSpec
     private static Mapping Env(EnvVar env) => env.SecretKeyRef is { } secret
         ? Map(("name", env.Name), ("valueFrom", Map(("secretKeyRef", Map(("name", secret.Name), ("key", secret.Key), ("version", secret.Version))))))
         : Map(("name", env.Name), ("value", env.Value));
+
+    /// <summary>A hook with every default, as docs/spec.md lists its fields.</summary>
+    private static Mapping Hook(Hooks.HookSpec hook) => Map(
+        ("name", hook.Name),
+        ("type", Hooks.HookNames.Of(hook.Type)),
+        hook.Action switch
+        {
+            Hooks.JobHookAction job => ("job", Map(
+                ("command", job.Command),
+                ("args", job.Args.ToList()),
+                ("env", job.Env.Select(Env).ToList()))),
+            Hooks.HttpHookAction http => ("http", Map(
+                ("url", http.Url),
+                ("method", http.Method),
+                ("headers", http.Headers.Select(h => Map(("name", h.Name), ("value", h.Value))).ToList()),
+                ("body", http.Body))),
+            _ => throw new ArgumentException($"unknown hook action {hook.Action.GetType().Name}", nameof(hook)),
+        },
+        ("timeout", Duration(hook.Timeout)),
+        ("retries", hook.Retries),
+        ("irreversible", hook.Irreversible is { } irreversible ? Map(("reason", irreversible.Reason)) : null));
 
     private static Mapping? Probe(ProbeSpec? probe) => probe is null ? null : Map(
         probe.Action switch

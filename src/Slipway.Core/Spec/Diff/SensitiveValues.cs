@@ -19,6 +19,8 @@ namespace Slipway.Core.Spec.Diff;
 /// <item>in analyses, by the same rules: an argument's value by its name, an http header's value by the header's
 /// name (<c>Authorization</c>, <c>X-Api-Key</c>), a job's env values and arguments, and the password of a
 /// Prometheus address or an http URL.</item>
+/// <item>in hooks, as in analyses: a job's env values and arguments, an http header's value by the header's name, and
+/// passwords in URLs.</item>
 /// </list>
 /// A hidden value shows as <see cref="Hidden"/>; on the side being compared, one that differs from the other side's
 /// value at the same place shows as <see cref="Changed"/> instead, so the diff has a line to show.
@@ -84,8 +86,25 @@ public static partial class SensitiveValues
         {
             Template = template with { Env = MaskEnv(template.Env, "", show), Args = MaskArgs(template.Args, "", show) },
             Strategy = MaskStrategy(spec.Strategy, show),
+            Hooks = [.. spec.Hooks.Select(h => h with { Action = MaskHook(h.Action, $"hook {h.Name} ", show) })],
         };
     }
+
+    /// <summary>A hook as an analysis provider: a job's env values and arguments, an http header's value by its name, passwords in URLs.</summary>
+    private static Hooks.HookAction MaskHook(Hooks.HookAction action, string place, Func<string, string, string> show) => action switch
+    {
+        Hooks.JobHookAction job => job with { Env = MaskEnv(job.Env, place, show), Args = MaskArgs(job.Args, place, show) },
+        Hooks.HttpHookAction http => http with
+        {
+            Url = HideUrlPasswords(http.Url, $"{place}url", show),
+            Headers = [.. http.Headers.Select(h => h with
+            {
+                Value = IsSensitiveName(h.Name) ? show($"{place}header {h.Name}", h.Value) : HideUrlPasswords(h.Value, $"{place}header {h.Name}", show),
+            })],
+            Body = http.Body is { } body ? HideUrlPasswords(body, $"{place}body", show) : null,
+        },
+        _ => action,
+    };
 
     private static AnalysisTemplate WalkTemplate(AnalysisTemplate template, Func<string, string, string> show) =>
         template with

@@ -19,7 +19,7 @@ internal sealed class ApplicationReader
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
-        "revisionHistoryLimit", "strategy", "irreversible", "requiredEnv", "preflight");
+        "revisionHistoryLimit", "strategy", "irreversible", "requiredEnv", "preflight", "hooks");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -39,6 +39,7 @@ internal sealed class ApplicationReader
     private readonly ProbeReader _probes;
     private readonly StrategyReader _strategies;
     private readonly ValueFromReader _valueFrom;
+    private readonly HookReader _hooks;
 
     /// <param name="requestedEnvironment">The environment the caller asks for (<c>slipway apply -e</c>): the
     /// environment of documents that name none, and the one those that name one must agree with.</param>
@@ -51,6 +52,7 @@ internal sealed class ApplicationReader
         _probes = new ProbeReader(reader);
         _strategies = new StrategyReader(reader, _routes);
         _valueFrom = new ValueFromReader(reader);
+        _hooks = new HookReader(reader);
     }
 
     public DocumentReadResult Read(SpecNode root)
@@ -167,6 +169,7 @@ internal sealed class ApplicationReader
             RevisionHistoryLimit = historyLimit,
             RequiredEnv = ReadRequiredEnv(spec),
             Preflight = ReadPreflight(spec),
+            Hooks = _hooks.Read(spec),
         };
     }
 

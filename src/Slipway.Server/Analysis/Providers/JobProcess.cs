@@ -19,6 +19,9 @@ internal sealed class JobProcess : IDisposable
     // $0 is a label, the rest the command and its arguments.
     private const string Wrapper = "exec \"$@\" </dev/null 2>&1";
 
+    // The same, keeping the standard input the job is given (an event hook's event).
+    private const string WrapperWithInput = "exec \"$@\" 2>&1";
+
     private readonly Process _process;
     private readonly ProcessHandle _handle;
     private readonly OutputTail _output;
@@ -35,7 +38,13 @@ internal sealed class JobProcess : IDisposable
     /// <summary>The job's pid, which is also its process-group id.</summary>
     public int Pid => _handle.Pid;
 
+    /// <summary>When the job's process started, in clock ticks since boot (/proc): tells it from a later process with its pid.</summary>
+    public ulong StartTime => _handle.StartTime;
+
     /// <param name="environment">Variables to set over the server's own; a null value removes one.</param>
+    /// <param name="inheritEnvironment">False: the job gets <paramref name="environment"/> only, not the server's (a hook
+    /// runs with its revision's environment, as an instance does, never with the server's own secrets).</param>
+    /// <param name="standardInput">Written to the job's standard input, which is then closed; null: /dev/null.</param>
     /// <exception cref="System.ComponentModel.Win32Exception"><c>setsid</c> could not be started.</exception>
     public static JobProcess Start(
         string executable,
@@ -43,17 +52,26 @@ internal sealed class JobProcess : IDisposable
         string workingDirectory,
         IReadOnlyDictionary<string, string?> environment,
         int outputLimit,
-        TimeProvider time)
+        TimeProvider time,
+        bool inheritEnvironment = true,
+        string? standardInput = null)
     {
         var info = new ProcessStartInfo("setsid")
         {
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
+            RedirectStandardInput = standardInput is not null,
+            StandardInputEncoding = standardInput is null ? null : new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         };
-        foreach (var arg in (string[])["/bin/sh", "-c", Wrapper, "slipway-job", executable, .. args])
+        foreach (var arg in (string[])["/bin/sh", "-c", standardInput is null ? Wrapper : WrapperWithInput, "slipway-job", executable, .. args])
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (!inheritEnvironment)
+        {
+            info.Environment.Clear();
         }
 
         foreach (var (name, value) in environment)
@@ -70,7 +88,28 @@ internal sealed class JobProcess : IDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("setsid did not start");
         var handle = ProcessHandle.ForChild(process, ProcStat.Read(process.Id)?.StartTime ?? 0, time.GetUtcNow());
+        if (standardInput is not null)
+        {
+            _ = WriteInputAsync(process.StandardInput, standardInput);
+        }
+
         return new JobProcess(process, handle, new OutputTail(outputLimit));
+    }
+
+    /// <summary>Writes the input and closes it, so the job reads to its end; a job that never reads it is no error.</summary>
+    private static async Task WriteInputAsync(StreamWriter input, string text)
+    {
+        try
+        {
+            await using (input.ConfigureAwait(false))
+            {
+                await input.WriteAsync(text).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The job exited, or closed its input, before reading it all.
+        }
     }
 
     /// <summary>Completes with the exit code when the job's own process has exited (128 + N when signal N killed it).</summary>
