@@ -39,21 +39,35 @@ public static class RolloutPlanner
     }
 
     /// <summary>
-    /// A release declared irreversible makes its change when its code first runs: the pass that starts its first
-    /// instance records it (once), so that rolling back past it needs <c>--force</c> from then on.
+    /// Records the irreversible changes this pass learns of, once each, so that rolling back past them needs
+    /// <c>--force</c> from then on: a release declared irreversible makes its change when its code first runs (the pass
+    /// that starts its first instance), an irreversible hook (a migration) when it has succeeded.
     /// </summary>
     private static RolloutStatus RecordIrreversible(RolloutPass pass, RolloutStatus status, IReadOnlyDictionary<int, int> start)
     {
-        if (pass.Spec.Template.Irreversible is not { } irreversible
-            || status.UpdatedRevision is not int updated
-            || start.GetValueOrDefault(updated) == 0
-            || status.IrreversibleChanges.Any(c => c.Revision == updated && c.Hook is null))
+        if (pass.Spec.Template.Irreversible is { } irreversible
+            && status.UpdatedRevision is int updated
+            && start.GetValueOrDefault(updated) > 0
+            && !status.IrreversibleChanges.Any(c => c.Revision == updated && c.Hook is null))
         {
-            return status;
+            pass.Events.Add(new RolloutEvent(updated, Reasons.IrreversibleChange, $"revision {updated} starts: a rollback will not undo what it changes ({irreversible.Reason})"));
+            status = IrreversibleChange.Record(status, new IrreversibleChange(updated, irreversible.Reason, null, pass.Now));
         }
 
-        pass.Events.Add(new RolloutEvent(updated, Reasons.IrreversibleChange, $"revision {updated} starts: a rollback will not undo what it changes ({irreversible.Reason})"));
-        return IrreversibleChange.Record(status, new IrreversibleChange(updated, irreversible.Reason, null, pass.Now));
+        foreach (var run in pass.Context.Hooks.Where(h => h.Phase == Hooks.HookPhase.Succeeded))
+        {
+            var key = run.Key;
+            if (pass.Spec.Hooks.FirstOrDefault(h => h.Name == key.Hook && h.Type == key.Type)?.Irreversible is not { } hook
+                || status.IrreversibleChanges.Any(c => c.Revision == key.Revision && c.Hook == key.Hook))
+            {
+                continue;
+            }
+
+            pass.Events.Add(new RolloutEvent(key.Revision, Reasons.IrreversibleChange, $"hook {key.Hook} of revision {key.Revision} succeeded: a rollback will not undo what it changed ({hook.Reason})"));
+            status = IrreversibleChange.Record(status, new IrreversibleChange(key.Revision, hook.Reason, key.Hook, pass.Now));
+        }
+
+        return status;
     }
 
     private static void Reconcile(RolloutPass pass, int updated)

@@ -137,6 +137,32 @@ public sealed class IrreversibleChangeTests
     }
 
     [Fact]
+    public void An_irreversible_hook_is_recorded_once_it_has_succeeded_and_undo_past_it_then_needs_force()
+    {
+        var f = CanaryPlannerTests.Stable();
+        var migrate = new Hooks.HookSpec("migrate", Hooks.HookType.PreRollout, new Hooks.JobHookAction("dotnet", ["Migrate.dll"], []), Hooks.HookSpec.DefaultTimeout, 0)
+        {
+            Irreversible = new IrreversibleSpec("adds column users.email_verified"),
+        };
+        f.Spec = f.Spec with { Hooks = [migrate], Template = f.Spec.Template with { Args = ["v2"] } };
+        f.Deploy(2);
+        f.Settle();
+        f.SetHook("migrate", Hooks.HookPhase.Running);
+        f.Settle();
+        Assert.Empty(f.Status.IrreversibleChanges);
+
+        f.SetHook("migrate", Hooks.HookPhase.Succeeded);
+        f.Pass();
+
+        var change = Assert.Single(f.Status.IrreversibleChanges);
+        Assert.Equal((2, "adds column users.email_verified", "migrate"), (change.Revision, change.Reason, change.Hook));
+        Assert.Contains(f.Events, e => e.Reason == Reasons.IrreversibleChange && e.Message.StartsWith("hook migrate of revision 2 succeeded", StringComparison.Ordinal));
+        Assert.Contains("hook migrate of revision 2 (adds column users.email_verified)", RolloutCommands.Undo(f.Status).Error, StringComparison.Ordinal);
+        f.Settle();
+        Assert.Single(f.Status.IrreversibleChanges);
+    }
+
+    [Fact]
     public void The_status_keeps_a_bounded_number_of_changes()
     {
         var status = RolloutStatus.Empty;
