@@ -19,7 +19,7 @@ internal sealed class ApplicationReader
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
-        "revisionHistoryLimit", "strategy");
+        "revisionHistoryLimit", "strategy", "slos", "errorBudgetPolicy");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -33,6 +33,7 @@ internal sealed class ApplicationReader
     private readonly RouteReader _routes;
     private readonly ProbeReader _probes;
     private readonly StrategyReader _strategies;
+    private readonly SloReader _slos;
 
     /// <param name="requestedEnvironment">The environment the caller asks for (<c>slipway apply -e</c>): the
     /// environment of documents that name none, and the one those that name one must agree with.</param>
@@ -44,6 +45,7 @@ internal sealed class ApplicationReader
         _routes = new RouteReader(reader);
         _probes = new ProbeReader(reader);
         _strategies = new StrategyReader(reader, _routes);
+        _slos = new SloReader(reader);
     }
 
     public DocumentReadResult Read(SpecNode root)
@@ -150,11 +152,15 @@ internal sealed class ApplicationReader
         var maxRestarts = _reader.Int(spec, "maxRestarts", ApplicationSpec.DefaultMaxRestarts, 0);
         var historyLimit = _reader.Int(spec, "revisionHistoryLimit", ApplicationSpec.DefaultRevisionHistoryLimit, 0);
         var strategy = _strategies.Read(spec, identity, routes);
+        var slos = _slos.ReadSlos(spec);
+        var errorBudgetPolicy = _slos.ReadPolicy(spec, slos);
         return new ApplicationSpec(template, replicas, route, progressDeadline, strategy)
         {
             MinReadySeconds = minReady,
             MaxRestarts = maxRestarts,
             RevisionHistoryLimit = historyLimit,
+            Slos = slos,
+            ErrorBudgetPolicy = errorBudgetPolicy,
         };
     }
 
