@@ -22,4 +22,7 @@ public static class Reasons
     public const string AnalysisRunning = "AnalysisRunning";
     public const string AnalysisFailed = "AnalysisFailed";
     public const string AnalysisInconclusive = "AnalysisInconclusive";
+
+    /// <summary>A rollout was started although its error budget burned too fast: who and why (<c>--override-error-budget</c>).</summary>
+    public const string ErrorBudgetOverridden = "ErrorBudgetOverridden";
 }

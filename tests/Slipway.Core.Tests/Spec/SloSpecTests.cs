@@ -1,4 +1,6 @@
+using Slipway.Core.Analysis;
 using Slipway.Core.Slo;
+using Slipway.Core.Spec.Diff;
 using Slipway.Core.Spec;
 using static Slipway.Core.Tests.Spec.SpecTestFiles;
 
@@ -151,6 +153,63 @@ public sealed class SloSpecTests
             """);
 
         Assert.Equal("apps/web.yaml:11:47: spec.errorBudgetPolicy.burnRates[0].factor: can never fire: with every request failing, SLO checkout (objective 90 %) burns its budget at 10× at most; choose a factor below that", error.ToString());
+    }
+
+    [Fact]
+    public void An_slo_metric_reads_a_burn_rate_and_must_name_an_slo_of_the_app()
+    {
+        var manifest = ParseOne(Minimal + """
+
+              slos: [{name: availability, availability: {}, objective: 99.9%}]
+              strategy:
+                canary:
+                  analysis:
+                    metrics:
+                      - name: burn
+                        interval: 5s
+                        failureCondition: result > 14.4
+                        provider: {slo: {name: availability, window: 5m}}
+                      - name: typo
+                        failureCondition: result > 6
+                        provider: {slo: {name: availabilty}}
+            """);
+
+        var metrics = ((CanaryStrategy)manifest.Spec.Strategy).Analysis!.Analysis.Metrics;
+        Assert.Equal(new SloMetricProvider("availability", TimeSpan.FromMinutes(5)), metrics[0].Provider);
+        Assert.Equal(new SloMetricProvider("availabilty", SloMetricProvider.DefaultWindow), metrics[1].Provider);
+        Assert.Equal(
+            ["apps/web.yaml:20:36: spec.strategy.canary.analysis.metrics[1].provider.slo.name: no SLO named 'availabilty' in this app (did you mean 'availability'?): it declares: availability"],
+            AnalysisResolver.Check(manifest, new Dictionary<string, AnalysisTemplate>()).Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void The_canonical_form_shows_slos_and_their_policy_with_every_default()
+    {
+        var spec = ParseOne(Minimal + """
+
+              slos: [{name: fast, latency: {threshold: 250ms}, objective: 99%, window: 7d}]
+            """).Spec;
+
+        var text = CanonicalSpec.Render("web", "dev", spec);
+
+        Assert.Contains("""
+              slos:
+                - name: fast
+                  latency:
+                    threshold: 250ms
+                  objective: 0.99
+                  window: 7d
+              errorBudgetPolicy:
+                blockRollouts: true
+                burnRates:
+                  - long: 1h
+                    short: 5m
+                    factor: 14.4
+                  - long: 6h
+                    short: 30m
+                    factor: 6
+            """.ReplaceLineEndings("\n"), text, StringComparison.Ordinal);
+        Assert.DoesNotContain("slos", CanonicalSpec.Render("web", "dev", ParseOne(Minimal).Spec), StringComparison.Ordinal);
     }
 
     [Theory]

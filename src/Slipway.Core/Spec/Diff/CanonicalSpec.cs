@@ -1,4 +1,5 @@
 using Slipway.Core.Analysis;
+using Slipway.Core.Slo;
 using Slipway.Core.Spec.Parsing;
 using YamlDotNet.Serialization;
 
@@ -66,8 +67,25 @@ public static class CanonicalSpec
             ("minReadySeconds", spec.MinReadySeconds),
             ("maxRestarts", spec.MaxRestarts),
             ("revisionHistoryLimit", spec.RevisionHistoryLimit),
-            ("strategy", Strategy(spec.Strategy)));
+            ("strategy", Strategy(spec.Strategy)),
+            ("slos", spec.Slos.Count == 0 ? null : spec.Slos.Select(ServiceLevel).ToList()),
+            ("errorBudgetPolicy", spec.Slos.Count == 0 ? null : Map(
+                ("blockRollouts", spec.ErrorBudgetPolicy.BlockRollouts),
+                ("burnRates", spec.ErrorBudgetPolicy.BurnRates.Select(a => Map(
+                    ("long", SloText.Window(a.Long)), ("short", SloText.Window(a.Short)), ("factor", Number(a.Factor)))).ToList()))));
     }
+
+    /// <summary>An SLO with its objective as a fraction and its window as specs write it (<c>30d</c>).</summary>
+    private static Mapping ServiceLevel(SloSpec slo) => Map(
+        ("name", slo.Name),
+        slo.Indicator switch
+        {
+            LatencyIndicator latency => ("latency", Map(("threshold", DurationParser.Format(latency.Threshold)))),
+            PrometheusIndicator prometheus => ("prometheus", Map(("address", prometheus.Address), ("good", prometheus.GoodQuery), ("total", prometheus.TotalQuery))),
+            _ => ("availability", Map()),
+        },
+        ("objective", Number(slo.Objective)),
+        ("window", SloText.Window(slo.Window)));
 
     private static Mapping? Probe(ProbeSpec? probe) => probe is null ? null : Map(
         probe.Action switch
@@ -125,7 +143,7 @@ public static class CanonicalSpec
     /// <summary>A metric with every default, as docs/spec.md lists its fields; the low-traffic settings only where they apply.</summary>
     private static Mapping Metric(MetricSpec metric)
     {
-        var countsRequests = metric.Provider is RouterMetricProvider or JudgeMetricProvider;
+        var countsRequests = metric.Provider is RouterMetricProvider or JudgeMetricProvider or SloMetricProvider;
         return Map(
             ("name", metric.Name),
             ("interval", Duration(metric.Interval)),
@@ -171,6 +189,7 @@ public static class CanonicalSpec
             ("args", job.Args.ToList()),
             ("env", job.Env.Select(e => Map(("name", e.Name), ("value", e.Value))).ToList()),
             ("timeout", Duration(job.Timeout))))),
+        SloMetricProvider slo => Map(("slo", Map(("name", slo.Name), ("window", Duration(slo.Window))))),
         _ => throw new ArgumentException($"unknown metric provider {provider.GetType().Name}", nameof(provider)),
     };
 
