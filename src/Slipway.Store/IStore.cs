@@ -69,4 +69,20 @@ public interface IStore
 
     /// <summary>Saves the rollout status and events of one app×env, atomically.</summary>
     Task SaveStatusAsync(string app, string environment, RolloutStatus status, IReadOnlyList<NewEvent> events, CancellationToken ct);
+
+    /// <summary>How far each SLO's history of the app×env goes (Unix seconds).</summary>
+    Task<IReadOnlyList<SloProgress>> ListSloProgressAsync(string app, string environment, CancellationToken ct);
+
+    /// <summary>
+    /// Adds seconds the router counted to SLO histories, per minute, and moves each history's end on; seconds at or
+    /// before an SLO's end are ignored, so the same seconds recorded twice count once. One transaction. Returns how many
+    /// seconds were added.
+    /// </summary>
+    Task<int> RecordSloAsync(string app, string environment, IReadOnlyList<SloRecording> recordings, CancellationToken ct);
+
+    /// <summary>Good and total requests of an SLO from each of <paramref name="from"/> to now (whole minutes), in that order.</summary>
+    Task<IReadOnlyList<Core.Slo.SloCounts>> SumSloAsync(string app, string environment, string slo, IReadOnlyList<DateTimeOffset> from, CancellationToken ct);
+
+    /// <summary>Deletes the app×env's SLO history older than <paramref name="before"/>; returns the minutes deleted.</summary>
+    Task<int> PruneSloAsync(string app, string environment, DateTimeOffset before, CancellationToken ct);
 }

@@ -27,12 +27,17 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation ListAnalysisRuns = new("list_analysis_runs", Writes: false);
     public static readonly StoreOperation ListUnfinishedAnalysisRuns = new("list_unfinished_analysis_runs", Writes: false);
     public static readonly StoreOperation ListMeasurements = new("list_measurements", Writes: false);
+    public static readonly StoreOperation ListSloProgress = new("list_slo_progress", Writes: false);
+    public static readonly StoreOperation RecordSlo = new("record_slo", Writes: true);
+    public static readonly StoreOperation SumSlo = new("sum_slo", Writes: false);
+    public static readonly StoreOperation PruneSlo = new("prune_slo", Writes: true);
 
     /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
     public static IReadOnlyList<StoreOperation> All { get; } =
         [
             ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions,
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
+            ListSloProgress, RecordSlo, SumSlo, PruneSlo,
         ];
 
     /// <summary>The <c>kind</c> label.</summary>

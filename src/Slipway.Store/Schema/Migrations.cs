@@ -80,6 +80,15 @@ internal static class Migrations
                 metric TEXT NOT NULL, measurement TEXT NOT NULL);
             CREATE INDEX measurements_by_run ON measurements (run_id, metric, id);
             """),
+
+        // Reserved for the secrets store (its helper's migration); replaced by it on merge.
+        Migration.Sql(4, "reserved for secrets", "SELECT 1;"),
+
+        // Reserved for the hooks store (its helper's migration); replaced by it on merge.
+        Migration.Sql(5, "reserved for hooks", "SELECT 1;"),
+
+        // SLO history: good and total requests per minute per SLO, and how far each SLO's history goes.
+        SqliteStore.SloMigration,
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

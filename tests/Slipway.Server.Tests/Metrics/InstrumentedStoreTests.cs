@@ -54,6 +54,10 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var runs = await _store.ListAnalysisRunsAsync("web", "dev", 10, CancellationToken.None);
         var unfinished = await _store.ListUnfinishedAnalysisRunsAsync(CancellationToken.None);
         var measurements = await _store.ListMeasurementsAsync(run.Id, 10, CancellationToken.None);
+        Assert.Equal(1, await _store.RecordSloAsync("web", "dev", [new SloRecording("availability", [new SloSecond(120, 9, 10)], 100, 130)], CancellationToken.None));
+        var progress = await _store.ListSloProgressAsync("web", "dev", CancellationToken.None);
+        var sums = await _store.SumSloAsync("web", "dev", "availability", [DateTimeOffset.UnixEpoch], CancellationToken.None);
+        Assert.Equal(1, await _store.PruneSloAsync("web", "dev", DateTimeOffset.UnixEpoch.AddHours(1), CancellationToken.None));
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
@@ -66,8 +70,10 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Single(runs);
         Assert.Single(unfinished);
         Assert.Empty(measurements);
-        Assert.Equal(reads + 11, _metrics.StoreReads);
-        Assert.Equal(writes + 6, _metrics.StoreWrites);
+        Assert.Equal(new SloProgress("availability", 100, 130), Assert.Single(progress));
+        Assert.Equal(new Core.Slo.SloCounts(9, 10), Assert.Single(sums));
+        Assert.Equal(reads + 13, _metrics.StoreReads);
+        Assert.Equal(writes + 8, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }
