@@ -2,6 +2,7 @@ using Slipway.Core.Rollouts;
 using Slipway.Core.Spec;
 using Slipway.Server.Apply;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Slo;
 using Slipway.Store;
 
 namespace Slipway.Server;
@@ -11,7 +12,8 @@ namespace Slipway.Server;
 /// <see cref="RolloutCommands"/> and saved as persisted status with its event; the reconciler acts on it. The reply
 /// says what the command did, in Core's words, prefixed with the app's name ("web: paused at step 2 of 5").
 /// </summary>
-internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time)
+/// <param name="errorBudget">The gate retry passes, as any new rollout does; none without.</param>
+internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time, ErrorBudgetService? errorBudget = null)
 {
     public Task<CommandReply> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Promote(s, spec, full), ct);
@@ -19,8 +21,47 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
     public Task<CommandReply> AbortAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, _) => RolloutCommands.Abort(s), ct);
 
-    public Task<CommandReply> RetryAsync(string app, string env, CancellationToken ct) =>
-        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow()), ct);
+    public Task<CommandReply> RetryAsync(string app, string env, CancellationToken ct) => RetryAsync(app, env, null, ct);
+
+    /// <summary>
+    /// Starts an aborted rollout again: a new rollout, so refused while the app×env's error budget burns too fast
+    /// (<see cref="ErrorBudgetService"/>) unless <paramref name="override"/> says who and why, which is recorded.
+    /// </summary>
+    public async Task<CommandReply> RetryAsync(string app, string env, Core.Slo.ErrorBudgetOverride? @override, CancellationToken ct)
+    {
+        using var _ = await gate.AcquireAsync(new AppKey(app, env), ct);
+        if (await store.GetAppAsync(app, env, ct) is not { } record)
+        {
+            return CommandRefusal.NoSuchApp(app, env);
+        }
+
+        var status = await store.GetStatusAsync(app, env, ct);
+        var result = RolloutCommands.Retry(status, time.GetUtcNow());
+        if (result.Error is not null)
+        {
+            return new CommandRefusal(result.Error, false);
+        }
+
+        var events = new List<NewEvent> { ToNew(result.Event!) };
+        if (errorBudget is not null)
+        {
+            var decision = await errorBudget.CheckAsync(record, @override, ct);
+            if (!decision.Allowed)
+            {
+                var retry = $"slipway rollout retry {app} -e {env}";
+                return new CommandRefusal(Core.Slo.ErrorBudgetGate.Refusal([decision.Burning!], "The rollout was not started.", retry), false);
+            }
+
+            if (decision.OverrideEvent is { } overridden)
+            {
+                events.Add(new NewEvent(result.Event!.Revision, Reasons.ErrorBudgetOverridden, overridden));
+            }
+        }
+
+        await store.SaveStatusAsync(app, env, result.Status!, events, ct);
+        queue.Add(new AppKey(app, env));
+        return CommandReply.Done(app, result.Message!);
+    }
 
     public Task<CommandReply> RestartAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Restart(s, spec, time.GetUtcNow()), ct);

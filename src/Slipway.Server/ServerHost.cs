@@ -15,6 +15,7 @@ using Slipway.Server.Metrics;
 using Slipway.Server.Housekeeping;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
+using Slipway.Server.Slo;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -87,12 +88,16 @@ public static partial class ServerHost
         services.AddSingleton<RolloutService>();
         services.AddSingleton<LocalTarget>();
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());
+        services.AddSingleton(sp => new SloMeasurer(sp.GetRequiredService<IStore>(), new PrometheusProvider(MetricHttp.CreateClient(), time), time));
+        services.AddSingleton<SloRecorder>().AddHostedService(sp => sp.GetRequiredService<SloRecorder>());
+        services.AddSingleton<ErrorBudgetService>();
         services.AddSingleton<IMetricProvider>(sp => MetricProviders.Create(
             new RouterProvider(sp.GetRequiredService<RouterAdminClient>()),
             new JudgeProvider(sp.GetRequiredService<RouterAdminClient>(), time),
             MetricHttp.CreateClient(),
             time,
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            new SloProvider(sp.GetRequiredService<IStore>(), sp.GetRequiredService<RouterAdminClient>(), sp.GetRequiredService<SloMeasurer>())));
         services.AddSingleton<AnalysisRunner>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());

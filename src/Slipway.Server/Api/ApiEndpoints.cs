@@ -10,6 +10,7 @@ using Slipway.Server.Apply;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
+using Slipway.Server.Slo;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -58,7 +59,7 @@ internal static class ApiEndpoints
             return Json(summaries);
         });
 
-        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, ErrorBudgetService errorBudget, CancellationToken ct) =>
         {
             if (!HealthWindow.TryParse(window, out var windowSeconds))
             {
@@ -74,7 +75,8 @@ internal static class ApiEndpoints
             var status = await store.GetStatusAsync(app, env, ct);
             var health = await router.GetStatsAsync(app, env, windowSeconds, ct);
             var analysis = await store.ListAnalysisRunsAsync(app, env, AnalysisViews.DefaultRuns, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis));
+            var burning = await errorBudget.StatusLineAsync(record, ct);
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis, burning));
         });
 
         api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, Housekeeping.Housekeeper housekeeper, CancellationToken ct) =>
@@ -117,11 +119,16 @@ internal static class ApiEndpoints
                 return BadRequest(command != "undo" ? $"'toRevision' applies to undo only, not to {command}" : $"'toRevision' {to}: expected a revision number, 1 or more");
             }
 
+            if (options.OverrideErrorBudget is { } budgetOverride && (command != "retry" || budgetOverride.Problem() is not null))
+            {
+                return BadRequest(budgetOverride.Problem() ?? $"'overrideErrorBudget' applies to retry only, not to {command} (undo and abort reduce risk: the error budget never blocks them)");
+            }
+
             CommandReply reply = command switch
             {
                 "promote" => await rollouts.PromoteAsync(app, env, options.Full, ct),
                 "abort" => await rollouts.AbortAsync(app, env, ct),
-                "retry" => await rollouts.RetryAsync(app, env, ct),
+                "retry" => await rollouts.RetryAsync(app, env, options.OverrideErrorBudget, ct),
                 "undo" => await rollouts.UndoAsync(app, env, options.ToRevision, ct),
                 "restart" => await rollouts.RestartAsync(app, env, ct),
                 "pause" => await rollouts.PauseAsync(app, env, ct),
@@ -159,6 +166,18 @@ internal static class ApiEndpoints
             }
 
             return Json(AnalysisViews.Build(app, env, status, view?.Plan?.Health, shown));
+        });
+
+        api.MapGet("/apps/{app}/{env}/slo", async (string app, string env, IStore store, ErrorBudgetService errorBudget, CancellationToken ct) =>
+        {
+            if (await store.GetAppAsync(app, env, ct) is not { } record)
+            {
+                return await AppNotFound.AnswerAsync(store, app, env, ct);
+            }
+
+            // The router's latest seconds first, so that what is shown is what the gate would decide on now.
+            var report = await errorBudget.ReportAsync(record, record: true, ct);
+            return Json(SloViews.Build(report, await errorBudget.ProgressAsync(record, ct)));
         });
 
         api.MapGet("/apps/{app}/{env}/history", async (string app, string env, IStore store, Reconciler reconciler, CancellationToken ct) =>
@@ -229,7 +248,9 @@ internal static class ApiEndpoints
     }
 
     private static IResult Outcome(ApplyOutcome outcome) =>
-        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied, templates = outcome.Templates });
+        outcome.ErrorBudget is { } refused ? Results.Json(new { error = refused.Message, errorBudget = refused.Blocked }, SlipwayJson.Api, statusCode: 409)
+        : outcome.Errors.Count > 0 ? Rejected(outcome.Errors)
+        : Json(new { applied = outcome.Applied, templates = outcome.Templates });
 
     private static IResult Outcome(DiffOutcome outcome) =>
         outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs });

@@ -41,7 +41,8 @@ public sealed record StatusView(
     string? Error,
     string? HealthError = null,
     HealthCheckView? HealthCheck = null,
-    IReadOnlyList<AnalysisRunView>? Analysis = null);
+    IReadOnlyList<AnalysisRunView>? Analysis = null,
+    string? ErrorBudget = null);
 
 /// <summary>One canary step of the spec: its 0-based index, its kind (the spec's field name) and a short text.</summary>
 public sealed record StepView(int Index, string Kind, string Text);
@@ -59,8 +60,9 @@ internal static class StatusViews
 {
     /// <param name="health">The router's numbers for this app×env, or why there are none; null when not asked for (a list).</param>
     /// <param name="analysis">The app×env's newest analysis runs; those of the current rollout are shown.</param>
+    /// <param name="errorBudget">Why the app×env burns its error budget too fast (<c>ErrorBudgetService.StatusLineAsync</c>); null when it does not.</param>
     public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl,
-        (RouterStats? Stats, string? Error)? health = null, IReadOnlyList<AnalysisRunRecord>? analysis = null)
+        (RouterStats? Stats, string? Error)? health = null, IReadOnlyList<AnalysisRunRecord>? analysis = null, string? errorBudget = null)
     {
         // A view of a deleted app of the same name is not this app's.
         view = view?.AppUid == app.Uid ? view : null;
@@ -115,7 +117,8 @@ internal static class StatusViews
             view?.Error,
             health?.Error,
             AnalysisViews.HealthOf(plan?.Health),
-            analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList());
+            analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList(),
+            errorBudget);
     }
 
     public static string Url(RouteSpec route, string routerUrl)

@@ -20,6 +20,12 @@ public sealed record ApplyRequest(
     string? Environment = null,
     IReadOnlyList<SpecFileContent>? Files = null)
 {
+    /// <summary>
+    /// Start the rollouts of this apply even where the error budget burns too fast (<c>--override-error-budget</c>):
+    /// who and why, recorded as an event on each app×env it let through. Without it, such an apply is refused whole.
+    /// </summary>
+    public Core.Slo.ErrorBudgetOverride? OverrideErrorBudget { get; init; }
+
     /// <summary>A request of several files.</summary>
     public static ApplyRequest Of(IReadOnlyList<SpecFileContent> files, string? environment = null) => new(null, null, null, environment, files);
 
@@ -33,6 +39,11 @@ public sealed record ApplyRequest(
     /// <summary>Why the body is not a request at all (the API answers 400); null when it is one.</summary>
     public string? Problem()
     {
+        if (OverrideErrorBudget?.Problem() is { } overrideProblem)
+        {
+            return overrideProblem;
+        }
+
         if (Files is not null)
         {
             if (FileName is not null || Content is not null || BaseDirectory is not null)

@@ -13,19 +13,21 @@ namespace Slipway.Server.Analysis.Providers;
 /// <param name="prometheus">Measures <see cref="PrometheusMetricProvider"/> metrics: a <see cref="PrometheusProvider"/>.</param>
 /// <param name="http">Measures <see cref="HttpMetricProvider"/> metrics: an <see cref="HttpProvider"/>.</param>
 /// <param name="job">Measures <see cref="JobMetricProvider"/> metrics: a <see cref="JobProvider"/>.</param>
+/// <param name="slo">Measures <see cref="SloMetricProvider"/> metrics: an <see cref="SloProvider"/>; none without.</param>
 internal sealed partial class MetricProviders(
     IMetricProvider router,
     IMetricProvider judge,
     IMetricProvider prometheus,
     IMetricProvider http,
     IMetricProvider job,
-    ILogger<MetricProviders> logger) : IMetricProvider
+    ILogger<MetricProviders> logger,
+    IMetricProvider? slo = null) : IMetricProvider
 {
     /// <summary>
     /// The prometheus, http and job providers over one shared <paramref name="client"/> (<see cref="MetricHttp"/>),
     /// with the router and judge providers given.
     /// </summary>
-    public static MetricProviders Create(IMetricProvider router, IMetricProvider judge, HttpClient client, TimeProvider time, ILoggerFactory loggers)
+    public static MetricProviders Create(IMetricProvider router, IMetricProvider judge, HttpClient client, TimeProvider time, ILoggerFactory loggers, IMetricProvider? slo = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         return new MetricProviders(
@@ -34,7 +36,8 @@ internal sealed partial class MetricProviders(
             new PrometheusProvider(client, time),
             new HttpProvider(client, time),
             new JobProvider(time, loggers.CreateLogger<JobProvider>()),
-            loggers.CreateLogger<MetricProviders>());
+            loggers.CreateLogger<MetricProviders>(),
+            slo);
     }
 
     /// <summary>The provider's name as specs write it (<c>provider: {prometheus: …}</c>), for messages and status.</summary>
@@ -45,6 +48,7 @@ internal sealed partial class MetricProviders(
         PrometheusMetricProvider => "prometheus",
         HttpMetricProvider => "http",
         JobMetricProvider => "job",
+        SloMetricProvider => "slo",
         _ => provider.GetType().Name,
     };
 
@@ -58,6 +62,7 @@ internal sealed partial class MetricProviders(
             PrometheusMetricProvider => prometheus,
             HttpMetricProvider => http,
             JobMetricProvider => job,
+            SloMetricProvider => slo,
             _ => null,
         };
         if (provider is null)
