@@ -83,6 +83,7 @@ public interface IStore
     /// <summary>Good and total requests of an SLO from each of <paramref name="from"/> to now (whole minutes), in that order.</summary>
     Task<IReadOnlyList<Core.Slo.SloCounts>> SumSloAsync(string app, string environment, string slo, IReadOnlyList<DateTimeOffset> from, CancellationToken ct);
 
-    /// <summary>Deletes the app×env's SLO history older than <paramref name="before"/>; returns the minutes deleted.</summary>
+    /// <summary>Deletes the app×env's SLO history older than <paramref name="before"/> (whole minutes, and hours whose last
+    /// minute is older); returns the minutes deleted.</summary>
     Task<int> PruneSloAsync(string app, string environment, DateTimeOffset before, CancellationToken ct);
 }

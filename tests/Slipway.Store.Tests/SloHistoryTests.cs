@@ -62,9 +62,10 @@ public sealed class SloHistoryTests : StoreTest
         await Store.RecordSloAsync("web", "prod", [Recording(T0, T0 + 7199, seconds)], Ct);
         var end = T0 + 7199;
 
-        var sums = await Store.SumSloAsync("web", "prod", "availability", [At(end - 3600 + 1), At(end - 300 + 1), At(end + 1)], Ct);
+        var sums = await Store.SumSloAsync("web", "prod", "availability", [At(end - 3600 + 1), At(end - 300 + 1), At(end + 1), At(T0 + 1800 + 5)], Ct);
 
-        Assert.Equal([new SloCounts(54, 60), new SloCounts(5, 5), SloCounts.None], sums);
+        // The last is 90 minutes from the middle of the first hour: its minutes 30 to 59, then the whole second hour.
+        Assert.Equal([new SloCounts(54, 60), new SloCounts(5, 5), SloCounts.None, new SloCounts(81, 90)], sums);
         Assert.Equal([SloCounts.None], await Store.SumSloAsync("web", "prod", "latency", [At(T0)], Ct));
     }
 
@@ -88,7 +89,7 @@ public sealed class SloHistoryTests : StoreTest
         await Store.RecordSloAsync("api", "prod", [Recording(T0, T0 + 299, (T0, 1, 1))], Ct);
 
         Assert.Equal(2, await Store.PruneSloAsync("web", "prod", At(T0 + 130), Ct)); // the minutes of T0 and T0 + 60
-        Assert.Equal(new SloCounts(2, 2), (await Store.SumSloAsync("web", "prod", "availability", [At(T0)], Ct))[0]);
+        Assert.Equal(new SloCounts(2, 2), (await Store.SumSloAsync("web", "prod", "availability", [At(T0 + 130)], Ct))[0]);
 
         await Store.DeleteAppAsync("web", "prod", Ct);
         Assert.Empty(await Store.ListSloProgressAsync("web", "prod", Ct));

@@ -43,7 +43,7 @@ internal sealed class SloOutput(JsonNode document, SloView view) : IPrintable
             }
 
             var covered = slo.Covered == slo.Window ? "" : $" (over {slo.Covered} of data)";
-            text.AppendLine(CultureInfo.InvariantCulture, $"  good/total    {Count(slo.Good)}/{Count(slo.Total)}{covered}, {SloText.Share(slo.ErrorRatio)} errors");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  good/total    {Count(slo.Good)}/{Count(slo.Total)}{covered}, {(slo.ErrorRatio * 100).ToString("0.###", CultureInfo.InvariantCulture)} % errors");
             text.AppendLine(CultureInfo.InvariantCulture, $"  budget left   {SloText.Share(slo.BudgetRemaining)} ({Count(slo.Total - slo.Good)} requests failed of {Count(slo.AllowedErrors)} allowed)");
             if (slo.DataSince is { } since)
             {
