@@ -23,6 +23,7 @@ root.Subcommands.Add(StatusCommand.Create(globals));
 root.Subcommands.Add(HistoryCommand.Create(globals));
 root.Subcommands.Add(AnalysisCommand.Create(globals));
 root.Subcommands.Add(HooksCommand.Create(globals));
+root.Subcommands.Add(SloCommand.Create(globals));
 root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
 root.Subcommands.Add(SecretCommand.Create(globals));

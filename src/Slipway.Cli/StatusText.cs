@@ -42,6 +42,11 @@ internal static class StatusText
             text.AppendLine(CultureInfo.InvariantCulture, $"  health    unknown: {s.HealthError}");
         }
 
+        if (s.ErrorBudget is { } burning)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  slo       {burning} (slipway slo {s.App} -e {s.Environment})");
+        }
+
         if (s.HealthCheck is { } check)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  analysis  health (built in): {check.Phase}, restarts {check.Restarts}, {check.Condition}");

@@ -4,6 +4,7 @@ using Slipway.Core.Preflight;
 using Slipway.Server.Apply;
 using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
+using Slipway.Server.Slo;
 using Slipway.Store;
 
 namespace Slipway.Server;
@@ -17,10 +18,13 @@ namespace Slipway.Server;
 /// <c>retry</c> and an <c>undo</c> that starts a revision (not one back to the stable revision, which still runs) pass
 /// the preflight checks first (<see cref="PreflightRunner.CheckRevisionAsync"/>), with the app's spec as it is now: a
 /// refusal names every item, and nothing is saved or moved.
+/// <c>retry</c> starts a rollout: it is refused while the app×env's error budget burns too fast, unless overridden
+/// (<see cref="ErrorBudgetService"/>), like an apply.
 /// </remarks>
-internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time, PreflightRunner? preflight = null)
+/// <param name="errorBudget">The gate retry passes, as any new rollout does; none without.</param>
+internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, TimeProvider time, ErrorBudgetService? errorBudget = null)
 {
-    private readonly PreflightRunner _preflight = preflight ?? apply.Preflight;
+    private readonly PreflightRunner _preflight = apply.Preflight;
 
     public Task<CommandReply> PromoteAsync(string app, string env, bool full, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Promote(s, spec, full), ct);
@@ -28,9 +32,12 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
     public Task<CommandReply> AbortAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, _) => RolloutCommands.Abort(s), ct);
 
-    /// <summary>Starts an aborted rollout again; past an irreversible change only with <paramref name="force"/> (recorded).</summary>
-    public Task<CommandReply> RetryAsync(string app, string env, RollbackOverride? force, CancellationToken ct) =>
-        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow(), force), ct, starts: s => s.UpdatedRevision);
+    /// <summary>
+    /// Starts an aborted rollout again: past an irreversible change only with <paramref name="force"/>, and — a new
+    /// rollout — while the error budget burns too fast only with <paramref name="budgetOverride"/>; both recorded.
+    /// </summary>
+    public Task<CommandReply> RetryAsync(string app, string env, RollbackOverride? force, Core.Slo.ErrorBudgetOverride? budgetOverride, CancellationToken ct) =>
+        ChangeAsync(app, env, (s, _) => RolloutCommands.Retry(s, time.GetUtcNow(), force), ct, starts: s => s.UpdatedRevision, budgetOverride);
 
     public Task<CommandReply> RestartAsync(string app, string env, CancellationToken ct) =>
         ChangeAsync(app, env, (s, spec) => RolloutCommands.Restart(s, spec, time.GetUtcNow()), ct);
@@ -96,7 +103,9 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
     }
 
     /// <param name="starts">For a command that starts instances of a revision (retry): which one, for the preflight checks.</param>
-    private async Task<CommandReply> ChangeAsync(string app, string env, Func<RolloutStatus, ApplicationSpec, CommandResult> command, CancellationToken ct, Func<RolloutStatus, int?>? starts = null)
+    /// <param name="budgetOverride">For a command that starts a rollout: who lets it start while the error budget burns too fast, and why.</param>
+    private async Task<CommandReply> ChangeAsync(
+        string app, string env, Func<RolloutStatus, ApplicationSpec, CommandResult> command, CancellationToken ct, Func<RolloutStatus, int?>? starts = null, Core.Slo.ErrorBudgetOverride? budgetOverride = null)
     {
         using var _ = await gate.AcquireAsync(new AppKey(app, env), ct);
         if (await store.GetAppAsync(app, env, ct) is not { } record)
@@ -122,9 +131,24 @@ internal sealed class RolloutService(IStore store, ControlPlaneLock gate, WorkQu
             }
         }
 
-        if (!result.Status!.IsEquivalentTo(status) || result.Event is not null)
+        var events = result.Event is { } e ? new List<NewEvent> { ToNew(e) } : [];
+        if (starts is not null && errorBudget is not null)
         {
-            await store.SaveStatusAsync(app, env, result.Status, result.Event is { } e ? [ToNew(e)] : [], ct);
+            var decision = await errorBudget.CheckAsync(record, budgetOverride, ct);
+            if (!decision.Allowed)
+            {
+                return new CommandRefusal(Core.Slo.ErrorBudgetGate.Refusal([decision.Burning!], "The rollout was not started.", $"slipway rollout retry {app} -e {env}"), false);
+            }
+
+            if (decision.OverrideEvent is { } overridden)
+            {
+                events.Add(new NewEvent(result.Event?.Revision, Reasons.ErrorBudgetOverridden, overridden));
+            }
+        }
+
+        if (!result.Status!.IsEquivalentTo(status) || events.Count > 0)
+        {
+            await store.SaveStatusAsync(app, env, result.Status, events, ct);
             queue.Add(new AppKey(app, env));
         }
 

@@ -18,6 +18,7 @@ using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 using Slipway.Server.Secrets;
+using Slipway.Server.Slo;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -107,13 +108,17 @@ public static partial class ServerHost
         services.AddSingleton<RolloutService>();
         services.AddSingleton<LocalTarget>();
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());
+        services.AddSingleton(sp => new SloMeasurer(sp.GetRequiredService<IStore>(), new PrometheusProvider(MetricHttp.CreateClient(), time), time));
+        services.AddSingleton<SloRecorder>().AddHostedService(sp => sp.GetRequiredService<SloRecorder>());
+        services.AddSingleton<ErrorBudgetService>();
         services.AddSingleton<IMetricProvider>(sp => MetricProviders.Create(
             new RouterProvider(sp.GetRequiredService<RouterAdminClient>()),
             new JudgeProvider(sp.GetRequiredService<RouterAdminClient>(), time),
             MetricHttp.CreateClient(),
             time,
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<ISecretLookup>().Redact));
+            sp.GetRequiredService<ISecretLookup>().Redact,
+            new SloProvider(sp.GetRequiredService<IStore>(), sp.GetRequiredService<RouterAdminClient>(), sp.GetRequiredService<SloMeasurer>())));
         services.AddSingleton<AnalysisRunner>();
         services.AddSingleton<Hooks.HookRunner>();
         services.AddSingleton<Reconciler>();

@@ -131,4 +131,21 @@ public interface IStore
     /// the new key, or (a crash) none is. A value deleted meanwhile is skipped. Returns how many were replaced.
     /// </summary>
     Task<int> ReencryptSecretValuesAsync(IReadOnlyList<SecretValueRecord> values, CancellationToken ct);
+
+    /// <summary>How far each SLO's history of the app×env goes (Unix seconds).</summary>
+    Task<IReadOnlyList<SloProgress>> ListSloProgressAsync(string app, string environment, CancellationToken ct);
+
+    /// <summary>
+    /// Adds seconds the router counted to SLO histories, per minute, and moves each history's end on; seconds at or
+    /// before an SLO's end are ignored, so the same seconds recorded twice count once. One transaction. Returns how many
+    /// seconds were added.
+    /// </summary>
+    Task<int> RecordSloAsync(string app, string environment, IReadOnlyList<SloRecording> recordings, CancellationToken ct);
+
+    /// <summary>Good and total requests of an SLO from each of <paramref name="from"/> to now (whole minutes), in that order.</summary>
+    Task<IReadOnlyList<Core.Slo.SloCounts>> SumSloAsync(string app, string environment, string slo, IReadOnlyList<DateTimeOffset> from, CancellationToken ct);
+
+    /// <summary>Deletes the app×env's SLO history older than <paramref name="before"/> (whole minutes, and hours whose last
+    /// minute is older); returns the minutes deleted.</summary>
+    Task<int> PruneSloAsync(string app, string environment, DateTimeOffset before, CancellationToken ct);
 }

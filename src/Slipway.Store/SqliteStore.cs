@@ -185,7 +185,7 @@ public sealed partial class SqliteStore : IStore
     {
         await using var connection = await OpenConnectionAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        foreach (var table in new[] { "apps", "revisions", "rollouts", "events", "analysis_runs", "hook_runs", "hook_cursors" })
+        foreach (var table in new[] { "apps", "revisions", "rollouts", "events", "analysis_runs", "hook_runs", "hook_cursors", "slo_minutes", "slo_hours", "slo_progress" })
         {
             await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE app = $app AND env = $env", [("$app", app), ("$env", environment)], ct);
         }

@@ -31,7 +31,8 @@ internal static class ApplyCommand
             }
         });
 
-        var command = new Command("apply", "Submit spec files as one unit: a changed template becomes a new revision and is rolled out") { file, recursive, dryRun };
+        var overrideBudget = CommandParts.OverrideErrorBudgetOption();
+        var command = new Command("apply", "Submit spec files as one unit: a changed template becomes a new revision and is rolled out") { file, recursive, dryRun, overrideBudget };
         var force = CommandParts.AddRollbackForce(command);
         CliAction.Set(command, async (result, ct) =>
         {
@@ -45,7 +46,8 @@ internal static class ApplyCommand
             }
 
             using var client = globals.Client(result);
-            var response = await client.SendAsync(HttpMethod.Post, isDryRun ? "/api/v1/validate" : "/api/v1/apply", input.Request with { Force = force.Of(result) }, ct);
+            var request = input.Request with { Force = force.Of(result), OverrideErrorBudget = CommandParts.OverrideErrorBudget(result, overrideBudget) };
+            var response = await client.SendAsync(HttpMethod.Post, isDryRun ? "/api/v1/validate" : "/api/v1/apply", request, ct);
             if (response.Json?["errors"] is JsonArray errors)
             {
                 SpecFile.PrintErrors([.. errors.Select(e => e!.Deserialize<SpecError>(SlipwayJson.Options)!)], closing);

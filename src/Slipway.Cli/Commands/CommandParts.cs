@@ -61,6 +61,20 @@ internal static class CommandParts
         return new RollbackForce(force, reason);
     }
 
+    /// <summary>
+    /// <c>--override-error-budget REASON</c>: start a rollout although the app×env's error budget burns too fast; the
+    /// reason is recorded with <see cref="Actor"/>.
+    /// </summary>
+    public static Option<string> OverrideErrorBudgetOption() => new(Core.Slo.ErrorBudgetGate.OverrideFlag)
+    {
+        Description = "Start the rollout even though the error budget burns too fast; the reason is recorded with who ran it ($SLIPWAY_ACTOR or user@host)",
+        HelpName = "reason",
+    };
+
+    /// <summary>The override to send for <paramref name="option"/>, or null when it was not given.</summary>
+    public static Core.Slo.ErrorBudgetOverride? OverrideErrorBudget(ParseResult result, Option<string> option) =>
+        result.GetValue(option) is { } reason ? new Core.Slo.ErrorBudgetOverride(reason, Actor()) : null;
+
     /// <summary>Stops with every error, one a line, when there is any.</summary>
     public static void RefuseInvalid(IEnumerable<string> errors)
     {

@@ -12,7 +12,7 @@ internal static class RolloutCommand
         rollout.Subcommands.Add(RolloutStatusCommand.Create(globals));
         rollout.Subcommands.Add(Make(globals, "promote", "Finish the current pause (--full: skip the remaining steps)", withFull: true));
         rollout.Subcommands.Add(Make(globals, "abort", "Traffic back to stable at once, canary scaled down, rollout Degraded"));
-        rollout.Subcommands.Add(Make(globals, "retry", "Start an aborted rollout again from its first step", withForce: true));
+        rollout.Subcommands.Add(Make(globals, "retry", "Start an aborted rollout again from its first step (refused while the error budget burns too fast)", withForce: true, withOverride: true));
         rollout.Subcommands.Add(Make(globals, "undo", "Back to the previous revision (immediate when it still runs), or to --to-revision N", withToRevision: true, withForce: true));
         rollout.Subcommands.Add(Make(globals, "restart", "Replace every instance of the stable revision, one at a time"));
         rollout.Subcommands.Add(Make(globals, "pause", "Hold the rollout where it is (weights and instances) until resumed"));
@@ -20,8 +20,9 @@ internal static class RolloutCommand
         return rollout;
     }
 
-    private static Command Make(GlobalOptions globals, string name, string description, bool withFull = false, bool withToRevision = false, bool withForce = false)
+    private static Command Make(GlobalOptions globals, string name, string description, bool withFull = false, bool withToRevision = false, bool withForce = false, bool withOverride = false)
     {
+        var overrideBudget = CommandParts.OverrideErrorBudgetOption();
         var app = CommandParts.AppArgument();
         var full = new Option<bool>("--full") { Description = "Skip every remaining step" };
         var toRevision = IntegerOption.CreateOptional("--to-revision", "The revision to go back to (see `slipway history APP`)", 1, int.MaxValue);
@@ -36,6 +37,11 @@ internal static class RolloutCommand
             command.Options.Add(toRevision);
         }
 
+        if (withOverride)
+        {
+            command.Options.Add(overrideBudget);
+        }
+
         var force = withForce ? CommandParts.AddRollbackForce(command) : null;
 
         CliAction.Set(command, async (result, ct) =>
@@ -48,7 +54,10 @@ internal static class RolloutCommand
                 ToRevision: withToRevision ? result.GetValue(toRevision) : null,
                 Force: forced is not null,
                 Reason: forced?.Reason,
-                Actor: forced?.Actor);
+                Actor: forced?.Actor)
+            {
+                OverrideErrorBudget = withOverride ? CommandParts.OverrideErrorBudget(result, overrideBudget) : null,
+            };
             var response = (await client.SendAsync(HttpMethod.Post, path, body, ct)).EnsureOk();
 
             // What the server says it did, with the app's name: "web: paused at step 2 of 5".

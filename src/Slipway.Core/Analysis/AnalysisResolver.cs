@@ -35,6 +35,8 @@ public static class AnalysisResolver
                 problems = [.. problems, .. Endless(site.Analysis, templates)];
             }
 
+            problems = [.. problems, .. UnknownSlos(site.Analysis, templates, manifest.Spec)];
+
             foreach (var problem in problems)
             {
                 var path = problem.Path.Length == 0 ? site.Path : $"{site.Path}.{problem.Path}";
@@ -228,6 +230,35 @@ public static class AnalysisResolver
             if (!Ends(analysis.Metrics[k]))
             {
                 yield return new Problem($"metrics[{k}].interval", $"metric '{analysis.Metrics[k].Name}' {Why}");
+            }
+        }
+    }
+
+    /// <summary>An <c>slo</c> metric reads an SLO of the app it analyses: one the app does not declare cannot be measured.</summary>
+    private static IEnumerable<Problem> UnknownSlos(AnalysisRef analysis, IReadOnlyDictionary<string, AnalysisTemplate> templates, Spec.ApplicationSpec spec)
+    {
+        var declared = spec.Slos.Select(s => s.Name).ToList();
+        var known = declared.Count == 0 ? "it declares none under slos" : $"it declares: {string.Join(", ", declared)}";
+        for (var i = 0; i < analysis.Templates.Count; i++)
+        {
+            if (templates.TryGetValue(analysis.Templates[i], out var template))
+            {
+                foreach (var metric in template.Metrics)
+                {
+                    if (metric.Provider is SloMetricProvider slo && !declared.Contains(slo.Name, StringComparer.Ordinal))
+                    {
+                        yield return new Problem($"templates[{i}].templateName", $"metric '{metric.Name}' of template '{template.Name}' reads SLO '{slo.Name}', which this app does not declare ({known})");
+                    }
+                }
+            }
+        }
+
+        for (var k = 0; k < analysis.Metrics.Count; k++)
+        {
+            if (analysis.Metrics[k].Provider is SloMetricProvider slo && !declared.Contains(slo.Name, StringComparer.Ordinal))
+            {
+                var hint = FieldSuggestion.Closest(slo.Name, declared) is { } close ? $" (did you mean '{close}'?)" : "";
+                yield return new Problem($"metrics[{k}].provider.slo.name", $"no SLO named '{slo.Name}' in this app{hint}: {known}");
             }
         }
     }

@@ -48,6 +48,18 @@ public sealed record JudgeMetricProvider(bool ErrorRate, bool Latency, double Er
     public const double DefaultConfidence = 0.99;
 }
 
+/// <summary>
+/// The burn rate of one of the app's SLOs (<see cref="Name"/>, declared under <c>slos</c>) over <see cref="Window"/>,
+/// for the revision under analysis: its error ratio by the SLO's indicator, from the router's per-second counters,
+/// divided by 1 − the SLO's objective (a canary answering 1.44 % errors against a 99.9 % SLO reads 14.4). A Prometheus
+/// SLO is read from Prometheus, for the whole app×env. <c>failureCondition: result > 14.4</c> fails a canary that
+/// would spend 2 % of a 30-day budget per hour.
+/// </summary>
+public sealed record SloMetricProvider(string Name, TimeSpan Window) : MetricProvider
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(1);
+}
+
 /// <summary>A PromQL instant query over the Prometheus HTTP API; <c>{{args.NAME}}</c> is replaced in the query.</summary>
 public sealed record PrometheusMetricProvider(string Address, string Query, TimeSpan Timeout) : MetricProvider
 {

@@ -37,4 +37,7 @@ public static class Reasons
     public const string WaitingForConfirmation = "WaitingForConfirmation";
 
     public const string Confirmed = "Confirmed";
+
+    /// <summary>A rollout was started although its error budget burned too fast: who and why (<c>--override-error-budget</c>).</summary>
+    public const string ErrorBudgetOverridden = "ErrorBudgetOverridden";
 }

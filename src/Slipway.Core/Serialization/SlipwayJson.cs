@@ -59,7 +59,7 @@ public static class SlipwayJson
         (typeof(ProbeAction), [(typeof(HttpGetAction), "httpGet"), (typeof(TcpSocketAction), "tcpSocket"), (typeof(ExecAction), "exec")]),
         (typeof(StrategySpec), [(typeof(RecreateStrategy), "recreate"), (typeof(RollingStrategy), "rolling"), (typeof(BlueGreenStrategy), "blueGreen"), (typeof(CanaryStrategy), "canary")]),
         (typeof(CanaryStep), [(typeof(AnalysisStep), "analysis"), (typeof(SetWeightStep), "setWeight"), (typeof(PauseStep), "pause"), (typeof(SetHeaderRouteStep), "setHeaderRoute"), (typeof(SetMirrorStep), "setMirror")]),
-        (typeof(MetricProvider), [(typeof(RouterMetricProvider), "router"), (typeof(JudgeMetricProvider), "judge"), (typeof(PrometheusMetricProvider), "prometheus"), (typeof(HttpMetricProvider), "http"), (typeof(JobMetricProvider), "job")]),
+        (typeof(MetricProvider), [(typeof(RouterMetricProvider), "router"), (typeof(JudgeMetricProvider), "judge"), (typeof(PrometheusMetricProvider), "prometheus"), (typeof(HttpMetricProvider), "http"), (typeof(JobMetricProvider), "job"), (typeof(SloMetricProvider), "slo")]),
         (typeof(Hooks.HookAction), [(typeof(Hooks.JobHookAction), "job"), (typeof(Hooks.HttpHookAction), "http")]),
         (typeof(Slo.SloIndicator), [(typeof(Slo.AvailabilityIndicator), "availability"), (typeof(Slo.LatencyIndicator), "latency"), (typeof(Slo.PrometheusIndicator), "prometheus")]),
     ];

@@ -33,6 +33,7 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
             "/state" => StateAsync(request.Query, context.Response),
             "/metrics" => TextAsync(context.Response, RouterMetrics.ContentType, metrics.Export()),
             "/stats" => StatsAsync(request.Query, context.Response),
+            "/seconds" => SecondsAsync(request.Query, context.Response),
             _ => NotFound(context.Response),
         };
     }
@@ -141,6 +142,71 @@ internal sealed class AdminHandler(RouteTableHolder tables, EndpointRegistry end
                     WriteBuckets(json, totals.Latency);
                 }
 
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync();
+    }
+
+    /// <summary>
+    /// <c>{"from": F, "through": T, "revisions": [{"app", "environment", "revision", "seconds": [{"second": S,
+    /// "requests", "errors", "latencyBuckets": [[lower, upper, count], …]}]}]}</c>: each revision's requests second by
+    /// second (Unix seconds; only seconds with requests), after <c>after</c> (a Unix second; the oldest held when absent)
+    /// up to <c>through</c>. What the server records SLOs from: it asks for the seconds after the last one it stored, so
+    /// a second is never counted twice and one the server missed while down is still there for 5 minutes. See docs/api.md.
+    /// </summary>
+    private async Task SecondsAsync(IQueryCollection query, HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "application/json";
+        if (SecondsQuery.Parse(query, out var error) is not { } asked)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            await using (var problem = new Utf8JsonWriter(response.BodyWriter))
+            {
+                problem.WriteStartObject();
+                problem.WriteString("error", error);
+                problem.WriteEndObject();
+            }
+
+            await response.BodyWriter.FlushAsync();
+            return;
+        }
+
+        var read = metrics.ReadSeconds(asked.After, asked.App, asked.Environment);
+        await using (var json = new Utf8JsonWriter(response.BodyWriter))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("from", read.From);
+            json.WriteNumber("through", read.Through);
+            json.WriteStartArray("revisions");
+            foreach (var (revision, seconds) in read.Revisions)
+            {
+                if (seconds.Count == 0)
+                {
+                    continue;
+                }
+
+                json.WriteStartObject();
+                json.WriteString("app", revision.App);
+                json.WriteString("environment", revision.Environment);
+                json.WriteString("revision", revision.Revision);
+                json.WriteStartArray("seconds");
+                foreach (var second in seconds)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("second", second.Second);
+                    json.WriteNumber("requests", second.Requests);
+                    json.WriteNumber("errors", second.Errors);
+                    WriteBuckets(json, Array.ConvertAll(second.Latency, c => (long)c));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
 

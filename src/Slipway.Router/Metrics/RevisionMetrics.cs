@@ -73,6 +73,17 @@ internal sealed class RevisionMetrics
             latency);
     }
 
+    /// <summary>
+    /// The seconds from <paramref name="first"/> to <paramref name="last"/> (of the timestamp clock) in which the
+    /// revision served requests, oldest first (see <see cref="SlidingWindow.ReadSeconds"/>); none before its first request.
+    /// </summary>
+    public List<SecondCounts> ReadSeconds(long first, long last)
+    {
+        var seconds = new List<SecondCounts>();
+        Volatile.Read(ref _window)?.ReadSeconds(first, last, seconds);
+        return seconds;
+    }
+
     public void RecordMirror() => Interlocked.Increment(ref _mirrored);
 
     /// <summary>Status codes with a nonzero count, ascending.</summary>

@@ -34,6 +34,11 @@ internal sealed class RouterMetrics(TimeProvider timeProvider, TimeSpan retiredG
     private long _accessLogDropped;
     private long _mirrorsSkipped;
 
+    // Seconds of the timestamp clock become Unix seconds by one offset taken once, so that a second has the same number
+    // at every read for the router's whole life (the wall clock may be stepped; the timestamp clock is not).
+    private readonly long _unixOffset = (long)Math.Round(timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 - (double)timeProvider.GetTimestamp() / timeProvider.TimestampFrequency);
+    private readonly long _startSecond = timeProvider.GetTimestamp() / timeProvider.TimestampFrequency;
+
     /// <summary>Metrics kept for the default grace period, the longest <c>/stats</c> window.</summary>
     public RouterMetrics(TimeProvider timeProvider)
         : this(timeProvider, TimeSpan.FromSeconds(StatsWindow.MaxSeconds))
@@ -103,6 +108,30 @@ internal sealed class RouterMetrics(TimeProvider timeProvider, TimeSpan retiredG
             .ToArray();
         Array.Sort(revisions, static (a, b) => CompareKeys(a.App, a.Environment, a.Revision, b.App, b.Environment, b.Revision));
         return Array.ConvertAll(revisions, r => (r, r.ReadWindow(now, seconds)));
+    }
+
+    /// <summary>
+    /// Every revision's requests second by second, as Unix seconds, after <paramref name="afterUnixSecond"/> (from the
+    /// oldest second the windows hold when null) up to <see cref="SecondsRead.Through"/>, ordered as
+    /// <see cref="ReadWindows"/>; only those of <paramref name="app"/> and <paramref name="environment"/> when given.
+    /// The current second and the one before are left out: a request recorded late (its thread paused between timing
+    /// its end and counting it) still lands in a second nobody has read yet, so a second once read never changes.
+    /// </summary>
+    public SecondsRead ReadSeconds(long? afterUnixSecond, string? app = null, string? environment = null)
+    {
+        var current = timeProvider.GetTimestamp() / timeProvider.TimestampFrequency;
+        var through = current - 2;
+        var held = Math.Max(current - SlidingWindow.Seconds + 1, _startSecond);
+        var first = afterUnixSecond is { } after ? Math.Max(after - _unixOffset + 1, held) : held;
+        var revisions = _revisions.Values
+            .Where(r => (app is null || r.App == app) && (environment is null || r.Environment == environment))
+            .ToArray();
+        Array.Sort(revisions, static (a, b) => CompareKeys(a.App, a.Environment, a.Revision, b.App, b.Environment, b.Revision));
+        var offset = _unixOffset;
+        return new SecondsRead(
+            held + offset,
+            through + offset,
+            Array.ConvertAll(revisions, r => (r, (IReadOnlyList<SecondCounts>)r.ReadSeconds(first, through).ConvertAll(s => s with { Second = s.Second + offset }))));
     }
 
     public void RecordUnmatched() => Interlocked.Increment(ref _unmatched);

@@ -100,6 +100,38 @@ internal sealed class SlidingWindow
         return errors;
     }
 
+    /// <summary>
+    /// Adds every second from <paramref name="first"/> to <paramref name="last"/> (seconds of the timestamp clock, both
+    /// included) that had requests to <paramref name="seconds"/>, oldest first: its number, its errors and its count per
+    /// latency bucket. What the server records SLO data from, second by second, so that it can tell which seconds it
+    /// already has and never counts one twice. Seconds outside the ring (older than <see cref="Seconds"/>) are skipped.
+    /// </summary>
+    public void ReadSeconds(long first, long last, List<SecondCounts> seconds)
+    {
+        ArgumentNullException.ThrowIfNull(seconds);
+        Span<int> copy = stackalloc int[Stride];
+        for (var second = first; second <= last; second++)
+        {
+            var slot = SlotOf(second);
+            if (Volatile.Read(ref _stamps[slot]) != second)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < Stride; i++)
+            {
+                copy[i] = Volatile.Read(ref _counts[slot * Stride + i]);
+            }
+
+            if (Volatile.Read(ref _stamps[slot]) != second)
+            {
+                continue;
+            }
+
+            seconds.Add(new SecondCounts(second, copy[ErrorsOffset], copy[..LatencyBuckets.Count].ToArray()));
+        }
+    }
+
     private static int SlotOf(long second) => (int)((ulong)second % Seconds);
 
     /// <summary>Makes the slot hold <paramref name="second"/>; false when it already holds a later second (the caller

@@ -13,6 +13,7 @@ using Slipway.Server.Config;
 using Slipway.Server.Metrics;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
+using Slipway.Server.Slo;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -62,7 +63,7 @@ internal static class ApiEndpoints
             return Json(summaries);
         });
 
-        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, Secrets.ISecretLookup secrets, CancellationToken ct) =>
+        api.MapGet("/apps/{app}/{env}", async (string app, string env, string? window, IStore store, Reconciler reconciler, ITarget target, RouterAdminClient router, Secrets.ISecretLookup secrets, ErrorBudgetService errorBudget, CancellationToken ct) =>
         {
             if (!HealthWindow.TryParse(window, out var windowSeconds))
             {
@@ -79,7 +80,8 @@ internal static class ApiEndpoints
             var health = await router.GetStatsAsync(app, env, windowSeconds, ct);
             var analysis = await store.ListAnalysisRunsAsync(app, env, AnalysisViews.DefaultRuns, ct);
             var hooks = await store.ListHookRunsAsync(app, env, StoreOptions.DefaultHookRunsPerApp, ct);
-            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis, (hooks, secrets.Redact)));
+            var burning = await errorBudget.StatusLineAsync(record, ct);
+            return Json(StatusViews.Build(record, status, reconciler.View(app, env), target.InstancesOf(new AppKey(app, env)), routerUrl, health, analysis, (hooks, secrets.Redact), burning));
         });
 
         api.MapDelete("/apps/{app}/{env}", async (string app, string env, IStore store, ControlPlaneLock gate, WorkQueue queue, Housekeeping.Housekeeper housekeeper, CancellationToken ct) =>
@@ -127,11 +129,16 @@ internal static class ApiEndpoints
                 return BadRequest(forceProblem);
             }
 
+            if (options.OverrideErrorBudget is { } budgetOverride && (command != "retry" || budgetOverride.Problem() is not null))
+            {
+                return BadRequest(budgetOverride.Problem() ?? $"'overrideErrorBudget' applies to retry only, not to {command} (undo and abort reduce risk: the error budget never blocks them)");
+            }
+
             CommandReply reply = command switch
             {
                 "promote" => await rollouts.PromoteAsync(app, env, options.Full, ct),
                 "abort" => await rollouts.AbortAsync(app, env, ct),
-                "retry" => await rollouts.RetryAsync(app, env, options.Override(), ct),
+                "retry" => await rollouts.RetryAsync(app, env, options.Override(), options.OverrideErrorBudget, ct),
                 "undo" => await rollouts.UndoAsync(app, env, options.ToRevision, options.Override(), ct),
                 "restart" => await rollouts.RestartAsync(app, env, ct),
                 "pause" => await rollouts.PauseAsync(app, env, ct),
@@ -190,6 +197,18 @@ internal static class ApiEndpoints
             return await config.GetAsync(app, to!, ct) is { } b
                 ? Json(ConfigDiff.Compare(a, b))
                 : await AppNotFound.AnswerAsync(store, app, to!, ct);
+        });
+
+        api.MapGet("/apps/{app}/{env}/slo", async (string app, string env, IStore store, ErrorBudgetService errorBudget, CancellationToken ct) =>
+        {
+            if (await store.GetAppAsync(app, env, ct) is not { } record)
+            {
+                return await AppNotFound.AnswerAsync(store, app, env, ct);
+            }
+
+            // The router's latest seconds first, so that what is shown is what the gate would decide on now.
+            var report = await errorBudget.ReportAsync(record, record: true, ct);
+            return Json(SloViews.Build(report, await errorBudget.ProgressAsync(record, ct)));
         });
 
         api.MapGet("/apps/{app}/{env}/hooks", async (string app, string env, int? runs, int? lines, IStore store, Reconciler reconciler, Secrets.ISecretLookup secrets, CancellationToken ct) =>
@@ -287,7 +306,9 @@ internal static class ApiEndpoints
     }
 
     private static IResult Outcome(ApplyOutcome outcome) =>
-        outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { applied = outcome.Applied, templates = outcome.Templates, warnings = outcome.Warnings });
+        outcome.ErrorBudget is { } refused ? Results.Json(new { error = refused.Message, errorBudget = refused.Blocked }, SlipwayJson.Api, statusCode: 409)
+        : outcome.Errors.Count > 0 ? Rejected(outcome.Errors)
+        : Json(new { applied = outcome.Applied, templates = outcome.Templates, warnings = outcome.Warnings });
 
     private static IResult Outcome(DiffOutcome outcome) =>
         outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs, warnings = outcome.Warnings });

@@ -44,7 +44,8 @@ public sealed record StatusView(
     IReadOnlyList<AnalysisRunView>? Analysis = null,
     IReadOnlyList<IrreversibleChange>? IrreversibleChanges = null,
     IReadOnlyList<IrreversibleChange>? NotRolledBack = null,
-    IReadOnlyList<HookRunView>? Hooks = null);
+    IReadOnlyList<HookRunView>? Hooks = null,
+    string? ErrorBudget = null);
 
 /// <summary>One canary step of the spec: its 0-based index, its kind (the spec's field name) and a short text.</summary>
 public sealed record StepView(int Index, string Kind, string Text);
@@ -63,9 +64,10 @@ internal static class StatusViews
     /// <param name="health">The router's numbers for this app×env, or why there are none; null when not asked for (a list).</param>
     /// <param name="analysis">The app×env's newest analysis runs; those of the current rollout are shown.</param>
     /// <param name="hooks">The app×env's newest hook runs and how to redact their output; what <see cref="HookViews.OfStatus"/> picks is shown.</param>
+    /// <param name="errorBudget">Why the app×env burns its error budget too fast (<c>ErrorBudgetService.StatusLineAsync</c>); null when it does not.</param>
     public static StatusView Build(AppRecord app, RolloutStatus persisted, AppView? view, IReadOnlyList<TargetInstance> allInstances, string routerUrl,
         (RouterStats? Stats, string? Error)? health = null, IReadOnlyList<AnalysisRunRecord>? analysis = null,
-        (IReadOnlyList<HookRunRecord> Runs, Func<string, string> Redact)? hooks = null)
+        (IReadOnlyList<HookRunRecord> Runs, Func<string, string> Redact)? hooks = null, string? errorBudget = null)
     {
         // A view of a deleted app of the same name is not this app's.
         view = view?.AppUid == app.Uid ? view : null;
@@ -123,7 +125,8 @@ internal static class StatusViews
             analysis?.Where(r => r.Run.Key.RolloutStartedAt == status.StartedAt).Select(r => AnalysisViews.RunView(r, null, status)).ToList(),
             status.IrreversibleChanges,
             status.NotRolledBack(),
-            hooks is { } h ? HookViews.OfStatus(status, h.Runs, h.Redact) : null);
+            hooks is { } h ? HookViews.OfStatus(status, h.Runs, h.Redact) : null,
+            errorBudget);
     }
 
     public static string Url(RouteSpec route, string routerUrl)

@@ -26,6 +26,12 @@ public sealed record ApplyRequest(
     /// </summary>
     public Core.Rollouts.RollbackOverride? Force { get; init; }
 
+    /// <summary>
+    /// Start the rollouts of this apply even where the error budget burns too fast (<c>--override-error-budget</c>):
+    /// who and why, recorded as an event on each app×env it let through. Without it, such an apply is refused whole.
+    /// </summary>
+    public Core.Slo.ErrorBudgetOverride? OverrideErrorBudget { get; init; }
+
     /// <summary>A request of several files.</summary>
     public static ApplyRequest Of(IReadOnlyList<SpecFileContent> files, string? environment = null) => new(null, null, null, environment, files);
 
@@ -42,6 +48,11 @@ public sealed record ApplyRequest(
         if (Force is { } force && (string.IsNullOrWhiteSpace(force.Reason) || string.IsNullOrWhiteSpace(force.Actor)))
         {
             return "force needs an actor and a reason: {\"actor\": \"who\", \"reason\": \"why the rollback is safe\"}; both are recorded";
+        }
+
+        if (OverrideErrorBudget?.Problem() is { } overrideProblem)
+        {
+            return overrideProblem;
         }
 
         if (Files is not null)

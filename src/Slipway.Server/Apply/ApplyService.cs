@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Secrets;
+using Slipway.Server.Slo;
 using Slipway.Store;
 
 namespace Slipway.Server.Apply;
@@ -29,7 +30,8 @@ namespace Slipway.Server.Apply;
 /// (<see cref="PreflightRunner"/>): an error refuses the whole apply, at the line to fix; warnings come with the answer.
 /// </remarks>
 /// <param name="secrets">Where secret references are pinned (see <see cref="SecretPins"/>).</param>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner preflight, ISecretLookup secrets)
+/// <param name="errorBudget">The gate on new rollouts while an error budget burns too fast; none without.</param>
+internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner preflight, ISecretLookup secrets, ErrorBudgetService? errorBudget = null)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
 
@@ -42,8 +44,10 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
-        var (plans, templates, errors) = await PlanAsync(request, save: !dryRun, ct);
-        return errors.Count > 0 ? ApplyOutcome.Rejected(errors) : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates) with { Warnings = Warnings(plans) };
+        var (plans, templates, errors, refusal) = await PlanAsync(request, save: !dryRun, ct);
+        return refusal is not null ? ApplyOutcome.Refused(refusal)
+            : errors.Count > 0 ? ApplyOutcome.Rejected(errors)
+            : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates) with { Warnings = Warnings(plans) };
     }
 
     /// <summary>
@@ -52,7 +56,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     /// </summary>
     public async Task<DiffOutcome> DiffAsync(ApplyRequest request, CancellationToken ct)
     {
-        var (plans, _, errors) = await PlanAsync(request, save: false, ct);
+        var (plans, _, errors, _) = await PlanAsync(request, save: false, ct);
         return errors.Count > 0 ? DiffOutcome.Rejected(errors) : DiffOutcome.Compared([.. plans.Select(AppDiff.Of)]) with { Warnings = Warnings(plans) };
     }
 
@@ -61,12 +65,12 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     /// then, under the control-plane lock, checks the routes against the saved apps and plans each document — saving
     /// every change in one transaction with <paramref name="save"/>. Any error anywhere: the errors, and nothing saved.
     /// </summary>
-    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<string> Templates, IReadOnlyList<SpecError> Errors)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
+    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<string> Templates, IReadOnlyList<SpecError> Errors, ErrorBudgetRefusal? Refusal)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
     {
         var validation = await _validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
         {
-            return ([], [], validation.Errors);
+            return ([], [], validation.Errors, null);
         }
 
         // The copies stay out of reach of the artifact collection until the revisions naming them are saved.
@@ -74,7 +78,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: save, uses, ct);
         if (artifactErrors.Count > 0)
         {
-            return ([], [], artifactErrors);
+            return ([], [], artifactErrors, null);
         }
 
         await _applies.WaitAsync(ct);
@@ -82,8 +86,8 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         {
             var keys = validation.Manifests.Select(m => new AppKey(m.Metadata.Name, m.Metadata.Environment));
             using var _ = await gate.AcquireAsync(keys, ct);
-            var (plans, errors) = await PlanLockedAsync(request, validation, digests, save, ct);
-            return (plans, errors.Count > 0 ? [] : [.. validation.Templates.Select(t => t.Name)], errors);
+            var (plans, errors, refusal) = await PlanLockedAsync(request, validation, digests, save, ct);
+            return (plans, errors.Count > 0 || refusal is not null ? [] : [.. validation.Templates.Select(t => t.Name)], errors, refusal);
         }
         finally
         {
@@ -91,7 +95,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         }
     }
 
-    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<SpecError> Errors)> PlanLockedAsync(
+    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<SpecError> Errors, ErrorBudgetRefusal? Refusal)> PlanLockedAsync(
         ApplyRequest request, SpecValidation validation, Dictionary<string, string> digests, bool save, CancellationToken ct)
     {
         var errors = new List<SpecError>();
@@ -126,7 +130,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         if (errors.Count > 0)
         {
-            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
+            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors), null);
         }
 
         var plans = new List<AppPlan>();
@@ -154,7 +158,18 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         if (errors.Count > 0)
         {
-            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors));
+            return ([], SpecValidator.InFileOrder(request.AllFiles(), errors), null);
+        }
+
+        if (save && errorBudget is not null)
+        {
+            var (refusal, gated) = await GateAsync(plans, request.OverrideErrorBudget, ct);
+            if (refusal is not null)
+            {
+                return ([], [], refusal);
+            }
+
+            plans = gated;
         }
 
         // Every document of every file in one transaction: a failure saves none of them.
@@ -168,7 +183,44 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
             }
         }
 
-        return (plans, []);
+        return (plans, [], null);
+    }
+
+    /// <summary>
+    /// The error-budget gate of an apply (<see cref="ErrorBudgetService"/>): every app×env whose plan starts a rollout
+    /// of a revision while an alert of its SLOs fires is refused, and then the whole apply, which is one unit. With an
+    /// override, the plans it lets through carry its event.
+    /// </summary>
+    private async Task<(ErrorBudgetRefusal? Refusal, List<AppPlan> Plans)> GateAsync(List<AppPlan> plans, Core.Slo.ErrorBudgetOverride? @override, CancellationToken ct)
+    {
+        var blocked = new List<ErrorBudgetBlock>();
+        var gated = new List<AppPlan>(plans.Count);
+        foreach (var plan in plans)
+        {
+            if (!plan.Applied.RolloutStarted || plan.Current is null || plan.Change is not { } change)
+            {
+                gated.Add(plan);
+                continue;
+            }
+
+            var decision = await errorBudget!.CheckAsync(plan.Current, @override, ct);
+            if (!decision.Allowed)
+            {
+                blocked.Add(new ErrorBudgetBlock(plan.Applied.App, plan.Applied.Environment, decision.Burning!));
+            }
+
+            gated.Add(decision.OverrideEvent is { } overridden
+                ? plan with { Change = change with { Events = [.. change.Events, new NewEvent(plan.Applied.Revision, Reasons.ErrorBudgetOverridden, overridden)] } }
+                : plan);
+        }
+
+        if (blocked.Count == 0)
+        {
+            return (null, gated);
+        }
+
+        var notDone = blocked.Count == 1 ? "The rollout was not started: nothing was applied." : "Their rollouts were not started: nothing was applied.";
+        return (new ErrorBudgetRefusal(Core.Slo.ErrorBudgetGate.Refusal([.. blocked.Select(b => b.Burning)], notDone, "slipway apply …"), blocked), gated);
     }
 
     /// <summary>
@@ -388,7 +440,13 @@ public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyLi
 {
     public static ApplyOutcome Rejected(IReadOnlyList<SpecError> errors) => new([], errors);
 
+    /// <summary>Refused whole because an error budget burns too fast where a rollout would start.</summary>
+    public static ApplyOutcome Refused(ErrorBudgetRefusal refusal) => new([], []) { ErrorBudget = refusal };
+
     public static ApplyOutcome Accepted(IReadOnlyList<AppliedApp> applied, IReadOnlyList<string> templates) => new(applied, []) { Templates = templates };
+
+    /// <summary>Why the apply was refused by the error budget; null when it was not.</summary>
+    public ErrorBudgetRefusal? ErrorBudget { get; init; }
 
     /// <summary>The names of the analysis templates applied (saved, or with a dry run checked).</summary>
     public IReadOnlyList<string> Templates { get; init; } = [];

@@ -108,6 +108,18 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task<IReadOnlyList<EventRecord>> ListEventsAfterAsync(string app, string environment, long afterId, int limit, CancellationToken ct) =>
         MeasureAsync(StoreOperation.ListEventsAfter, () => inner.ListEventsAfterAsync(app, environment, afterId, limit, ct));
 
+    public Task<IReadOnlyList<SloProgress>> ListSloProgressAsync(string app, string environment, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListSloProgress, () => inner.ListSloProgressAsync(app, environment, ct));
+
+    public Task<int> RecordSloAsync(string app, string environment, IReadOnlyList<SloRecording> recordings, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.RecordSlo, () => inner.RecordSloAsync(app, environment, recordings, ct));
+
+    public Task<IReadOnlyList<Core.Slo.SloCounts>> SumSloAsync(string app, string environment, string slo, IReadOnlyList<DateTimeOffset> from, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SumSlo, () => inner.SumSloAsync(app, environment, slo, from, ct));
+
+    public Task<int> PruneSloAsync(string app, string environment, DateTimeOffset before, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.PruneSlo, () => inner.PruneSloAsync(app, environment, before, ct));
+
     private async Task<T> MeasureAsync<T>(StoreOperation operation, Func<Task<T>> call)
     {
         var started = time.GetTimestamp();

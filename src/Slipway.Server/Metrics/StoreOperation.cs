@@ -40,6 +40,10 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation ListUnfinishedHookRuns = new("list_unfinished_hook_runs", Writes: false);
     public static readonly StoreOperation ListIrreversibleHookRuns = new("list_irreversible_hook_runs", Writes: false);
     public static readonly StoreOperation ListEventsAfter = new("list_events_after", Writes: false);
+    public static readonly StoreOperation ListSloProgress = new("list_slo_progress", Writes: false);
+    public static readonly StoreOperation RecordSlo = new("record_slo", Writes: true);
+    public static readonly StoreOperation SumSlo = new("sum_slo", Writes: false);
+    public static readonly StoreOperation PruneSlo = new("prune_slo", Writes: true);
 
     /// <summary>Every operation of <see cref="Slipway.Store.IStore"/>; a method added there gets one here and one in <see cref="InstrumentedStore"/>.</summary>
     public static IReadOnlyList<StoreOperation> All { get; } =
@@ -48,6 +52,7 @@ internal sealed record StoreOperation(string Name, bool Writes)
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
             ListSecrets, ListSecretValues, SaveSecret, DeleteSecret, ReencryptSecretValues,
             CreateHookRun, CreateEventHookRuns, GetHookCursor, SaveHookRun, ListHookRuns, ListUnfinishedHookRuns, ListIrreversibleHookRuns, ListEventsAfter,
+            ListSloProgress, RecordSlo, SumSlo, PruneSlo,
         ];
 
     /// <summary>The <c>kind</c> label.</summary>

@@ -150,6 +150,47 @@ internal sealed class RouterAdminClient(HttpClient http, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// What each revision of <paramref name="app"/>×<paramref name="environment"/> served, second by second, after
+    /// <paramref name="after"/> (a Unix second; everything the router holds when null): what SLO recording reads. Null
+    /// and why when the router does not answer within <see cref="StatsTimeout"/>.
+    /// </summary>
+    public async Task<(RouterSeconds? Seconds, string? Error)> GetSecondsAsync(string app, string environment, long? after, CancellationToken ct)
+    {
+        var where = $"the router's admin endpoint {http.BaseAddress?.Authority}";
+        using var timeout = new CancellationTokenSource(StatsTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            var query = $"/seconds?app={Uri.EscapeDataString(app)}&env={Uri.EscapeDataString(environment)}{(after is { } a ? $"&after={a.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "")}";
+            using var response = await http.GetAsync(query, linked.Token);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return (null, $"{where} has no /seconds: the running router predates SLOs; `slipway down` and a new server start a current one");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"{where} answered {(int)response.StatusCode} to /seconds{await ReasonAsync(response, linked.Token)}");
+            }
+
+            var seconds = await response.Content.ReadFromJsonAsync<RouterSeconds>(StatsJson, linked.Token);
+            return seconds is null ? (null, $"{where} answered /seconds with no content") : (seconds, null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return (null, $"{where} did not answer within {StatsTimeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"cannot reach {where}: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            return (null, $"{where} answered /seconds with invalid JSON: {e.Message}");
+        }
+    }
+
     /// <summary>The router's reason for refusing a query (<c>{"error": "…"}</c>), such as a router older than a
     /// parameter asked for; empty when the answer has none.</summary>
     private static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken ct)

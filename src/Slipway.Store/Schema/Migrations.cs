@@ -107,6 +107,9 @@ internal static class Migrations
                 app TEXT NOT NULL, env TEXT NOT NULL, hook TEXT NOT NULL, event_id INTEGER NOT NULL,
                 PRIMARY KEY (app, env, hook));
             """),
+
+        // SLO history: good and total requests per minute per SLO, and how far each SLO's history goes.
+        SqliteStore.SloMigration,
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

@@ -89,7 +89,7 @@ public sealed class AnalysisSpecErrorTests
                 "apps/web.yaml:24:13: spec.metrics[1].name: duplicate metric name 'errors' (first used at line 14)",
                 "apps/web.yaml:25:14: spec.metrics[1].count: a count above 1 needs an interval: how long to wait between measurements, got count 3 and no interval",
                 "apps/web.yaml:25:14: spec.metrics[1].count: must be at least failureLimit (5), got 3",
-                "apps/web.yaml:27:7: spec.metrics[1].maxExtension: applies only to router and judge metrics, which count requests; this is a prometheus metric",
+                "apps/web.yaml:27:7: spec.metrics[1].maxExtension: applies only to router, judge and slo metrics, which count requests; this is a prometheus metric",
                 "apps/web.yaml:30:20: spec.metrics[1].provider.prometheus.address: expected an http:// or https:// URL, got 'prometheus.local:9090'",
                 "apps/web.yaml:31:35: spec.metrics[1].provider.prometheus.query: unknown argument 'servce' (did you mean 'service'?): declare it in the template's spec.args",
                 "apps/web.yaml:31:61: spec.metrics[1].provider.prometheus.query: unknown placeholder '{{ap}}' (did you mean '{{app}}'?): expected {{args.NAME}}, {{app}}, {{environment}}, {{revision}} or {{stableRevision}}",
@@ -100,7 +100,7 @@ public sealed class AnalysisSpecErrorTests
                 "apps/web.yaml:36:50: spec.metrics[2].provider.judge.latency: expected a mapping (latency: {} runs the test with its defaults), got boolean 'false': leave latency out to run only the other test",
                 "apps/web.yaml:36:69: spec.metrics[2].provider.judge.confidence: must be more than 0.5 and less than 1, got 1",
                 "apps/web.yaml:36:80: spec.metrics[2].provider.judge.window: must be a whole number of seconds (the router counts requests per second), got 1.5s",
-                "apps/web.yaml:38:7: spec.metrics[3].minSampleSize: applies only to router and judge metrics, which count requests; this is a job metric",
+                "apps/web.yaml:38:7: spec.metrics[3].minSampleSize: applies only to router, judge and slo metrics, which count requests; this is a job metric",
                 "apps/web.yaml:40:9: spec.metrics[3].provider.job.command: missing required field 'command'",
                 "apps/web.yaml:41:11: spec.metrics[3].provider.job.spec: Slipway runs a command on this machine, not a Kubernetes Job: give command, args, env and timeout",
                 "apps/web.yaml:42:24: spec.metrics[3].provider.job.env[0].name: SLIPWAY_CANARY_URL is reserved: Slipway sets it to the address of the revision under analysis",
@@ -198,7 +198,7 @@ public sealed class AnalysisSpecErrorTests
     [Theory]
     [InlineData("{router: {}}", 64, "spec.metrics[0].provider.router.measure", "missing required field 'measure'")]
     [InlineData("{router: {measure: p99, window: 0s}}", 95, "spec.metrics[0].provider.router.window", "must be between 1s and 5m, got 0s")]
-    [InlineData("{}", 53, "spec.metrics[0].provider", "must set exactly one of: router, judge, prometheus, http (or web), job")]
+    [InlineData("{}", 53, "spec.metrics[0].provider", "must set exactly one of: router, judge, prometheus, http (or web), job, slo")]
     [InlineData("{prometheus: {}}", 64, "spec.metrics[0].provider.prometheus.query", "missing required field 'query'")]
     [InlineData("{prometheus: {query: up, address: 'http://{{args.host}}:9090'}}", 105, "spec.metrics[0].provider.prometheus.address", "unknown argument 'host': declare it in the template's spec.args")]
     [InlineData("{http: {url: 'https://x', body: 'b'}}", 95, "spec.metrics[0].provider.http.body", "a GET request has no body: set method: POST or PUT")]

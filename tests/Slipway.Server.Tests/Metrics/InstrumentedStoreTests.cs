@@ -70,6 +70,10 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var unfinishedHooks = await _store.ListUnfinishedHookRunsAsync(CancellationToken.None);
         var irreversible = await _store.ListIrreversibleHookRunsAsync("web", "dev", null, CancellationToken.None);
         var after = await _store.ListEventsAfterAsync("web", "dev", 0, 10, CancellationToken.None);
+        Assert.Equal(1, await _store.RecordSloAsync("web", "dev", [new SloRecording("availability", [new SloSecond(120, 9, 10)], 100, 130)], CancellationToken.None));
+        var progress = await _store.ListSloProgressAsync("web", "dev", CancellationToken.None);
+        var sums = await _store.SumSloAsync("web", "dev", "availability", [DateTimeOffset.UnixEpoch], CancellationToken.None);
+        Assert.Equal(1, await _store.PruneSloAsync("web", "dev", DateTimeOffset.UnixEpoch.AddHours(1), CancellationToken.None));
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
         Assert.Equal("web", Assert.Single(apps).App);
@@ -84,13 +88,15 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Empty(measurements);
         Assert.Single(secrets);
         Assert.Single(secretValues);
-                Assert.Equal(3, cursor);
+        Assert.Equal(3, cursor);
         Assert.Single(hookRuns);
         Assert.Single(unfinishedHooks);
         Assert.Empty(irreversible);
         Assert.Contains(after, e => e.Reason == "Tested");
-        Assert.Equal(reads + 18, _metrics.StoreReads);
-        Assert.Equal(writes + 12, _metrics.StoreWrites);
+        Assert.Equal(new SloProgress("availability", 100, 130), Assert.Single(progress));
+        Assert.Equal(new Core.Slo.SloCounts(9, 10), Assert.Single(sums));
+        Assert.Equal(reads + 20, _metrics.StoreReads);
+        Assert.Equal(writes + 14, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }

@@ -47,7 +47,7 @@ public sealed class RolloutPreflightTests : IAsyncLifetime
         var digest = await DeleteCopyOfAsync(2);
         var before = await SnapshotAsync();
 
-        var reply = await _h.Rollouts.RetryAsync("web", "dev", null, Ct);
+        var reply = await _h.Rollouts.RetryAsync("web", "dev", null, null, Ct);
 
         Assert.Contains($"its artifact {digest} is no longer in the server's store", reply.Refusal?.Message, StringComparison.Ordinal);
         Assert.Equal(before, await SnapshotAsync());

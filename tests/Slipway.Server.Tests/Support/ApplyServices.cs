@@ -13,10 +13,10 @@ namespace Slipway.Server.Tests.Support;
 /// </summary>
 internal static class ApplyServices
 {
-    public static ApplyService Create(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, ISecretLookup? secrets = null)
+    public static ApplyService Create(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, ISecretLookup? secrets = null, Slipway.Server.Slo.ErrorBudgetService? errorBudget = null)
     {
         secrets ??= new SecretVault(store, MasterKeys.Open(options.DataDirectory, _ => null), time, NullLogger<SecretVault>.Instance);
         var preflight = new PreflightRunner(secrets, artifacts, options, time, NullLogger<PreflightRunner>.Instance);
-        return new ApplyService(store, artifacts, gate, time, queue, options, preflight, secrets);
+        return new ApplyService(store, artifacts, gate, time, queue, options, preflight, secrets, errorBudget);
     }
 }

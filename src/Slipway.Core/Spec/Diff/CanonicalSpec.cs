@@ -1,4 +1,5 @@
 using Slipway.Core.Analysis;
+using Slipway.Core.Slo;
 using Slipway.Core.Spec.Parsing;
 using YamlDotNet.Serialization;
 
@@ -69,7 +70,12 @@ public static class CanonicalSpec
             ("revisionHistoryLimit", spec.RevisionHistoryLimit),
             ("preflight", Map(("readinessProbe", spec.Preflight.ReadinessProbe.ToString().ToLowerInvariant()))),
             ("strategy", Strategy(spec.Strategy)),
-            ("hooks", spec.Hooks.Count == 0 ? null : spec.Hooks.Select(Hook).ToList()));
+            ("hooks", spec.Hooks.Count == 0 ? null : spec.Hooks.Select(Hook).ToList()),
+            ("slos", spec.Slos.Count == 0 ? null : spec.Slos.Select(ServiceLevel).ToList()),
+            ("errorBudgetPolicy", spec.Slos.Count == 0 ? null : Map(
+                ("blockRollouts", spec.ErrorBudgetPolicy.BlockRollouts),
+                ("burnRates", spec.ErrorBudgetPolicy.BurnRates.Select(a => Map(
+                    ("long", SloText.Window(a.Long)), ("short", SloText.Window(a.Short)), ("factor", Number(a.Factor)))).ToList()))));
     }
 
     /// <summary>A value, or the secret key it comes from, with the version a revision pinned when it has one (as the
@@ -98,6 +104,18 @@ public static class CanonicalSpec
         ("timeout", Duration(hook.Timeout)),
         ("retries", hook.Retries),
         ("irreversible", hook.Irreversible is { } irreversible ? Map(("reason", irreversible.Reason)) : null));
+
+    /// <summary>An SLO with its objective as a fraction and its window as specs write it (<c>30d</c>).</summary>
+    private static Mapping ServiceLevel(SloSpec slo) => Map(
+        ("name", slo.Name),
+        slo.Indicator switch
+        {
+            LatencyIndicator latency => ("latency", Map(("threshold", DurationParser.Format(latency.Threshold)))),
+            PrometheusIndicator prometheus => ("prometheus", Map(("address", prometheus.Address), ("good", prometheus.GoodQuery), ("total", prometheus.TotalQuery))),
+            _ => ("availability", Map()),
+        },
+        ("objective", Number(slo.Objective)),
+        ("window", SloText.Window(slo.Window)));
 
     private static Mapping? Probe(ProbeSpec? probe) => probe is null ? null : Map(
         probe.Action switch
@@ -155,7 +173,7 @@ public static class CanonicalSpec
     /// <summary>A metric with every default, as docs/spec.md lists its fields; the low-traffic settings only where they apply.</summary>
     private static Mapping Metric(MetricSpec metric)
     {
-        var countsRequests = metric.Provider is RouterMetricProvider or JudgeMetricProvider;
+        var countsRequests = metric.Provider is RouterMetricProvider or JudgeMetricProvider or SloMetricProvider;
         return Map(
             ("name", metric.Name),
             ("interval", Duration(metric.Interval)),
@@ -201,6 +219,7 @@ public static class CanonicalSpec
             ("args", job.Args.ToList()),
             ("env", job.Env.Select(e => Map(("name", e.Name), ("value", e.Value))).ToList()),
             ("timeout", Duration(job.Timeout))))),
+        SloMetricProvider slo => Map(("slo", Map(("name", slo.Name), ("window", Duration(slo.Window))))),
         _ => throw new ArgumentException($"unknown metric provider {provider.GetType().Name}", nameof(provider)),
     };
 

@@ -19,7 +19,7 @@ internal sealed class ApplicationReader
     private static readonly FieldSet SpecFields = FieldSet.Of(
         "artifact", "command", "args", "env", "replicas", "port", "route", "probes",
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
-        "revisionHistoryLimit", "strategy", "irreversible", "requiredEnv", "preflight", "hooks");
+        "revisionHistoryLimit", "strategy", "irreversible", "requiredEnv", "preflight", "hooks", "slos", "errorBudgetPolicy");
 
     private static readonly FieldSet ArtifactFields = new(
         ["path"],
@@ -40,6 +40,7 @@ internal sealed class ApplicationReader
     private readonly StrategyReader _strategies;
     private readonly ValueFromReader _valueFrom;
     private readonly HookReader _hooks;
+    private readonly SloReader _slos;
 
     /// <param name="requestedEnvironment">The environment the caller asks for (<c>slipway apply -e</c>): the
     /// environment of documents that name none, and the one those that name one must agree with.</param>
@@ -53,6 +54,7 @@ internal sealed class ApplicationReader
         _strategies = new StrategyReader(reader, _routes);
         _valueFrom = new ValueFromReader(reader);
         _hooks = new HookReader(reader);
+        _slos = new SloReader(reader);
     }
 
     public DocumentReadResult Read(SpecNode root)
@@ -162,6 +164,8 @@ internal sealed class ApplicationReader
         var maxRestarts = _reader.Int(spec, "maxRestarts", ApplicationSpec.DefaultMaxRestarts, 0);
         var historyLimit = _reader.Int(spec, "revisionHistoryLimit", ApplicationSpec.DefaultRevisionHistoryLimit, 0);
         var strategy = _strategies.Read(spec, identity, routes);
+        var slos = _slos.ReadSlos(spec);
+        var errorBudgetPolicy = _slos.ReadPolicy(spec, slos);
         return new ApplicationSpec(template, replicas, route, progressDeadline, strategy)
         {
             MinReadySeconds = minReady,
@@ -170,6 +174,8 @@ internal sealed class ApplicationReader
             RequiredEnv = ReadRequiredEnv(spec),
             Preflight = ReadPreflight(spec),
             Hooks = _hooks.Read(spec),
+            Slos = slos,
+            ErrorBudgetPolicy = errorBudgetPolicy,
         };
     }
 

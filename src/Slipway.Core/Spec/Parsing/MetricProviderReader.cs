@@ -16,6 +16,7 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
     public const string Http = "http";
     public const string Web = "web";
     public const string Job = "job";
+    public const string Slo = "slo";
 
     /// <summary>Slipway sets it to the analysed revision's address: a job's env must not override it.</summary>
     public const string CanaryUrlEnvName = "SLIPWAY_CANARY_URL";
@@ -25,7 +26,7 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
     /// <summary>The router keeps five minutes of per-second counters.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromMinutes(5);
 
-    private static readonly IReadOnlyList<string> Kinds = [Router, Judge, Prometheus, Http, Web, Job];
+    private static readonly IReadOnlyList<string> Kinds = [Router, Judge, Prometheus, Http, Web, Job, Slo];
 
     private static readonly IReadOnlyList<string> HttpMethods = ["GET", "POST", "PUT"];
 
@@ -39,6 +40,7 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
             .ToFrozenDictionary(k => k, _ => NotSlipway));
 
     private static readonly FieldSet RouterFields = FieldSet.Of("measure", "window", "baseline");
+    private static readonly FieldSet SloFields = FieldSet.Of("name", "window");
     private static readonly FieldSet JudgeFields = FieldSet.Of("errorRate", "latency", "confidence", "window");
     private static readonly FieldSet MarginFields = FieldSet.Of("margin");
     private static readonly FieldSet ToleranceFields = FieldSet.Of("tolerance");
@@ -95,7 +97,7 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
             // An unknown key was reported with what is expected; "none set" would only repeat it.
             if (!provider.UnknownFields.Any())
             {
-                reader.Error(provider.MissingAt, provider.Path, "must set exactly one of: router, judge, prometheus, http (or web), job");
+                reader.Error(provider.MissingAt, provider.Path, "must set exactly one of: router, judge, prometheus, http (or web), job, slo");
             }
 
             return (null, null);
@@ -123,6 +125,7 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
         Judge => ReadJudge(reader.Child(provider, kind, JudgeFields)),
         Prometheus => ReadPrometheus(reader.Child(provider, kind, PrometheusFields), declaredArgs),
         Http or Web => ReadHttp(reader.Child(provider, kind, HttpFields), declaredArgs),
+        Slo => ReadSlo(reader.Child(provider, kind, SloFields)),
         _ => ReadJob(reader.Child(provider, kind, JobFields), declaredArgs),
     };
 
@@ -140,6 +143,15 @@ internal sealed class MetricProviderReader(SpecReader reader, PlaceholderCheck p
             measure,
             reader.Duration(router, "window", MinWindow, MaxWindow, wholeSeconds: true) ?? RouterMetricProvider.DefaultWindow,
             reader.Bool(router, "baseline", false));
+    }
+
+    /// <summary>An SLO of the app by name (checked against the app's <c>slos</c> when applied) and the window of its
+    /// burn rate: the router's counters, so 1 s to 5 minutes.</summary>
+    private SloMetricProvider ReadSlo(MappingFields slo)
+    {
+        var name = reader.RequiredString(slo, "name");
+        reader.Check(slo, "name", name, SpecNames.CheckDnsLabel);
+        return new SloMetricProvider(name, reader.Duration(slo, "window", MinWindow, MaxWindow, wholeSeconds: true) ?? SloMetricProvider.DefaultWindow);
     }
 
     /// <summary><c>errorRate</c> and <c>latency</c> each switch their test on (<c>{}</c> with the defaults); with

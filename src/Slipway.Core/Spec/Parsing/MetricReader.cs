@@ -94,7 +94,7 @@ internal sealed class MetricReader
         _reader.Check(metric, "name", name, SpecNames.CheckDnsLabel);
 
         var (provider, kind) = _providers.Read(metric, declaredArgs);
-        var countsRequests = kind is MetricProviderReader.Router or MetricProviderReader.Judge;
+        var countsRequests = kind is MetricProviderReader.Router or MetricProviderReader.Judge or MetricProviderReader.Slo;
 
         var interval = _reader.Duration(metric, "interval", MinInterval);
         var count = _reader.OptionalInt(metric, "count", 1);
@@ -116,7 +116,7 @@ internal sealed class MetricReader
             {
                 if (metric.Value(field) is not null)
                 {
-                    _reader.Error(metric.KeyPosition(field), metric.PathOf(field), $"applies only to router and judge metrics, which count requests; this is a {kind} metric");
+                    _reader.Error(metric.KeyPosition(field), metric.PathOf(field), $"applies only to router, judge and slo metrics, which count requests; this is a {kind} metric");
                 }
             }
         }

@@ -13,6 +13,7 @@ namespace Slipway.Server.Analysis.Providers;
 /// <param name="prometheus">Measures <see cref="PrometheusMetricProvider"/> metrics: a <see cref="PrometheusProvider"/>.</param>
 /// <param name="http">Measures <see cref="HttpMetricProvider"/> metrics: an <see cref="HttpProvider"/>.</param>
 /// <param name="job">Measures <see cref="JobMetricProvider"/> metrics: a <see cref="JobProvider"/>.</param>
+/// <param name="slo">Measures <see cref="SloMetricProvider"/> metrics: an <see cref="SloProvider"/>; none without.</param>
 internal sealed partial class MetricProviders(
     IMetricProvider router,
     IMetricProvider judge,
@@ -20,7 +21,8 @@ internal sealed partial class MetricProviders(
     IMetricProvider http,
     IMetricProvider job,
     ILogger<MetricProviders> logger,
-    Func<string, string>? redact = null) : IMetricProvider
+    Func<string, string>? redact = null,
+    IMetricProvider? slo = null) : IMetricProvider
 {
     /// <summary>
     /// The prometheus, http and job providers over one shared <paramref name="client"/> (<see cref="MetricHttp"/>),
@@ -28,7 +30,7 @@ internal sealed partial class MetricProviders(
     /// </summary>
     /// <param name="redact">Takes known secret values out of what is kept of a measurement (a job's output, an error):
     /// a smoke test that prints the env it was given, or a page that echoes a token, must not store them.</param>
-    public static MetricProviders Create(IMetricProvider router, IMetricProvider judge, HttpClient client, TimeProvider time, ILoggerFactory loggers, Func<string, string>? redact = null)
+    public static MetricProviders Create(IMetricProvider router, IMetricProvider judge, HttpClient client, TimeProvider time, ILoggerFactory loggers, Func<string, string>? redact = null, IMetricProvider? slo = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         return new MetricProviders(
@@ -38,7 +40,8 @@ internal sealed partial class MetricProviders(
             new HttpProvider(client, time),
             new JobProvider(time, loggers.CreateLogger<JobProvider>()),
             loggers.CreateLogger<MetricProviders>(),
-            redact);
+            redact,
+            slo);
     }
 
     /// <summary>The provider's name as specs write it (<c>provider: {prometheus: …}</c>), for messages and status.</summary>
@@ -49,6 +52,7 @@ internal sealed partial class MetricProviders(
         PrometheusMetricProvider => "prometheus",
         HttpMetricProvider => "http",
         JobMetricProvider => "job",
+        SloMetricProvider => "slo",
         _ => provider.GetType().Name,
     };
 
@@ -62,6 +66,7 @@ internal sealed partial class MetricProviders(
             PrometheusMetricProvider => prometheus,
             HttpMetricProvider => http,
             JobMetricProvider => job,
+            SloMetricProvider => slo,
             _ => null,
         };
         if (provider is null)
