@@ -14,7 +14,12 @@ namespace Slipway.Server.Secrets;
 /// revision that fails the preflight checks (a required name whose new value is a placeholder) is not made: the app
 /// keeps running what it runs, and the answer says why.
 /// </summary>
-internal sealed partial class SecretRollouts(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, ISecretLookup secrets, ILogger<SecretRollouts> logger)
+/// <remarks>
+/// A new revision is a new rollout, so the error budget gates it as it gates an apply: an app×env burning its budget too
+/// fast keeps its revision, and the answer names it; the next apply (with <c>--override-error-budget</c> if need be)
+/// pins the new value.
+/// </remarks>
+internal sealed partial class SecretRollouts(IStore store, ControlPlaneLock gate, WorkQueue queue, ApplyService apply, ISecretLookup secrets, ILogger<SecretRollouts> logger, Slo.ErrorBudgetService? errorBudget = null)
 {
     public async Task<SecretRolloutOutcome> RollOutAsync(SecretChange change, CancellationToken ct)
     {
@@ -61,6 +66,13 @@ internal sealed partial class SecretRollouts(IStore store, ControlPlaneLock gate
                     continue;
                 }
 
+                if (errorBudget is not null && await errorBudget.CheckAsync(record, null, ct) is { Allowed: false } decision)
+                {
+                    refused.Add(Core.Slo.ErrorBudgetGate.Refusal([decision.Burning!], "The rollout was not started.", $"slipway apply -f {record.App}.yaml -e {environment}"));
+                    Log.NotRollingOut(logger, record.App, environment, cause);
+                    continue;
+                }
+
                 var manifest = new ApplicationManifest(new ApplicationMetadata(record.App, environment, new Dictionary<string, string>()), record.Spec);
                 var applied = await apply.SaveAsync(manifest, record.Spec with { Template = template }, ct, changeCause: cause);
                 rolled.Add(applied);
@@ -78,7 +90,7 @@ internal sealed partial class SecretRollouts(IStore store, ControlPlaneLock gate
         [LoggerMessage(1, LogLevel.Information, "App {App} in {Environment}: revision {Revision} rolling out ({Cause})")]
         public static partial void RollingOut(ILogger logger, string app, string environment, int revision, string cause);
 
-        [LoggerMessage(2, LogLevel.Warning, "App {App} in {Environment}: not rolled out ({Cause}): the preflight checks refuse the new revision")]
+        [LoggerMessage(2, LogLevel.Warning, "App {App} in {Environment}: not rolled out ({Cause}): the preflight checks or the error budget refuse the new revision")]
         public static partial void NotRollingOut(ILogger logger, string app, string environment, string cause);
     }
 }
