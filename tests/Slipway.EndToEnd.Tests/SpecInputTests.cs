@@ -158,7 +158,7 @@ public sealed class SpecInputTests
             Assert.Equal(1, exit);
             Assert.Contains($"{file}:7:11: spec.artifact.path: {artifact}/passwd is a symlink to the absolute path '/etc/passwd', outside the artifact directory", stderr);
             // Not asked: with no server, its data directory has no API token yet, and nothing listens either.
-            Assert.Contains("checked locally only (the spec, its artifact directories); not checked: routes used by other apps, the artifact size limit, as the server was not asked: ", stderr);
+            Assert.Contains("checked locally only (the spec, its artifact directories); not checked: routes used by other apps, the artifact size limit, secrets, the preflight checks, as the server was not asked: ", stderr);
 
             File.Delete(Path.Combine(artifact, "passwd"));
             (exit, var stdout, stderr) = await cluster.CliAsync("validate", "-f", file);

@@ -12,7 +12,7 @@ namespace Slipway.Cli.Commands;
 internal static class ValidateCommand
 {
     private const string LocalChecks = "the spec, its artifact directories";
-    private const string ServerChecks = "routes used by other apps, the artifact size limit, the preflight checks";
+    private const string ServerChecks = "routes used by other apps, the artifact size limit, secrets, the preflight checks";
 
     /// <summary>
     /// Runs locally every check the server would make that needs only this machine — the same <see cref="SpecValidator"/>

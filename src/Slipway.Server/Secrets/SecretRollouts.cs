@@ -68,7 +68,7 @@ internal sealed partial class SecretRollouts(IStore store, ControlPlaneLock gate
 
                 if (errorBudget is not null && await errorBudget.CheckAsync(record, null, ct) is { Allowed: false } decision)
                 {
-                    refused.Add(Core.Slo.ErrorBudgetGate.Refusal([decision.Burning!], "The rollout was not started.", $"slipway apply -f {record.App}.yaml -e {environment}"));
+                    refused.Add(Core.Slo.ErrorBudgetGate.Refusal([decision.Burning!], "The rollout was not started.", $"slipway apply -f … -e {environment}"));
                     Log.NotRollingOut(logger, record.App, environment, cause);
                     continue;
                 }

@@ -107,7 +107,7 @@ public sealed class HookSpecTests
             "apps/web.yaml:11:13: spec.hooks[0].name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, got 'Migrate'",
             "apps/web.yaml:12:13: spec.hooks[0].type: expected one of: preRollout, confirmRollout, confirmPromotion, postPromotion, onAbort, event, got 'preRolout' (did you mean 'preRollout'?)",
             "apps/web.yaml:13:43: spec.hooks[0].job.env[0].name: SLIPWAY_HOOK is reserved: Slipway sets it for every job hook (see docs/hooks.md)",
-            "apps/web.yaml:13:88: spec.hooks[0].job.env[1].valueFrom: set value or valueFrom, not both",
+            "apps/web.yaml:13:88: spec.hooks[0].job.env[1].valueFrom: set either value or valueFrom, not both",
             "apps/web.yaml:14:7: spec.hooks[0]: must set only one of: job, http; got 'job' and 'http'",
             "apps/web.yaml:15:16: spec.hooks[0].timeout: must be between 1s and 24h, got 500ms",
             "apps/web.yaml:16:16: spec.hooks[0].retries: must be between 0 and 20, got -1",

@@ -31,8 +31,8 @@ public sealed class ConfigServiceTests : IAsyncLifetime
     [Fact]
     public async Task Config_shows_sources_and_versions_masks_sensitive_values_and_never_holds_a_secret_value()
     {
-        _h.Vault.Set("prod", "db", "url", "postgres://web:hunter2-prod@db/web");
-        _h.Vault.Set("prod", "db", "url", "postgres://web:hunter3-prod@db/web");
+        await _h.Vault.SetAsync("prod", "db", "url", "postgres://web:hunter2-prod@db/web");
+        await _h.Vault.SetAsync("prod", "db", "url", "postgres://web:hunter3-prod@db/web");
         await DeployAsync("prod", [new EnvVar("LOG_LEVEL", "info"), new EnvVar("SESSION_SECRET", "plain-but-sensitive-1b2c"), Secret("DATABASE_URL", "db", "url")], ["DATABASE_URL", "SMTP_HOST"]);
 
         var view = (await _config.GetAsync("web", "prod", Ct))!.View;
@@ -48,8 +48,8 @@ public sealed class ConfigServiceTests : IAsyncLifetime
     [Fact]
     public async Task The_comparison_lists_missing_names_first_and_prints_no_secret_value()
     {
-        _h.Vault.Set("dev", "db", "url", "postgres://web:dev-pw-77@db/web");
-        _h.Vault.Set("prod", "db", "url", "postgres://web:prod-pw-88@db/web");
+        await _h.Vault.SetAsync("dev", "db", "url", "postgres://web:dev-pw-77@db/web");
+        await _h.Vault.SetAsync("prod", "db", "url", "postgres://web:prod-pw-88@db/web");
         await DeployAsync("dev", [new EnvVar("SMTP_HOST", "localhost"), Secret("DATABASE_URL", "db", "url"), new EnvVar("API_TOKEN", "dev-token-abc")], []);
         await DeployAsync("prod", [Secret("DATABASE_URL", "db", "url"), new EnvVar("API_TOKEN", "prod-token-xyz")], ["SMTP_HOST"]);
 
@@ -71,7 +71,7 @@ public sealed class ConfigServiceTests : IAsyncLifetime
 
     private void AssertHoldsNoSecret(string json, params string[] sensitive)
     {
-        foreach (var value in _h.Vault.AllValues.Concat(sensitive))
+        foreach (var value in _h.Vault.Values.Concat(sensitive))
         {
             Assert.False(json.Contains(value, StringComparison.Ordinal), "the answer holds a secret value");
         }

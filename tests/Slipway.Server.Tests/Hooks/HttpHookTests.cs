@@ -8,13 +8,21 @@ using Slipway.Server.Tests.Support;
 namespace Slipway.Server.Tests.Hooks;
 
 /// <summary>An http hook's attempt against a real listener: what it sends, what succeeds, what is kept of the answer.</summary>
-public sealed class HttpHookTests
+public sealed class HttpHookTests : IAsyncLifetime
 {
     private const string Token = "t0k-of-the-hook-endpoint";
 
-    private readonly FakeSecrets _secrets = new FakeSecrets().Set("prod", "hooks", "token", Token);
+    private TestVault _secrets = null!;
 
-    private HttpHook Hook(HttpClient http) => new(http, _secrets, TimeProvider.System);
+    public async Task InitializeAsync()
+    {
+        _secrets = await TestVault.OpenAsync();
+        await _secrets.SetAsync("prod", "hooks", "token", Token);
+    }
+
+    public async Task DisposeAsync() => await _secrets.DisposeAsync();
+
+    private HttpHook Hook(HttpClient http) => new(http, _secrets.Vault, TimeProvider.System);
 
     [Fact]
     public async Task The_moment_is_posted_as_json_with_the_hooks_headers_and_a_2xx_answer_succeeds()

@@ -7,18 +7,18 @@ using Slipway.Server.Tests.Support;
 namespace Slipway.Server.Tests.Hooks;
 
 /// <summary>A job hook's attempt as a real process: where and with what it runs, what is kept of its output, and that its time limit kills everything it started.</summary>
-public sealed class JobHookTests : IDisposable
+public sealed class JobHookTests : IAsyncLifetime
 {
     private const string DatabaseUrl = "postgres://app:hunter2-database@db:5432/shop";
 
     private readonly TemporaryDirectory _temp = new();
-    private readonly FakeSecrets _secrets = new FakeSecrets().Set("prod", "db", "url", DatabaseUrl);
+    private TestVault _secrets = null!;
 
     private static readonly InstanceTemplate Template = new(
         new ArtifactRef("/unused"),
         "dotnet",
         ["Web.dll"],
-        [new EnvVar("VERSION", "v2"), new EnvVar("DB_URL", "") { SecretKeyRef = new SecretKeyRef("db", "url") { Version = 3 } }],
+        [new EnvVar("VERSION", "v2"), new EnvVar("DB_URL", "") { SecretKeyRef = new SecretKeyRef("db", "url") { Version = 1 } }],
         null,
         ProbeSet.None,
         30);
@@ -38,7 +38,7 @@ public sealed class JobHookTests : IDisposable
         eventJson);
 
     private Task<HookOutcome> RunAsync(JobHookRequest request) =>
-        new JobHook(_secrets, TimeProvider.System, NullLogger.Instance).RunAsync(request, (_, _) => Task.CompletedTask, CancellationToken.None);
+        new JobHook(_secrets.Vault, TimeProvider.System, NullLogger.Instance).RunAsync(request, (_, _) => Task.CompletedTask, CancellationToken.None);
 
     [Fact]
     public async Task A_job_runs_in_its_revisions_artifact_with_the_revisions_env_its_secrets_its_own_env_and_slipways_and_never_the_servers_own()
@@ -140,9 +140,16 @@ public sealed class JobHookTests : IDisposable
         Assert.Equal("the job's command no-such-migrate-tool was not found in any directory of PATH", outcome.Message);
     }
 
-    public void Dispose()
+    public async Task InitializeAsync()
+    {
+        _secrets = await TestVault.OpenAsync();
+        Assert.Equal(1, await _secrets.SetAsync("prod", "db", "url", DatabaseUrl));
+    }
+
+    public async Task DisposeAsync()
     {
         Environment.SetEnvironmentVariable("SLIPWAY_TEST_SERVER_ONLY", null);
         _temp.Dispose();
+        await _secrets.DisposeAsync();
     }
 }

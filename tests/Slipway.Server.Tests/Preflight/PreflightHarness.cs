@@ -9,18 +9,19 @@ namespace Slipway.Server.Tests.Preflight;
 
 /// <summary>
 /// An <see cref="ApplyService"/> over a real SQLite store and artifact store in a temporary data directory, whose
-/// preflight checks ask <see cref="Vault"/> — a stand-in for the secret vault — for secret values.
+/// preflight checks ask the real secret vault (<see cref="Vault"/>) for secret values.
 /// </summary>
 internal sealed class PreflightHarness : IAsyncDisposable
 {
-    private PreflightHarness(TemporaryDirectory temp, SqliteStore store, ServerOptions options, WorkQueue queue)
+    private PreflightHarness(TemporaryDirectory temp, SqliteStore store, ServerOptions options, WorkQueue queue, TestVault vault)
     {
         Temp = temp;
         Store = store;
         Queue = queue;
+        Vault = vault;
         Artifacts = new ArtifactStore(options);
-        Preflight = new PreflightRunner(Vault, Artifacts, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
-        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, Vault);
+        Preflight = new PreflightRunner(vault.Vault, Artifacts, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
+        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, vault.Vault);
     }
 
     public TemporaryDirectory Temp { get; }
@@ -29,7 +30,8 @@ internal sealed class PreflightHarness : IAsyncDisposable
 
     public WorkQueue Queue { get; }
 
-    public VaultStandIn Vault { get; } = new();
+    /// <summary>The real secret vault of the data directory.</summary>
+    public TestVault Vault { get; }
 
     public ArtifactStore Artifacts { get; }
 
@@ -42,7 +44,8 @@ internal sealed class PreflightHarness : IAsyncDisposable
         var temp = new TemporaryDirectory();
         temp.WriteFile("artifact/app.dll", "code");
         var store = await SqliteStore.OpenAsync(temp.Combine("data", "slipway.db"), TimeProvider.System, CancellationToken.None);
-        return new PreflightHarness(temp, store, new ServerOptions(temp.Combine("data")), new WorkQueue(TimeProvider.System));
+        var vault = await TestVault.OpenAsync(store, temp.Combine("data"));
+        return new PreflightHarness(temp, store, new ServerOptions(temp.Combine("data")), new WorkQueue(TimeProvider.System), vault);
     }
 
     public Task<ApplyOutcome> ApplyAsync(string yaml, bool dryRun = false) =>

@@ -27,15 +27,15 @@ public sealed class PreflightRunnerTests : IAsyncLifetime
         spec = spec with { RequiredEnv = ["DATABASE_URL"], Template = spec.Template with { Env = [FromSecret("DATABASE_URL", "db", "url")] } };
 
         var before = await _h.Preflight.CheckRevisionAsync("web", "prod", spec, Ct);
-        _h.Vault.Set("prod", "db", "url", "CHANGEME");
+        await _h.Vault.SetAsync("prod", "db", "url", "CHANGEME");
         var placeholder = await _h.Preflight.CheckRevisionAsync("web", "prod", spec, Ct);
-        _h.Vault.Set("prod", "db", "url", Url);
+        await _h.Vault.SetAsync("prod", "db", "url", Url);
         var after = await _h.Preflight.CheckRevisionAsync("web", "prod", spec, Ct);
 
         Assert.Equal("web/prod cannot be released: DATABASE_URL is required but secret db/url is not set in prod (set it: slipway secret set db url=… -e prod)", before.Message);
         Assert.Equal("web/prod cannot be released: DATABASE_URL is required but the value of secret db/url is a placeholder (set it: slipway secret set db url=… -e prod)", placeholder.Message);
         Assert.False(after.Refused, after.Message);
-        foreach (var value in _h.Vault.AllValues)
+        foreach (var value in _h.Vault.Values)
         {
             Assert.False(string.Join("\n", new[] { before, placeholder, after }.SelectMany(r => r.Items.Select(i => i.ToString()))).Contains(value, StringComparison.Ordinal), "a secret's value appears in a preflight item");
         }
@@ -44,8 +44,19 @@ public sealed class PreflightRunnerTests : IAsyncLifetime
     [Fact]
     public async Task A_pinned_version_is_the_one_judged()
     {
-        _h.Vault.Set("prod", "db", "url", Url);
-        _h.Vault.Set("prod", "db", "url", "TODO");
+        await _h.Vault.SetAsync("prod", "db", "url", Url);
+        // A revision pins version 1, so the vault keeps its value after the key changes.
+        Assert.Empty((await _h.ApplyAsync("""
+            apiVersion: slipway.dev/v1alpha1
+            kind: Application
+            metadata: {name: api, environment: prod}
+            spec:
+              artifact: {path: ./artifact}
+              command: dotnet
+              replicas: 0
+              env: [{name: DATABASE_URL, valueFrom: {secretKeyRef: {name: db, key: url}}}]
+            """)).Errors);
+        await _h.Vault.SetAsync("prod", "db", "url", "TODO");
         var spec = await AppliedSpecAsync();
         var pinned = spec with { RequiredEnv = ["DATABASE_URL"], Template = spec.Template with { Env = [FromSecret("DATABASE_URL", "db", "url", version: 1)] } };
         var newest = pinned with { Template = pinned.Template with { Env = [FromSecret("DATABASE_URL", "db", "url")] } };

@@ -78,7 +78,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         var providers = MetricProviders.Create(new RouterProvider(router), new JudgeProvider(router, Time), MetricHttp.CreateClient(), Time, NullLoggerFactory.Instance);
         var analysis = new AnalysisRunner(instrumented, Queue, Target, providers, Artifacts, Time, NullLogger<AnalysisRunner>.Instance);
         _runners.Add(analysis);
-        var hooks = new Slipway.Server.Hooks.HookRunner(instrumented, Queue, Target, Artifacts, new FakeSecrets(), Time, NullLogger<Slipway.Server.Hooks.HookRunner>.Instance);
+        var hooks = new Slipway.Server.Hooks.HookRunner(instrumented, Queue, Target, Artifacts, new Slipway.Server.Secrets.SecretVault(store, Slipway.Server.Secrets.MasterKeys.Open(Options.DataDirectory, _ => null), Time, NullLogger<Slipway.Server.Secrets.SecretVault>.Instance), Time, NullLogger<Slipway.Server.Hooks.HookRunner>.Instance);
         _hookRunners.Add(hooks);
         return new(instrumented, _gate, Queue, Target, Options, Metrics, analysis, hooks, Time, NullLogger<Reconciler>.Instance);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using Slipway.Router;
 using Slipway.Server.Api;
@@ -101,7 +102,9 @@ public sealed class RouterAdminClientStatsTests
         var (stats, error) = await admin.GetStatsAsync("web", "dev", 60, CancellationToken.None);
 
         Assert.Null(stats);
-        Assert.StartsWith($"cannot reach the router's admin endpoint {address}: ", error);
+        // Refused at once; on a saturated machine the client's first request can outlast the 1 s limit instead (it
+        // failed so in CI runs beside other tests): either way, the error names the endpoint that is not there.
+        Assert.Matches($"^(cannot reach the router's admin endpoint {Regex.Escape(address)}: |the router's admin endpoint {Regex.Escape(address)} did not answer within 1 s)", error);
     }
 
     [Fact]

@@ -25,7 +25,6 @@ internal sealed class ApplicationReader
         ["path"],
         new Dictionary<string, string> { ["image"] = "not supported yet: use artifact.path" }.ToFrozenDictionary());
 
-    private static readonly FieldSet EnvFields = FieldSet.Of("name", "value", "valueFrom");
 
     private static readonly FieldSet PreflightFields = FieldSet.Of("readinessProbe");
 
@@ -38,7 +37,7 @@ internal sealed class ApplicationReader
     private readonly RouteReader _routes;
     private readonly ProbeReader _probes;
     private readonly StrategyReader _strategies;
-    private readonly ValueFromReader _valueFrom;
+    private readonly EnvReader _env;
     private readonly HookReader _hooks;
     private readonly SloReader _slos;
 
@@ -52,7 +51,7 @@ internal sealed class ApplicationReader
         _routes = new RouteReader(reader);
         _probes = new ProbeReader(reader);
         _strategies = new StrategyReader(reader, _routes);
-        _valueFrom = new ValueFromReader(reader);
+        _env = new EnvReader(reader);
         _hooks = new HookReader(reader);
         _slos = new SloReader(reader);
     }
@@ -207,54 +206,8 @@ internal sealed class ApplicationReader
         }
     }
 
-    private List<EnvVar> ReadEnv(MappingFields spec)
-    {
-        var result = new List<EnvVar>();
-        if (_reader.Sequence(spec, "env") is not { } list)
-        {
-            return result;
-        }
-
-        var path = spec.PathOf("env");
-        var seen = new Dictionary<string, SpecPosition>(StringComparer.Ordinal);
-        for (var i = 0; i < list.Items.Count; i++)
-        {
-            var item = list.Items[i];
-            if (item is SpecScalar { IsNull: true })
-            {
-                _reader.Error(item.Start, SpecPath.Index(path, i), "expected a mapping with name and value, got null");
-                continue;
-            }
-
-            var entry = _reader.Mapping(item, SpecPath.Index(path, i), item.Start, EnvFields);
-
-            var name = _reader.RequiredString(entry, "name");
-            _reader.Check(entry, "name", name, SpecNames.CheckEnvName);
-            if (name.Length > 0 && entry.Value("name") is { } nameNode)
-            {
-                if (name == ReservedEnvName)
-                {
-                    _reader.Error(nameNode.Start, entry.PathOf("name"), $"{ReservedEnvName} is reserved: Slipway sets it to the port each instance must listen on");
-                }
-                else if (!seen.TryAdd(name, nameNode.Start))
-                {
-                    _reader.Error(nameNode.Start, entry.PathOf("name"), $"duplicate env name '{name}' (first set at line {seen[name].Line})");
-                }
-            }
-
-            // Kubernetes allows a variable without a value: it is set, and empty. With valueFrom, the value is a secret's.
-            var value = _reader.OptionalString(entry, "value") ?? "";
-            if (entry.Entry("value") is not null && entry.Entry("valueFrom") is not null)
-            {
-                _reader.Error(entry.KeyPosition("valueFrom"), entry.PathOf("valueFrom"), "set either value or valueFrom, not both");
-                continue;
-            }
-
-            result.Add(new EnvVar(name, value) { SecretKeyRef = _valueFrom.Read(entry) });
-        }
-
-        return result;
-    }
+    private List<EnvVar> ReadEnv(MappingFields spec) =>
+        _env.Read(spec, name => name == ReservedEnvName ? "Slipway sets it to the port each instance must listen on" : null);
 
     /// <summary>
     /// <c>requiredEnv: [DATABASE_URL, SMTP_HOST]</c>: names as <c>env</c> writes them, each once. Whether each is set is

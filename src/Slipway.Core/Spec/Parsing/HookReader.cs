@@ -59,10 +59,8 @@ internal sealed class HookReader(SpecReader reader)
         }.ToFrozenDictionary());
 
     private static readonly FieldSet HeaderFields = FieldSet.Of("name", "value");
-    private static readonly FieldSet EnvFields = FieldSet.Of("name", "value", "valueFrom");
-    private static readonly FieldSet ValueFromFields = FieldSet.Of("secretKeyRef");
-    private static readonly FieldSet SecretKeyRefFields = FieldSet.Of("name", "key");
-    private static readonly FieldSet IrreversibleFields = FieldSet.Of("reason");
+
+    private readonly EnvReader _env = new(reader);
 
     /// <summary>The hooks in field <c>hooks</c> of <paramref name="spec"/>, in order; empty when absent.</summary>
     public IReadOnlyList<HookSpec> Read(MappingFields spec)
@@ -139,87 +137,19 @@ internal sealed class HookReader(SpecReader reader)
             return null;
         }
 
-        var irreversible = reader.Child(hook, "irreversible", IrreversibleFields);
-        var reason = reader.RequiredString(irreversible, "reason");
         if (type is HookType.ConfirmRollout or HookType.ConfirmPromotion or HookType.Event)
         {
             reader.Error(hook.KeyPosition("irreversible"), hook.PathOf("irreversible"), $"{(typeName == "event" ? "an" : "a")} {typeName} hook changes nothing a rollback could undo: only preRollout, postPromotion and onAbort hooks can be irreversible");
         }
 
-        return irreversible.IsValid ? new IrreversibleSpec(reason) : null;
+        return reader.Irreversible(hook);
     }
 
     private JobHookAction ReadJob(MappingFields job) =>
         new(reader.RequiredString(job, "command"), reader.StringList(job, "args"), ReadEnv(job));
 
-    private List<EnvVar> ReadEnv(MappingFields job)
-    {
-        var env = new List<EnvVar>();
-        if (reader.Sequence(job, "env") is not { } list)
-        {
-            return env;
-        }
-
-        var path = job.PathOf("env");
-        var seen = new Dictionary<string, SpecPosition>(StringComparer.Ordinal);
-        for (var i = 0; i < list.Items.Count; i++)
-        {
-            var item = list.Items[i];
-            if (item is SpecScalar { IsNull: true })
-            {
-                reader.Error(item.Start, SpecPath.Index(path, i), "expected a mapping with name and value (or valueFrom), got null");
-                continue;
-            }
-
-            var entry = reader.Mapping(item, SpecPath.Index(path, i), item.Start, EnvFields);
-            var name = reader.RequiredString(entry, "name");
-            reader.Check(entry, "name", name, SpecNames.CheckEnvName);
-            if (name.Length > 0 && entry.Value("name") is { } nameNode)
-            {
-                if (ReservedEnvNames.Contains(name, StringComparer.Ordinal))
-                {
-                    reader.Error(nameNode.Start, entry.PathOf("name"), $"{name} is reserved: Slipway sets it for every job hook (see docs/hooks.md)");
-                }
-                else if (!seen.TryAdd(name, nameNode.Start))
-                {
-                    reader.Error(nameNode.Start, entry.PathOf("name"), $"duplicate env name '{name}' (first set at line {seen[name].Line})");
-                }
-            }
-
-            var value = reader.OptionalString(entry, "value");
-            var secret = ReadSecretKeyRef(entry);
-            if (value is not null && secret is not null)
-            {
-                reader.Error(entry.KeyPosition("valueFrom"), entry.PathOf("valueFrom"), "set value or valueFrom, not both");
-            }
-
-            env.Add(new EnvVar(name, secret is null ? value ?? "" : "") { SecretKeyRef = secret });
-        }
-
-        return env;
-    }
-
-    /// <summary><c>valueFrom: {secretKeyRef: {name, key}}</c>, as Kubernetes writes it: a key of a Slipway secret of the environment.</summary>
-    private SecretKeyRef? ReadSecretKeyRef(MappingFields entry)
-    {
-        if (entry.Value("valueFrom") is null)
-        {
-            return null;
-        }
-
-        var valueFrom = reader.Child(entry, "valueFrom", ValueFromFields);
-        if (valueFrom.IsValid && valueFrom.Value("secretKeyRef") is null)
-        {
-            reader.Missing(valueFrom, "secretKeyRef");
-            return null;
-        }
-
-        var secretKeyRef = reader.Child(valueFrom, "secretKeyRef", SecretKeyRefFields);
-        var name = reader.RequiredString(secretKeyRef, "name");
-        reader.Check(secretKeyRef, "name", name, SpecNames.CheckDnsLabel);
-        var key = reader.RequiredString(secretKeyRef, "key");
-        return secretKeyRef.IsValid ? new SecretKeyRef(name, key) : null;
-    }
+    private List<EnvVar> ReadEnv(MappingFields job) =>
+        _env.Read(job, name => ReservedEnvNames.Contains(name, StringComparer.Ordinal) ? "Slipway sets it for every job hook (see docs/hooks.md)" : null);
 
     private HttpHookAction ReadHttp(MappingFields http, HookType? type)
     {
