@@ -48,7 +48,8 @@ public sealed class WebSocketTests
         await using var backend = await TestBackend.StartAsync("ws");
         await using var router = await RouterHarness.StartAsync(
             RouterHarness.Table(1, new BackendGroup("1", 100, [backend.Address])),
-            options => options with { BackendTimeout = TimeSpan.FromMilliseconds(500) });
+            // Long enough for the first echo on a saturated machine (500 ms was not, once), short against the deadline.
+            options => options with { BackendTimeout = TimeSpan.FromSeconds(2) });
 
         using var socket = new ClientWebSocket();
         socket.Options.Proxy = null;
