@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Slipway.Local.Probes;
 using Slipway.Local.Processes;
 using Slipway.Local.State;
+using Slipway.Local.Workloads;
 
 namespace Slipway.Local;
 
@@ -19,6 +20,7 @@ internal sealed partial class InstanceRunner
 
     private readonly Instance _instance;
     private readonly SupervisorContext _context;
+    private readonly IWorkloadRuntime? _runtime; // null: no runtime for this kind of artifact (a status says so)
     private IReadOnlyDictionary<string, string> _environment; // rebuilt by the loop when the port moves
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _gate = new();
@@ -27,7 +29,7 @@ internal sealed partial class InstanceRunner
 
     // Guarded by _gate: written by the loop, read by probe callbacks and StopAsync. Never take
     // the instance's status lock while holding _gate, nor the reverse.
-    private ProcessHandle? _process;
+    private IWorkload? _process;
     private bool _started;
     private int _consecutiveFailures;
     private bool _deleted; // guarded by the store's lock
@@ -37,13 +39,14 @@ internal sealed partial class InstanceRunner
         _instance = instance;
         _context = context;
         _consecutiveFailures = consecutiveFailures;
+        _runtime = context.RuntimeFor(instance.Spec);
         _environment = InstanceEnvironment.Build(instance.Spec, instance.Port, context.Options.InheritedEnvironment);
     }
 
     public Instance Instance => _instance;
 
     /// <summary>Begins supervising: with <paramref name="adopted"/>, the process found running; otherwise spawns one.</summary>
-    public void Run(ProcessHandle? adopted, bool started)
+    public void Run(IWorkload? adopted, bool started)
     {
         lock (_gate)
         {
@@ -79,7 +82,7 @@ internal sealed partial class InstanceRunner
     private async Task StopCoreAsync(CancellationToken ct)
     {
         await HaltAsync().ConfigureAwait(false);
-        ProcessHandle? process;
+        IWorkload? process;
         lock (_gate)
         {
             process = _process;
@@ -92,6 +95,7 @@ internal sealed partial class InstanceRunner
         {
             Log.Stopping(_context.Logger, _instance.Spec.InstanceId, process.Pid);
             ended = await TerminateAsync(process, ct).ConfigureAwait(false);
+            await _runtime!.ReleaseAsync(process, CancellationToken.None).ConfigureAwait(false);
         }
 
         // Before the state file: a controller dying in between restarts the instance from a fresh copy, never leaks one.
@@ -115,7 +119,7 @@ internal sealed partial class InstanceRunner
         ct.ThrowIfCancellationRequested();
     }
 
-    private async Task LoopAsync(ProcessHandle? process, bool isRestart, CancellationToken ct)
+    private async Task LoopAsync(IWorkload? process, bool isRestart, CancellationToken ct)
     {
         try
         {
@@ -145,6 +149,11 @@ internal sealed partial class InstanceRunner
                     await TerminateAsync(process, ct).ConfigureAwait(false);
                 }
 
+                if (process is not null)
+                {
+                    await _runtime!.ReleaseAsync(process, ct).ConfigureAwait(false);
+                }
+
                 await BackOffAsync(process, reason, ct).ConfigureAwait(false);
                 process = null;
                 isRestart = true;
@@ -160,7 +169,7 @@ internal sealed partial class InstanceRunner
         }
     }
 
-    private async Task<ProcessHandle?> SpawnAsync(bool isRestart, CancellationToken ct)
+    private async Task<IWorkload?> SpawnAsync(bool isRestart, CancellationToken ct)
     {
         if (!await EnsurePortFreeAsync().ConfigureAwait(false))
         {
@@ -168,6 +177,12 @@ internal sealed partial class InstanceRunner
         }
 
         var spec = _instance.Spec;
+        if (_runtime is null)
+        {
+            _instance.Update(s => s with { LastExit = $"failed to start: {_context.NoRuntimeReason(spec)}" });
+            return null;
+        }
+
         if (!TryPrepareWorkingDirectory())
         {
             return null;
@@ -185,12 +200,12 @@ internal sealed partial class InstanceRunner
 
         _environment = InstanceEnvironment.Build(spec, _instance.Port, _context.Options.InheritedEnvironment, secrets.Values);
 
-        ProcessHandle process;
+        IWorkload process;
         try
         {
             // Not cancellable (the launch is bounded): a stop or halt arriving mid-launch must
             // find the new process recorded below, or it would be orphaned.
-            process = await _context.Launcher.StartAsync(_instance.WorkingDirectory, spec.Command, spec.Args, _environment, _instance.LogPath, CancellationToken.None).ConfigureAwait(false);
+            process = await _runtime.StartAsync(_instance, _environment, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -298,6 +313,11 @@ internal sealed partial class InstanceRunner
     /// <summary>Makes the instance's own copy of its artifact unless it has one; false (recorded as the last exit) when that fails.</summary>
     private bool TryPrepareWorkingDirectory()
     {
+        if (_runtime is not { UsesWorkingDirectory: true })
+        {
+            return true;
+        }
+
         try
         {
             InstanceWorkingDirectory.Ensure(_instance.Spec.WorkingDirectory, _instance.WorkingDirectory);
@@ -312,7 +332,7 @@ internal sealed partial class InstanceRunner
     }
 
     /// <summary>Watches one process until it exits (alive = false) or its probes ask for a restart (alive = true).</summary>
-    private async Task<(string Reason, bool Alive)> SuperviseAsync(ProcessHandle process, CancellationToken ct)
+    private async Task<(string Reason, bool Alive)> SuperviseAsync(IWorkload process, CancellationToken ct)
     {
         using var incarnation = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var exit = process.WaitForExitAsync(_context.Time, _context.Options.AdoptedProcessPollInterval, incarnation.Token);
@@ -356,7 +376,7 @@ internal sealed partial class InstanceRunner
         return (reason, true);
     }
 
-    private async Task BackOffAsync(ProcessHandle? process, string reason, CancellationToken ct)
+    private async Task BackOffAsync(IWorkload? process, string reason, CancellationToken ct)
     {
         var options = _context.Options;
         int failures;
@@ -386,9 +406,9 @@ internal sealed partial class InstanceRunner
     }
 
     /// <summary>SIGTERM to the group, the grace period, SIGKILL to the group; returns how the process ended, for its status.</summary>
-    private async Task<string> TerminateAsync(ProcessHandle process, CancellationToken ct)
+    private async Task<string> TerminateAsync(IWorkload process, CancellationToken ct)
     {
-        process.SignalGroup(PosixSignals.SigTerm);
+        await process.SignalAsync(PosixSignals.SigTerm, CancellationToken.None).ConfigureAwait(false);
         var ended = "stopped: exited on SIGTERM";
         try
         {
@@ -404,7 +424,7 @@ internal sealed partial class InstanceRunner
                 : $"stopped: killed by SIGKILL after the grace period ({_instance.Spec.TerminationGracePeriod.TotalSeconds:0.###}s)";
         }
 
-        process.SignalGroup(PosixSignals.SigKill);
+        await process.SignalAsync(PosixSignals.SigKill, CancellationToken.None).ConfigureAwait(false);
         // SIGKILL cannot be ignored; waiting for it frees the port before a restart binds it.
         using var reap = new CancellationTokenSource(TimeSpan.FromSeconds(10), _context.Time);
         try
@@ -419,7 +439,7 @@ internal sealed partial class InstanceRunner
         return ended;
     }
 
-    private void OnStarted(ProcessHandle process)
+    private void OnStarted(IWorkload process)
     {
         lock (_gate)
         {
@@ -435,7 +455,7 @@ internal sealed partial class InstanceRunner
         Persist();
     }
 
-    private void OnReadinessChanged(ProcessHandle process, bool ready)
+    private void OnReadinessChanged(IWorkload process, bool ready)
     {
         // Checked inside the status update, which the exit path also goes through after
         // clearing _process: a late probe of a process that has just died cannot mark it ready.
@@ -464,7 +484,7 @@ internal sealed partial class InstanceRunner
     }
 
     // Lock-free: it runs inside the instance's status lock, and the two locks never nest.
-    private bool IsCurrent(ProcessHandle process) => Volatile.Read(ref _process) == process;
+    private bool IsCurrent(IWorkload process) => Volatile.Read(ref _process) == process;
 
     private void Persist()
     {
@@ -480,7 +500,10 @@ internal sealed partial class InstanceRunner
                 {
                     record = new InstanceRecord(
                         _instance.Spec, _instance.Port, _process?.Pid ?? 0, _process?.StartTime ?? 0, _process?.StartedAt,
-                        status.Restarts, _consecutiveFailures, _started, status.Ready, status.ReadySince, status.LastExit);
+                        status.Restarts, _consecutiveFailures, _started, status.Ready, status.ReadySince, status.LastExit)
+                    {
+                        ContainerId = _process?.ContainerId,
+                    };
                 }
 
                 if (!_deleted)

@@ -36,6 +36,13 @@ public sealed record InstanceSpec(
     /// </summary>
     public IReadOnlyDictionary<string, SecretKeyRef> SecretEnv { get; init; } = FrozenDictionary<string, SecretKeyRef>.Empty;
 
+    /// <summary>
+    /// The image to run, pinned by digest (<c>registry/name@sha256:…</c>): the instance is then a container, and
+    /// <see cref="WorkingDirectory"/> is unused (""); <see cref="Command"/> ("" for the image's own) replaces the
+    /// image's entrypoint and <see cref="Args"/> its command, as in Kubernetes. Null for a directory artifact.
+    /// </summary>
+    public string? Image { get; init; }
+
     /// <summary>Throws when a name would escape its directory or the spec cannot run.</summary>
     internal void Validate()
     {
@@ -43,8 +50,13 @@ public sealed record InstanceSpec(
         RequireFileName(Environment, nameof(Environment));
         RequireFileName(InstanceId, nameof(InstanceId));
         ArgumentOutOfRangeException.ThrowIfNegative(Revision);
-        ArgumentException.ThrowIfNullOrWhiteSpace(Command);
         ArgumentOutOfRangeException.ThrowIfLessThan(TerminationGracePeriod, TimeSpan.Zero);
+        if (Image is not null)
+        {
+            return;
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(Command);
         if (!Directory.Exists(WorkingDirectory))
         {
             throw new ArgumentException($"working directory '{WorkingDirectory}' does not exist", nameof(WorkingDirectory));

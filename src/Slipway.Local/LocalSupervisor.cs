@@ -22,8 +22,6 @@ namespace Slipway.Local;
 /// </remarks>
 public sealed partial class LocalSupervisor : IAsyncDisposable
 {
-    private static readonly TimeSpan StrayKillTimeout = TimeSpan.FromSeconds(5);
-
     private readonly ConcurrentDictionary<string, InstanceRunner> _runners = new(StringComparer.Ordinal);
 
     // The same runners by app×env, so a reconcile pass over one app×env reads its instances without scanning all.
@@ -51,7 +49,8 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
         _context = new SupervisorContext(
             options,
             time,
-            new ProcessLauncher(time, _logger),
+            new ProcessRuntime(new ProcessLauncher(time, _logger), time, _logger),
+            null,
             new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
             new PortAllocator(options.InstancePorts, () => _runners.Values.Select(r => r.Instance.Port)),
             _logger,
@@ -103,12 +102,11 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                 continue;
             }
 
-            var process = record.ProcessStartedAt is { } startedAt
-                ? ProcessHandle.Adopt(record.Pid, record.ProcessStartTime, startedAt)
-                : null;
-            if (process is null)
+            var runtime = _context.RuntimeFor(record.Spec);
+            var process = runtime is null ? null : await runtime.AdoptAsync(record, ct).ConfigureAwait(false);
+            if (process is null && runtime is not null)
             {
-                await StopStraysAsync(record, ct).ConfigureAwait(false);
+                await runtime.StopStraysAsync(record, known: null, ct).ConfigureAwait(false);
             }
 
             lock (_startGate)
@@ -142,38 +140,6 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
 
         _adopted.TrySetResult();
         return adopted;
-    }
-
-    /// <summary>
-    /// Kills the processes of an instance whose recorded process is gone or was never recorded: the controller died
-    /// between starting it and saving its pid, or the recorded process died and left children behind. They hold the
-    /// instance's port, which its restart needs, and they never served traffic (the router only gets instances the
-    /// controller knows and probed ready), so they are killed, with everything they started.
-    /// </summary>
-    private async Task StopStraysAsync(InstanceRecord record, CancellationToken ct)
-    {
-        var strays = ProcEnvironment.FindProcesses(new Dictionary<string, string>
-        {
-            [InstanceEnvironment.InstanceVariable] = record.Spec.InstanceId,
-            [InstanceEnvironment.PortVariable] = record.Port.ToString(CultureInfo.InvariantCulture),
-        });
-        if (strays.Count == 0)
-        {
-            return;
-        }
-
-        Log.KillingStrays(_logger, record.Spec.InstanceId, string.Join(", ", strays));
-        foreach (var pid in strays)
-        {
-            PosixSignals.SignalGroup(pid, PosixSignals.SigKill);
-            PosixSignals.SignalProcess(pid, PosixSignals.SigKill);
-        }
-
-        var until = _context.Time.GetUtcNow() + StrayKillTimeout;
-        while (strays.Any(pid => ProcStat.Read(pid) is { IsAlive: true }) && _context.Time.GetUtcNow() < until)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _context.Time, ct).ConfigureAwait(false);
-        }
     }
 
     /// <summary>
@@ -356,9 +322,6 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: adopted (recorded pid {Pid}, still running: {Alive})")]
         public static partial void Adopted(ILogger logger, string instanceId, int pid, bool alive);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: killing processes its record does not know (pids {Pids})")]
-        public static partial void KillingStrays(ILogger logger, string instanceId, string pids);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Removed the working directory {Path} of an instance no longer recorded")]
         public static partial void WorkingDirectoryOrphanRemoved(ILogger logger, string path);

@@ -72,15 +72,16 @@ public sealed partial record ImageReference(string Registry, string Repository, 
                 return false;
             }
         }
-        else if (!rest.Contains('/', StringComparison.Ordinal))
-        {
-            rest = "library/" + rest;
-        }
 
         if (rest.Length is 0 or > 255 || !rest.Split('/').All(component => ComponentPattern().IsMatch(component)))
         {
             error = $"'{text}': repository '{rest}' is not valid: lowercase letters and digits, separated by '.', '_', '__', '-' or '/'";
             return false;
+        }
+
+        if (registry == DockerHub && !rest.Contains('/', StringComparison.Ordinal))
+        {
+            rest = "library/" + rest;
         }
 
         reference = new ImageReference(registry, rest, tag, digest);

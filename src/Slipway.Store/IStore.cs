@@ -148,4 +148,37 @@ public interface IStore
     /// <summary>Deletes the app×env's SLO history older than <paramref name="before"/> (whole minutes, and hours whose last
     /// minute is older); returns the minutes deleted.</summary>
     Task<int> PruneSloAsync(string app, string environment, DateTimeOffset before, CancellationToken ct);
+
+    /// <summary>Records an image by digest (tags merged with those known); with <paramref name="packages"/>, replaces the
+    /// packages its SBOM lists.</summary>
+    Task SaveImageAsync(ImageRecord image, IReadOnlyList<ImagePackageRecord>? packages, CancellationToken ct);
+
+    /// <summary>The images recorded (with <paramref name="digest"/>, those with that digest, in every repository), newest first.</summary>
+    Task<IReadOnlyList<ImageRecord>> ListImagesAsync(string? digest, CancellationToken ct);
+
+    Task<IReadOnlyList<ImagePackageRecord>> ListImagePackagesAsync(string digest, CancellationToken ct);
+
+    /// <summary>The stored revisions whose image carries the package (at the version, when given).</summary>
+    Task<IReadOnlyList<PackageUse>> FindPackageUsesAsync(string package, string? version, CancellationToken ct);
+
+    /// <summary>Records a promotion; returns it with its id.</summary>
+    Task<PromotionRecord> SavePromotionAsync(PromotionRecord promotion, CancellationToken ct);
+
+    /// <summary>Promotions, newest first (with <paramref name="digest"/>, those from or to it).</summary>
+    Task<IReadOnlyList<PromotionRecord>> ListPromotionsAsync(string? digest, int limit, CancellationToken ct);
+
+    /// <summary>Adds a key; false when one of that name exists (it is never replaced: signatures name it).</summary>
+    Task<bool> AddSigningKeyAsync(SigningKeyRecord key, CancellationToken ct);
+
+    Task<IReadOnlyList<SigningKeyRecord>> ListSigningKeysAsync(CancellationToken ct);
+
+    Task<bool> DeleteSigningKeyAsync(string name, CancellationToken ct);
+
+    /// <summary>Records an exception to the vulnerability gate; returns it with its id.</summary>
+    Task<VulnerabilityExceptionRecord> AddVulnerabilityExceptionAsync(VulnerabilityExceptionRecord exception, CancellationToken ct);
+
+    /// <summary>Every exception, expired ones included (the gate says when one has expired).</summary>
+    Task<IReadOnlyList<VulnerabilityExceptionRecord>> ListVulnerabilityExceptionsAsync(CancellationToken ct);
+
+    Task<bool> DeleteVulnerabilityExceptionAsync(long id, CancellationToken ct);
 }

@@ -113,11 +113,26 @@ public sealed record SecretKeyRef(string Name, string Key)
 }
 
 /// <summary>
-/// What runs. Today a directory (<see cref="Path"/>, resolved against the spec file's directory);
-/// the record is shaped so that an OCI image reference by digest can be added beside it.
-/// <see cref="Digest"/> is filled when a revision is made from it (sha256 of the directory's content).
+/// What runs: a directory (<see cref="Path"/>, resolved against the spec file's directory) or an OCI image
+/// (<see cref="Image"/>, a reference as written, with the registry made explicit). <see cref="Digest"/> is filled
+/// when a revision is made from it: the sha256 of the directory's content, or the digest the image's tag pointed at
+/// then — the revision pins it, so a tag moved later never changes what a revision runs.
 /// </summary>
-public sealed record ArtifactRef(string Path, string? Digest = null);
+public sealed record ArtifactRef(string? Path, string? Digest = null)
+{
+    /// <summary>The image reference (<c>registry/name:tag</c> or <c>registry/name@sha256:…</c>); null for a directory.</summary>
+    public string? Image { get; init; }
+
+    /// <summary>An image artifact: instances run as containers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsImage => Image is not null;
+
+    public static ArtifactRef ForImage(string image, string? digest = null) => new(null, digest) { Image = image };
+
+    /// <summary>The image by the digest the revision pinned (<c>registry/name@sha256:…</c>, no tag); null for a directory or before pinning.</summary>
+    public string? PinnedImage() =>
+        Image is not null && Digest is not null ? (Oci.ImageReference.Parse(Image) with { Tag = null, Digest = Oci.Digest.Parse(Digest) }).ToString() : null;
+}
 
 /// <summary>Where the router sends requests for this app×env. Host defaults to <c>&lt;app&gt;.&lt;env&gt;.localhost</c>.</summary>
 public sealed record RouteSpec(string Host, string PathPrefix)

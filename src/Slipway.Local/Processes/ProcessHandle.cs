@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Slipway.Local.Workloads;
 
 namespace Slipway.Local.Processes;
 
@@ -8,7 +9,7 @@ namespace Slipway.Local.Processes;
 /// When this controller spawned it, the <see cref="Process"/> is kept for its exit code; an
 /// adopted process is watched through /proc only.
 /// </summary>
-internal sealed class ProcessHandle
+internal sealed class ProcessHandle : IWorkload
 {
     private readonly Process? _child;
 
@@ -28,6 +29,8 @@ internal sealed class ProcessHandle
     public DateTimeOffset StartedAt { get; }
 
     public bool IsAdopted => _child is null;
+
+    public string? ContainerId => null;
 
     public bool IsAlive => ProcStat.Read(Pid) is { IsAlive: true } stat && stat.StartTime == StartTime;
 
@@ -57,6 +60,12 @@ internal sealed class ProcessHandle
 
         // Not our child: its parent (init) reaped it and kept the status.
         return "exited (status unknown: adopted process)";
+    }
+
+    public Task SignalAsync(int signal, CancellationToken ct)
+    {
+        SignalGroup(signal);
+        return Task.CompletedTask;
     }
 
     /// <summary>Signals the whole process group, falling back to the pid in the instant before setsid has run.</summary>

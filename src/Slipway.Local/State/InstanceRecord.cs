@@ -17,4 +17,8 @@ internal sealed record InstanceRecord(
     bool Started,
     bool Ready,
     DateTimeOffset? ReadySince,
-    string? LastExit);
+    string? LastExit)
+{
+    /// <summary>The container running the instance, for an image artifact; null for a process (and in older records).</summary>
+    public string? ContainerId { get; init; }
+}

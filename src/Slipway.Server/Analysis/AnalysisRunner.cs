@@ -221,7 +221,8 @@ internal sealed partial class AnalysisRunner(
     private async Task<string?> ArtifactDirectoryAsync(AppRecord app, int revision, CancellationToken ct)
     {
         var record = (await store.ListRevisionsAsync(app.App, app.Environment, ct)).FirstOrDefault(r => r.Number == revision);
-        return record?.Template.Artifact is { } artifact ? artifact.Digest is { } digest ? artifacts.PathFor(digest) : artifact.Path : null;
+        // An image revision has no directory: its jobs run in a scratch directory, as jobs of a deleted app do.
+        return record?.Template.Artifact is { IsImage: false } artifact ? artifact.Digest is { } digest ? artifacts.PathFor(digest) : artifact.Path : null;
     }
 
     private async Task EndAsync(AppRuns runs, ActiveRun active, string why, CancellationToken ct)

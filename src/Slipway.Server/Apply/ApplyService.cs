@@ -12,6 +12,9 @@ using Slipway.Server.Secrets;
 using Slipway.Server.Slo;
 using Slipway.Store;
 
+using Slipway.Oci;
+using Slipway.Server.Images;
+
 namespace Slipway.Server.Apply;
 
 /// <summary>
@@ -31,7 +34,9 @@ namespace Slipway.Server.Apply;
 /// </remarks>
 /// <param name="secrets">Where secret references are pinned (see <see cref="SecretPins"/>).</param>
 /// <param name="errorBudget">The gate on new rollouts while an error budget burns too fast; none without.</param>
-internal sealed class ApplyService(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner preflight, ISecretLookup secrets, ErrorBudgetService? errorBudget = null)
+internal sealed class ApplyService(
+    IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner preflight, ISecretLookup secrets,
+    ErrorBudgetService? errorBudget = null, IImageResolver? images = null)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
 
@@ -138,7 +143,7 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
         {
             var template = pinnedTemplate with
             {
-                Artifact = pinnedTemplate.Artifact with { Digest = digests[pinnedTemplate.Artifact.Path] },
+                Artifact = pinnedTemplate.Artifact with { Digest = digests[ArtifactKey(pinnedTemplate.Artifact)] },
             };
             plans.Add(await PlanAsync(manifest, manifest.Spec with { Template = template }, ct));
         }
@@ -224,15 +229,31 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
     }
 
     /// <summary>
-    /// The digest of every artifact directory of the files and, with <paramref name="copy"/>, its read-only copy in the
-    /// store — before anything is saved, as a revision must never name an artifact the store does not hold. Each
-    /// artifact's pass is bounded by the time limit. Runs outside the control-plane lock.
+    /// The digest of every artifact of the files, by <see cref="ArtifactKey"/>: of a directory, with its read-only copy
+    /// in the store when <paramref name="copy"/>; of an image, what its tag points at in its registry (or its digest,
+    /// found there) — before anything is saved, as a revision must never name an artifact that is not there. Each
+    /// directory's pass is bounded by the time limit. Runs outside the control-plane lock.
     /// </summary>
     private async Task<(Dictionary<string, string> Digests, IReadOnlyList<SpecError> Errors)> IngestArtifactsAsync(ApplyRequest request, SpecValidation validation, bool copy, ArtifactUses uses, CancellationToken ct)
     {
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<SpecError>();
-        foreach (var documents in validation.Manifests.GroupBy(m => m.Spec.Template.Artifact.Path, StringComparer.Ordinal))
+        foreach (var documents in validation.Manifests.Where(m => m.Spec.Template.Artifact.IsImage).GroupBy(m => m.Spec.Template.Artifact.Image!, StringComparer.Ordinal))
+        {
+            var resolution = images is null
+                ? ImageResolution.Failed("this server runs without registry access, so it cannot run images")
+                : await images.ResolveAsync(ImageReference.Parse(documents.Key), ct);
+            if (resolution.Digest is { } digest)
+            {
+                digests[documents.Key] = digest.ToString();
+            }
+            else
+            {
+                errors.AddRange(documents.Select(m => SpecValidator.ErrorAt(m, SpecValidator.ImagePath, resolution.Problem!)));
+            }
+        }
+
+        foreach (var documents in validation.Manifests.Where(m => !m.Spec.Template.Artifact.IsImage).GroupBy(m => m.Spec.Template.Artifact.Path!, StringComparer.Ordinal))
         {
             var path = documents.Key;
             var scan = validation.Artifacts[path];
@@ -269,6 +290,9 @@ internal sealed class ApplyService(IStore store, ArtifactStore artifacts, Contro
 
         return (digests, SpecValidator.InFileOrder(request.AllFiles(), errors));
     }
+
+    /// <summary>What an artifact's digest is found under: an image's reference, a directory's path.</summary>
+    private static string ArtifactKey(ArtifactRef artifact) => artifact.Image ?? artifact.Path!;
 
     /// <summary>Makes <paramref name="spec"/> the desired state of the app×env (see <see cref="PlanAsync(ApplicationManifest, ApplicationSpec, CancellationToken, string?, bool, IReadOnlyList{NewEvent}?)"/>).</summary>
     /// <param name="recorded">Events recorded before the rollout's own (a forced rollback's).</param>

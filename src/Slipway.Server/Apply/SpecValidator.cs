@@ -16,6 +16,8 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
 {
     public const string ArtifactPath = "spec.artifact.path";
 
+    public const string ImagePath = "spec.artifact.image";
+
     public async Task<SpecValidation> ValidateAsync(ApplyRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -38,7 +40,7 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
 
         var errors = new List<SpecError>();
         var scans = new Dictionary<string, ArtifactScan>(StringComparer.Ordinal);
-        foreach (var documents in parsed.Manifests.GroupBy(m => m.Spec.Template.Artifact.Path, StringComparer.Ordinal))
+        foreach (var documents in parsed.Manifests.Where(m => !m.Spec.Template.Artifact.IsImage).GroupBy(m => m.Spec.Template.Artifact.Path!, StringComparer.Ordinal))
         {
             var (scan, problems) = await CheckArtifactAsync(documents.Key, ct);
             if (scan is not null && problems.Count == 0)

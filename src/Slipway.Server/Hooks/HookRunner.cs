@@ -383,7 +383,7 @@ internal sealed partial class HookRunner : IAsyncDisposable
             run.Moment.StableRevision,
             job,
             run.Hook.Timeout,
-            artifact.Digest is { } d ? _artifacts.PathFor(d) : artifact.Path,
+            artifact.Digest is { } d ? _artifacts.PathFor(d) : artifact.Path ?? throw new InvalidOperationException("a job hook of an image revision (the spec parser refuses them)"),
             revision.Template,
             stable is null ? null : $"http://{stable.Endpoint}",
             run.Key.Type == HookType.Event ? payload : null);

@@ -84,6 +84,42 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task<int> ReencryptSecretValuesAsync(IReadOnlyList<SecretValueRecord> values, CancellationToken ct) =>
         MeasureAsync(StoreOperation.ReencryptSecretValues, () => inner.ReencryptSecretValuesAsync(values, ct));
 
+    public Task SaveImageAsync(ImageRecord image, IReadOnlyList<ImagePackageRecord>? packages, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveImage, () => inner.SaveImageAsync(image, packages, ct));
+
+    public Task<IReadOnlyList<ImageRecord>> ListImagesAsync(string? digest, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListImages, () => inner.ListImagesAsync(digest, ct));
+
+    public Task<IReadOnlyList<ImagePackageRecord>> ListImagePackagesAsync(string digest, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListImagePackages, () => inner.ListImagePackagesAsync(digest, ct));
+
+    public Task<IReadOnlyList<PackageUse>> FindPackageUsesAsync(string package, string? version, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.FindPackageUses, () => inner.FindPackageUsesAsync(package, version, ct));
+
+    public Task<PromotionRecord> SavePromotionAsync(PromotionRecord promotion, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SavePromotion, () => inner.SavePromotionAsync(promotion, ct));
+
+    public Task<IReadOnlyList<PromotionRecord>> ListPromotionsAsync(string? digest, int limit, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListPromotions, () => inner.ListPromotionsAsync(digest, limit, ct));
+
+    public Task<bool> AddSigningKeyAsync(SigningKeyRecord key, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.AddSigningKey, () => inner.AddSigningKeyAsync(key, ct));
+
+    public Task<IReadOnlyList<SigningKeyRecord>> ListSigningKeysAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListSigningKeys, () => inner.ListSigningKeysAsync(ct));
+
+    public Task<bool> DeleteSigningKeyAsync(string name, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteSigningKey, () => inner.DeleteSigningKeyAsync(name, ct));
+
+    public Task<VulnerabilityExceptionRecord> AddVulnerabilityExceptionAsync(VulnerabilityExceptionRecord exception, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.AddVulnerabilityException, () => inner.AddVulnerabilityExceptionAsync(exception, ct));
+
+    public Task<IReadOnlyList<VulnerabilityExceptionRecord>> ListVulnerabilityExceptionsAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListVulnerabilityExceptions, () => inner.ListVulnerabilityExceptionsAsync(ct));
+
+    public Task<bool> DeleteVulnerabilityExceptionAsync(long id, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteVulnerabilityException, () => inner.DeleteVulnerabilityExceptionAsync(id, ct));
+
     public Task<HookRunRecord> CreateHookRunAsync(string app, string environment, Core.Hooks.HookRun run, CancellationToken ct) =>
         MeasureAsync(StoreOperation.CreateHookRun, () => inner.CreateHookRunAsync(app, environment, run, ct));
 

@@ -32,6 +32,18 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation SaveSecret = new("save_secret", Writes: true);
     public static readonly StoreOperation DeleteSecret = new("delete_secret", Writes: true);
     public static readonly StoreOperation ReencryptSecretValues = new("reencrypt_secret_values", Writes: true);
+    public static readonly StoreOperation SaveImage = new("save_image", Writes: true);
+    public static readonly StoreOperation ListImages = new("list_images", Writes: false);
+    public static readonly StoreOperation ListImagePackages = new("list_image_packages", Writes: false);
+    public static readonly StoreOperation FindPackageUses = new("find_package_uses", Writes: false);
+    public static readonly StoreOperation SavePromotion = new("save_promotion", Writes: true);
+    public static readonly StoreOperation ListPromotions = new("list_promotions", Writes: false);
+    public static readonly StoreOperation AddSigningKey = new("add_signing_key", Writes: true);
+    public static readonly StoreOperation ListSigningKeys = new("list_signing_keys", Writes: false);
+    public static readonly StoreOperation DeleteSigningKey = new("delete_signing_key", Writes: true);
+    public static readonly StoreOperation AddVulnerabilityException = new("add_vulnerability_exception", Writes: true);
+    public static readonly StoreOperation ListVulnerabilityExceptions = new("list_vulnerability_exceptions", Writes: false);
+    public static readonly StoreOperation DeleteVulnerabilityException = new("delete_vulnerability_exception", Writes: true);
     public static readonly StoreOperation CreateHookRun = new("create_hook_run", Writes: true);
     public static readonly StoreOperation CreateEventHookRuns = new("create_event_hook_runs", Writes: true);
     public static readonly StoreOperation GetHookCursor = new("get_hook_cursor", Writes: false);
@@ -51,6 +63,7 @@ internal sealed record StoreOperation(string Name, bool Writes)
             ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions,
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
             ListSecrets, ListSecretValues, SaveSecret, DeleteSecret, ReencryptSecretValues,
+            SaveImage, ListImages, ListImagePackages, FindPackageUses, SavePromotion, ListPromotions, AddSigningKey, ListSigningKeys, DeleteSigningKey, AddVulnerabilityException, ListVulnerabilityExceptions, DeleteVulnerabilityException,
             CreateHookRun, CreateEventHookRuns, GetHookCursor, SaveHookRun, ListHookRuns, ListUnfinishedHookRuns, ListIrreversibleHookRuns, ListEventsAfter,
             ListSloProgress, RecordSlo, SumSlo, PruneSlo,
         ];

@@ -61,7 +61,12 @@ internal sealed partial class LocalTarget(
             launch.Revision,
             launch.InstanceId,
             // The copy taken when the revision was applied, never the source directory, which may hold newer code.
-            template.Artifact.Digest is { } digest ? artifacts.PathFor(digest) : template.Artifact.Path,
+            template.Artifact switch
+            {
+                { IsImage: true } => "",
+                { Digest: { } digest } => artifacts.PathFor(digest),
+                var directory => directory.Path!,
+            },
             template.Command,
             template.Args,
             template.Env.Where(e => e.SecretKeyRef is null).ToDictionary(e => e.Name, e => e.Value),
@@ -72,6 +77,8 @@ internal sealed partial class LocalTarget(
         {
             // References only (pinned by the revision): the supervisor asks for the values at each start.
             SecretEnv = template.Env.Where(e => e.SecretKeyRef is not null).ToDictionary(e => e.Name, e => e.SecretKeyRef!),
+            // The digest the revision pinned, never the tag, which may point elsewhere by now.
+            Image = template.Artifact.PinnedImage(),
         };
         try
         {

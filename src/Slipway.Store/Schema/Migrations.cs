@@ -110,6 +110,9 @@ internal static class Migrations
 
         // SLO history: good and total requests per minute per SLO, and how far each SLO's history goes.
         SqliteStore.SloMigration,
+
+        // Images by digest, the packages their SBOMs list, promotions, signing keys, vulnerability exceptions.
+        SqliteStore.ImagesMigration,
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

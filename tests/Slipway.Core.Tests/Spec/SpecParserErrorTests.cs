@@ -100,16 +100,27 @@ public sealed class SpecParserErrorTests
 
         Assert.Collection(
             errors,
-            e => AssertError(e, 6, 3, "spec.artifact.path", "missing required field 'path'"),
+            e => AssertError(e, 6, 3, "spec.artifact", "missing required field 'path' (a directory) or 'image' (an OCI image)"),
             e => AssertError(e, 8, 12, "spec.command", "must not be empty"));
     }
 
     [Fact]
-    public void Artifact_image_is_reserved_for_later()
+    public void An_artifact_image_must_be_an_image_reference()
     {
         var error = SingleError(Minimal.Replace("path: out", "image: registry.local/web@sha256:abc"));
 
-        AssertError(error, 7, 5, "spec.artifact.image", "not supported yet: use artifact.path");
+        AssertError(error, 7, 12, "spec.artifact.image", "is not an image reference: 'registry.local/web@sha256:abc': the part after '@' is not a digest: expected sha256: and 64 lowercase hex digits");
+    }
+
+    [Fact]
+    public void An_artifact_is_a_path_or_an_image_never_both_nor_neither()
+    {
+        AssertError(SingleError(Minimal.Replace("path: out", "path: out\n    image: localhost:5000/web:1")), 8, 5, "spec.artifact.image",
+            "give one of artifact.path (a directory) and artifact.image (an OCI image), not both");
+        Assert.Collection(
+            Errors(Minimal.Replace("    path: out", "    labels: {}")),
+            e => AssertError(e, 6, 3, "spec.artifact", "missing required field 'path' (a directory) or 'image' (an OCI image)"),
+            e => AssertError(e, 7, 5, "spec.artifact.labels", "unknown field 'labels' (expected one of: path, image)"));
     }
 
     [Theory]
@@ -444,7 +455,7 @@ public sealed class SpecParserErrorTests
             metadata:
               name: Web
             spec:
-              artifact: {image: web:1}
+              artifact: {path: out, image: web:1}
               replicas: three
               env:
                 - {name: A, value: "1"}
@@ -462,7 +473,7 @@ public sealed class SpecParserErrorTests
             [
                 "apps/web.yaml:4:9: metadata.name: must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, got 'Web'",
                 "apps/web.yaml:5:1: spec.command: missing required field 'command'",
-                "apps/web.yaml:6:14: spec.artifact.image: not supported yet: use artifact.path",
+                "apps/web.yaml:6:25: spec.artifact.image: give one of artifact.path (a directory) and artifact.image (an OCI image), not both",
                 "apps/web.yaml:7:13: spec.replicas: expected an integer, got string 'three'",
                 "apps/web.yaml:10:14: spec.env[1].name: duplicate env name 'A' (first set at line 9)",
                 "apps/web.yaml:14:22: spec.strategy.canary.steps[0].setWeight: must be between 0 and 100, got 110",

@@ -52,7 +52,7 @@ public static class CanonicalSpec
     {
         var template = spec.Template;
         return Map(
-            ("artifact", Map(("path", template.Artifact.Path), ("digest", template.Artifact.Digest))),
+            ("artifact", Map(("path", template.Artifact.Path), ("image", template.Artifact.Image), ("digest", template.Artifact.Digest))),
             ("command", template.Command),
             ("args", template.Args.ToList()),
             ("env", template.Env.Select(Env).ToList()),

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 
+using Slipway.Oci;
+
 namespace Slipway.Core.Spec.Parsing;
 
 /// <summary>
@@ -21,9 +23,7 @@ internal sealed class ApplicationReader
         "terminationGracePeriodSeconds", "progressDeadlineSeconds", "minReadySeconds", "maxRestarts",
         "revisionHistoryLimit", "strategy", "irreversible", "requiredEnv", "preflight", "hooks", "slos", "errorBudgetPolicy");
 
-    private static readonly FieldSet ArtifactFields = new(
-        ["path"],
-        new Dictionary<string, string> { ["image"] = "not supported yet: use artifact.path" }.ToFrozenDictionary());
+    private static readonly FieldSet ArtifactFields = FieldSet.Of("path", "image");
 
 
     private static readonly FieldSet PreflightFields = FieldSet.Of("readinessProbe");
@@ -143,9 +143,11 @@ internal sealed class ApplicationReader
     private ApplicationSpec ReadSpec(MappingFields document, DocumentIdentity? identity, List<RouteClaim> routes)
     {
         var spec = _reader.RequiredChild(document, "spec", SpecFields);
+        var artifact = ReadArtifact(spec);
         var template = new InstanceTemplate(
-            ReadArtifact(spec),
-            _reader.RequiredString(spec, "command"),
+            artifact,
+            // An image says what it runs (ENTRYPOINT, CMD): command then replaces its entrypoint, as in Kubernetes.
+            artifact.IsImage ? _reader.OptionalString(spec, "command") ?? "" : _reader.RequiredString(spec, "command"),
             _reader.StringList(spec, "args"),
             ReadEnv(spec),
             _reader.OptionalInt(spec, "port", 1, 65535),
@@ -172,19 +174,46 @@ internal sealed class ApplicationReader
             RevisionHistoryLimit = historyLimit,
             RequiredEnv = ReadRequiredEnv(spec),
             Preflight = ReadPreflight(spec),
-            Hooks = _hooks.Read(spec),
+            Hooks = _hooks.Read(spec, artifact.IsImage),
             Slos = slos,
             ErrorBudgetPolicy = errorBudgetPolicy,
         };
     }
 
+    /// <summary>
+    /// <c>artifact: {path: DIR}</c> or <c>artifact: {image: REGISTRY/NAME[:TAG][@sha256:…]}</c>, exactly one. An image's
+    /// tag is resolved to a digest by the server when a revision is made; here only the reference's form is checked.
+    /// </summary>
     private ArtifactRef ReadArtifact(MappingFields spec)
     {
         var artifact = _reader.RequiredChild(spec, "artifact", ArtifactFields);
-
-        // With image: present, its "not supported yet" already says what to do; "path is missing" would repeat it.
-        if (artifact.Entry("image") is not null && artifact.Entry("path") is null)
+        var hasPath = artifact.Entry("path") is not null;
+        var hasImage = artifact.Entry("image") is not null;
+        if (hasPath && hasImage)
         {
+            _reader.Error(artifact.KeyPosition("image"), artifact.PathOf("image"), "give one of artifact.path (a directory) and artifact.image (an OCI image), not both");
+            return new ArtifactRef("");
+        }
+
+        if (hasImage)
+        {
+            var image = _reader.RequiredString(artifact, "image");
+            if (!ImageReference.TryParse(image, out var reference, out var error))
+            {
+                if (image.Length > 0)
+                {
+                    _reader.Error(artifact.Value("image")!.Start, artifact.PathOf("image"), $"is not an image reference: {error}");
+                }
+
+                return ArtifactRef.ForImage("");
+            }
+
+            return ArtifactRef.ForImage(reference.ToString());
+        }
+
+        if (!hasPath && artifact.IsValid)
+        {
+            _reader.Error(artifact.MissingAt, artifact.Path, "missing required field 'path' (a directory) or 'image' (an OCI image)");
             return new ArtifactRef("");
         }
 

@@ -62,8 +62,12 @@ internal sealed class HookReader(SpecReader reader)
 
     private readonly EnvReader _env = new(reader);
 
-    /// <summary>The hooks in field <c>hooks</c> of <paramref name="spec"/>, in order; empty when absent.</summary>
-    public IReadOnlyList<HookSpec> Read(MappingFields spec)
+    /// <summary>
+    /// The hooks in field <c>hooks</c> of <paramref name="spec"/>, in order; empty when absent. With
+    /// <paramref name="imageArtifact"/>, a job hook is an error: it runs in the revision's artifact directory, which an
+    /// image revision does not have.
+    /// </summary>
+    public IReadOnlyList<HookSpec> Read(MappingFields spec, bool imageArtifact = false)
     {
         var hooks = new List<HookSpec>();
         if (reader.Sequence(spec, "hooks") is not { } list)
@@ -85,6 +89,11 @@ internal sealed class HookReader(SpecReader reader)
 
             var hook = reader.Mapping(item, itemPath, item.Start, HookFields);
             var read = ReadHook(hook);
+            if (imageArtifact && read.Action is JobHookAction)
+            {
+                reader.Error(hook.KeyPosition("job"), hook.PathOf("job"), "a job hook runs in the revision's artifact directory, and an artifact.image revision has none: use an http hook (job hooks in a container of the image are not built yet)");
+            }
+
             if (read.Name.Length > 0 && hook.Value("name") is { } nameNode && !seen.TryAdd(read.Name, nameNode.Start))
             {
                 reader.Error(nameNode.Start, hook.PathOf("name"), $"duplicate hook name '{read.Name}' (first used at line {seen[read.Name].Line})");
