@@ -36,19 +36,22 @@ public sealed class SigningKey : IDisposable
     public static SigningKey FromPkcs8(ReadOnlySpan<byte> pkcs8)
     {
         var ecdsa = ECDsa.Create();
+        int read;
         try
         {
-            ecdsa.ImportPkcs8PrivateKey(pkcs8, out var read);
-            if (read != pkcs8.Length)
-            {
-                throw new FormatException("the private key has trailing bytes after its PKCS#8 structure");
-            }
+            ecdsa.ImportPkcs8PrivateKey(pkcs8, out read);
         }
         catch (CryptographicException)
         {
             ecdsa.Dispose();
             // The exception's own text is not repeated: it could echo key material.
             throw new FormatException("the private key is not an unencrypted PKCS#8 ECDSA key");
+        }
+
+        if (read != pkcs8.Length)
+        {
+            ecdsa.Dispose();
+            throw new FormatException("the private key has trailing bytes after its PKCS#8 structure");
         }
 
         return Checked(ecdsa);
