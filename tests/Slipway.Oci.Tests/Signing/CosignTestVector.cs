@@ -32,4 +32,20 @@ internal static class CosignTestVector
         """{"critical":{"identity":{"docker-reference":"192.168.64.2:5000/cosign-signed-single-sample"},"image":{"docker-manifest-digest":"sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00"},"type":"cosign container image signature"},"optional":null}""";
 
     public const string Base64Signature = "MEYCIQDmtamqYPjMg81nqeBhptrPls44aA/r7PwLmspINJY4MwIhANKRpqe2E9UCBtGFdPoz/8jAbaQm4uP4h+IpwKTE6ClR";
+
+    /// <summary>
+    /// A second cosign signature, by the other key (<c>cosign2.pub</c>), of an image in a two-component repository,
+    /// uploaded with a Rekor bundle annotation: fixture <c>signature/fixtures/dir-img-cosign-key-rekor-valid</c>.
+    /// </summary>
+    public static class SecondKey
+    {
+        public const string Repository = "192.168.64.2:5000/cosign-signed/key-1";
+
+        public const string ManifestDigest = "sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a";
+
+        public const string Payload =
+            """{"critical":{"identity":{"docker-reference":"192.168.64.2:5000/cosign-signed/key-1"},"image":{"docker-manifest-digest":"sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a"},"type":"cosign container image signature"},"optional":null}""";
+
+        public const string Base64Signature = "MEUCIQClOJvH+5f5Gr+FLd1c+NS/a+TJQ+BDDoJcnlD0FKqI3AIgPVcMB5yb/JdtohCSzrxATJX6UcyWO+uAWO8Q7CNGnRQ=";
+    }
 }

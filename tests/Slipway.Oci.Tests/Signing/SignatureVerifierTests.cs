@@ -122,6 +122,15 @@ public sealed class SignatureVerifierTests : IDisposable
 
         var other = SignatureVerifier.Verify(image, [signature], new SignatureRequirement("prod", [new TrustedKey("other", VerificationKey.FromPem(CosignTestVector.OtherPublicKeyPem))]));
         Assert.Equal("signed, but by none of the trusted keys (prod requires: other)", other.Message);
+
+        var secondImage = ImageReference.Parse($"{CosignTestVector.SecondKey.Repository}@{CosignTestVector.SecondKey.ManifestDigest}");
+        var secondSignature = new ImageSignature(Encoding.UTF8.GetBytes(CosignTestVector.SecondKey.Payload), CosignTestVector.SecondKey.Base64Signature);
+        var both = new SignatureRequirement("prod", [
+            new TrustedKey("cosign-fixture", VerificationKey.FromPem(CosignTestVector.PublicKeyPem)),
+            new TrustedKey("cosign2-fixture", VerificationKey.FromPem(CosignTestVector.OtherPublicKeyPem)),
+        ]);
+        Assert.Equal("cosign2-fixture", SignatureVerifier.Verify(secondImage, [secondSignature], both).Key!.Name);
+        Assert.Equal(SignatureRefusal.OtherImage, SignatureVerifier.Verify(image, [secondSignature], both).Refusal);
     }
 
     [Fact]

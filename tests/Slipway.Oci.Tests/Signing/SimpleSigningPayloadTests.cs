@@ -11,6 +11,9 @@ public sealed class SimpleSigningPayloadTests
         var image = ImageReference.Parse($"{CosignTestVector.Repository}@{CosignTestVector.ManifestDigest}");
         var payload = SimpleSigningPayload.For(image);
         Assert.Equal(CosignTestVector.Payload, Encoding.UTF8.GetString(payload.ToBytes()));
+
+        var second = ImageReference.Parse($"{CosignTestVector.SecondKey.Repository}@{CosignTestVector.SecondKey.ManifestDigest}");
+        Assert.Equal(CosignTestVector.SecondKey.Payload, Encoding.UTF8.GetString(SimpleSigningPayload.For(second).ToBytes()));
     }
 
     [Fact]
