@@ -118,6 +118,11 @@ internal sealed class RegistryTransport : IDisposable
         {
             throw request.Failure($"the registry did not answer within {options.RequestTimeout.TotalSeconds:0} s", inner: e);
         }
+        catch (HttpRequestException e) when (Cause(e) is { } cause)
+        {
+            // A streamed body that failed its own check (a source blob not matching its digest): that is the failure.
+            throw cause;
+        }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
             throw await TlsFailureAsync(request, e, ct).ConfigureAwait(false);
@@ -130,6 +135,19 @@ internal sealed class RegistryTransport : IDisposable
         {
             throw request.Failure($"the request to {request.Uri.GetLeftPart(UriPartial.Authority)} failed: {e.Message}", inner: e);
         }
+    }
+
+    private static RegistryException? Cause(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is RegistryException registry)
+            {
+                return registry;
+            }
+        }
+
+        return null;
     }
 
     private async Task<RegistryException> TlsFailureAsync(RegistryRequest request, HttpRequestException e, CancellationToken ct)
