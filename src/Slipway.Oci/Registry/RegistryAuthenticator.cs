@@ -99,7 +99,7 @@ internal sealed class RegistryAuthenticator(HttpClient http, IRegistryCredential
             query.Add("service=" + Uri.EscapeDataString(name));
         }
 
-        foreach (var scope in request.Scopes.Concat(challenge.Scopes).Distinct(StringComparer.Ordinal))
+        foreach (var scope in RegistryScope.Merge(request.Scopes.Concat(challenge.Scopes)))
         {
             query.Add("scope=" + Uri.EscapeDataString(scope));
         }
