@@ -13,10 +13,18 @@ internal static class RegistryAnswer
     private const int MaxErrorBytes = 64 * 1024;
 
     /// <summary>The problem to report for <paramref name="response"/>: its status, then the registry's errors or the start of its body.</summary>
+    /// <param name="hint">What the answer usually means, after it.</param>
     public static async Task<RegistryException> FailureAsync(RegistryRequest request, HttpResponseMessage response, CancellationToken ct, string? hint = null)
     {
         var (errors, text) = await ReadAsync(response, ct).ConfigureAwait(false);
         return request.Failure(Describe(response.StatusCode, errors, text) + (hint is null ? "" : $": {hint}"), response.StatusCode, errors);
+    }
+
+    /// <summary>A problem stated plainly (<paramref name="statement"/>, e.g. "there is no manifest v9 in app"), the registry's answer after it.</summary>
+    public static async Task<RegistryException> StatedFailureAsync(RegistryRequest request, HttpResponseMessage response, string statement, CancellationToken ct)
+    {
+        var (errors, text) = await ReadAsync(response, ct).ConfigureAwait(false);
+        return request.Failure($"{statement} ({Describe(response.StatusCode, errors, text)})", response.StatusCode, errors);
     }
 
     public static async Task<(IReadOnlyList<RegistryError> Errors, string? Text)> ReadAsync(HttpResponseMessage response, CancellationToken ct)

@@ -50,7 +50,7 @@ public sealed class RegistryClient : IDisposable
         using var response = await transport.SendAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            throw await RegistryAnswer.FailureAsync(request, response, ct, $"there is no manifest {reference.ManifestReference} in {reference.Repository}").ConfigureAwait(false);
+            throw await RegistryAnswer.StatedFailureAsync(request, response, $"there is no manifest {reference.ManifestReference} in {reference.Repository}", ct).ConfigureAwait(false);
         }
 
         if (response.StatusCode != HttpStatusCode.OK)
@@ -242,8 +242,9 @@ public sealed class RegistryClient : IDisposable
         {
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw await RegistryAnswer.FailureAsync(request, response, ct,
-                    response.StatusCode == HttpStatusCode.NotFound ? $"there is no blob {digest} in {repository.Repository}" : null).ConfigureAwait(false);
+                throw response.StatusCode == HttpStatusCode.NotFound
+                    ? await RegistryAnswer.StatedFailureAsync(request, response, $"there is no blob {digest} in {repository.Repository}", ct).ConfigureAwait(false)
+                    : await RegistryAnswer.FailureAsync(request, response, ct).ConfigureAwait(false);
             }
 
             if (size is { } expected && response.Content.Headers.ContentLength is { } length && length != expected)
