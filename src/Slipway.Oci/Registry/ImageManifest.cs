@@ -33,5 +33,6 @@ public sealed record ImageManifest(
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 
     /// <summary>Every blob the manifest needs in its repository: the config, then the layers.</summary>
+    [JsonIgnore]
     public IEnumerable<Descriptor> Blobs => Layers.Prepend(Config);
 }

@@ -50,7 +50,10 @@ public sealed class Manifest
         return new Manifest(copy, mediaType, digest ?? Digest.Sha256(copy));
     }
 
-    /// <summary>The manifest of <paramref name="image"/> written as compact JSON; its media type is the image's own, else OCI's.</summary>
+    /// <summary>
+    /// The manifest of <paramref name="image"/> written as compact JSON; its media type is the image's own, else OCI's,
+    /// and is written in the manifest too (OCI recommends it; Docker requires it).
+    /// </summary>
     public static Manifest Create(ImageManifest image)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -60,11 +63,11 @@ public sealed class Manifest
             throw new ArgumentException($"an image manifest's media type is {MediaTypes.OciManifest} or {MediaTypes.DockerManifest}, not {mediaType}", nameof(image));
         }
 
-        var content = JsonSerializer.SerializeToUtf8Bytes(image, ManifestJson.Options);
+        var content = JsonSerializer.SerializeToUtf8Bytes(image with { MediaType = mediaType }, ManifestJson.Options);
         return new Manifest(content, mediaType, Digest.Sha256(content));
     }
 
-    /// <summary>The manifest of <paramref name="index"/> written as compact JSON; its media type is the index's own, else OCI's.</summary>
+    /// <summary>The manifest of <paramref name="index"/> written as compact JSON; its media type is the index's own, else OCI's, written in it too.</summary>
     public static Manifest Create(ImageIndex index)
     {
         ArgumentNullException.ThrowIfNull(index);
@@ -74,7 +77,7 @@ public sealed class Manifest
             throw new ArgumentException($"an index's media type is {MediaTypes.OciIndex} or {MediaTypes.DockerManifestList}, not {mediaType}", nameof(index));
         }
 
-        var content = JsonSerializer.SerializeToUtf8Bytes(index, ManifestJson.Options);
+        var content = JsonSerializer.SerializeToUtf8Bytes(index with { MediaType = mediaType }, ManifestJson.Options);
         return new Manifest(content, mediaType, Digest.Sha256(content));
     }
 
