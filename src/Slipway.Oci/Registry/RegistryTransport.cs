@@ -38,7 +38,7 @@ internal sealed class RegistryTransport : IDisposable
             SslOptions = { RemoteCertificateValidationCallback = tls.Validate },
         };
         http = new HttpClient(wrap is null ? handler : wrap(handler)) { Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(options.UserAgent, null));
+        http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", options.UserAgent);
         authenticator = new RegistryAuthenticator(http, credentials, time, options.RequestTimeout);
     }
 
