@@ -168,7 +168,10 @@ public sealed class RegistryClientTests
     [Fact]
     public async Task A_registry_that_is_not_there_is_named_with_its_address()
     {
-        var port = LoopbackPorts.Free();
+        // A port bound but not listening: connections to it are refused, and no other test can take it meanwhile.
+        using var reserved = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        reserved.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, LoopbackPorts.Free()));
+        var port = ((System.Net.IPEndPoint)reserved.LocalEndPoint!).Port;
         using var client = new RegistryClient(new RegistryClientOptions { InsecureRegistries = new HashSet<string> { $"127.0.0.1:{port}" } });
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.HeadManifestAsync(ImageReference.Parse($"127.0.0.1:{port}/app:v1"), default));
