@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using Slipway.Oci.Registry;
 
 namespace Slipway.Oci;
 
@@ -8,6 +10,7 @@ namespace Slipway.Oci;
 /// a registry verifies on upload and a promotion keeps. Only sha256 is produced; sha512 is read, as the image spec
 /// registers both.
 /// </summary>
+[JsonConverter(typeof(DigestJsonConverter))]
 public sealed record Digest
 {
     private Digest(string algorithm, string hex)
