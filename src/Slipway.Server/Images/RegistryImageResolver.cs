@@ -46,29 +46,28 @@ internal sealed class RegistryImageResolver(RegistryClient client) : IImageResol
     private async Task<string> NotFoundAsync(ImageReference reference, CancellationToken ct)
     {
         var where = $"{reference.Registry}/{reference.Repository}";
-        IReadOnlyList<string> tags;
-        try
-        {
-            tags = await client.ListTagsAsync(reference, ct);
-        }
-        catch (RegistryException e) when (e.IsNotFound)
-        {
-            return $"there is no repository {reference.Repository} in registry {reference.Registry}: push the image there first, or check the name";
-        }
-        catch (RegistryException)
-        {
-            tags = [];
-        }
-
         if (reference.Digest is { } digest)
         {
             return $"there is no image {digest} in {where}: was it pushed to another repository, or deleted?";
         }
 
+        IReadOnlyList<string> tags;
+        try
+        {
+            // The client reads a repository the registry does not know (NAME_UNKNOWN) as one without tags.
+            tags = await client.ListTagsAsync(reference, ct);
+        }
+        catch (RegistryException)
+        {
+            return $"there is no tag {reference.Tag ?? "latest"} in {where}";
+        }
+
         // Attachments (signatures, SBOMs: sha256-<hex>.sig) are tags too, but no one means to run them.
         var images = tags.Where(t => !t.StartsWith("sha256-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        var listed = images.Count == 0 ? "it has no image tags"
-            : $"its tags: {string.Join(", ", images.Take(TagsShown))}{(images.Count > TagsShown ? $" (and {images.Count - TagsShown} more)" : "")}";
-        return $"there is no tag {reference.Tag ?? "latest"} in {where}; {listed}";
+        var listed = tags.Count == 0
+            ? $": there is no repository {reference.Repository} in registry {reference.Registry}, or it has no tags; push the image there first, or check the name"
+            : images.Count == 0 ? "; it has no image tags, only attachments (signatures, SBOMs)"
+            : $"; its tags: {string.Join(", ", images.Take(TagsShown))}{(images.Count > TagsShown ? $" (and {images.Count - TagsShown} more)" : "")}";
+        return $"there is no tag {reference.Tag ?? "latest"} in {where}{listed}";
     }
 }
