@@ -61,6 +61,22 @@ public sealed class ImageTests : StoreTest
         Assert.True(await Store.DeleteVulnerabilityExceptionAsync(exception.Id, Ct));
     }
 
+    [Fact]
+    public async Task Signing_keys_are_re_encrypted_by_name_and_public_keys_are_left_alone()
+    {
+        await Store.AddSigningKeyAsync(new SigningKeyRecord("release", "pem-1", "kid-1", [1, 2, 3], "master-1", At, "ana@laptop"), Ct);
+        await Store.AddSigningKeyAsync(new SigningKeyRecord("ci", "pem-2", "kid-2", null, null, At, "ana@laptop"), Ct);
+
+        var replaced = await Store.ReencryptSigningKeysAsync(
+            [new SigningKeyRecord("release", "ignored", "ignored", [4, 5], "master-2", At, "x"), new SigningKeyRecord("ci", "pem-2", "kid-2", [9], "master-2", At, "x")], Ct);
+
+        Assert.Equal(1, replaced);
+        var keys = await Store.ListSigningKeysAsync(Ct);
+        Assert.Equal(("pem-1", "kid-1", "master-2"), (keys[1].PublicKeyPem, keys[1].KeyId, keys[1].MasterKeyId));
+        Assert.Equal([4, 5], keys[1].PrivateKey!);
+        Assert.Equal((null, null), (keys[0].PrivateKey, keys[0].MasterKeyId));
+    }
+
     private static ImageRecord Image(string digest, params string[] tags) => new("localhost:5000/web", digest, tags, "build", At, "ana@laptop", "{}");
 
     private static ImagePackageRecord Package(string name, string version) => new("Debian", name, version, $"pkg:deb/debian/{name}@{version}");

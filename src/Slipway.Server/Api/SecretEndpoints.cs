@@ -78,7 +78,8 @@ internal static class SecretEndpoints
                 rotation!.KeyId,
                 rotation.Retired,
                 rotation.Reencrypted,
-                $"master key {rotation.KeyId} now encrypts every secret ({rotation.Reencrypted} values re-encrypted"
+                $"master key {rotation.KeyId} now encrypts every secret ({rotation.Reencrypted} values "
+                + (rotation.SigningKeys > 0 ? $"and {rotation.SigningKeys} signing {(rotation.SigningKeys == 1 ? "key" : "keys")} " : "") + "re-encrypted"
                 + (rotation.Retired.Count > 0 ? $"; key {string.Join(", ", rotation.Retired)} retired)" : ")")));
         });
     }

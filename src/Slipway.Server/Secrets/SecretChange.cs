@@ -26,4 +26,8 @@ internal enum SecretProblemKind
 }
 
 /// <summary>What a key rotation did: the new key, the keys retired, how many values were re-encrypted.</summary>
-internal sealed record KeyRotation(string KeyId, IReadOnlyList<string> Retired, int Reencrypted);
+internal sealed record KeyRotation(string KeyId, IReadOnlyList<string> Retired, int Reencrypted)
+{
+    /// <summary>How many signing keys' private halves were re-encrypted with the values.</summary>
+    public int SigningKeys { get; init; }
+}

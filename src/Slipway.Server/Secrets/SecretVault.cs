@@ -246,10 +246,10 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
         {
             var next = MasterKey.Generate();
             keys.Adopt(next);
-            var (reencrypted, retired) = await ReencryptAsync(ct);
+            var (reencrypted, signingKeys, retired) = await ReencryptAsync(ct);
             await RefreshAsync(ct);
             Log.Rotated(logger, next.Id, reencrypted, retired.Count == 0 ? "none" : string.Join(", ", retired));
-            return (new KeyRotation(next.Id, retired, reencrypted), null);
+            return (new KeyRotation(next.Id, retired, reencrypted) { SigningKeys = signingKeys }, null);
         }
         finally
         {
@@ -295,7 +295,7 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
     /// Re-encrypts under the current key every value another key encrypted (and that decrypts), in one store
     /// transaction, then retires the keys no value needs any more. Called with the write lock held.
     /// </summary>
-    private async Task<(int Reencrypted, IReadOnlyList<string> Retired)> ReencryptAsync(CancellationToken ct)
+    private async Task<(int Reencrypted, int SigningKeys, IReadOnlyList<string> Retired)> ReencryptAsync(CancellationToken ct)
     {
         var values = await store.ListSecretValuesAsync(ct);
         var current = keys.Current;
@@ -354,7 +354,7 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
             Log.SigningKeysResealed(logger, resealed.Count, current!.Id);
         }
 
-        return (reencrypted.Count + resealed.Count, retired);
+        return (reencrypted.Count, resealed.Count, retired);
     }
 
     /// <summary>Rebuilds the view from the store: every kept value decrypted, or the reason it is not.</summary>

@@ -99,6 +99,7 @@ public sealed class SigningKeyApiTests : IAsyncLifetime
         var signed = await _server.OkAsync<ImageSignAnswer>(HttpMethod.Post, "/api/v1/images/sign", new ImageSignRequest(image.ToString(), "release-key"));
         var verified = await _server.OkAsync<ImageVerifyAnswer>(HttpMethod.Post, "/api/v1/images/verify", new ImageVerifyRequest(image.ToString(), ["release-key"]));
 
+        Assert.Equal($"master key {rotation.KeyId} now encrypts every secret (0 values and 1 signing key re-encrypted; key {before.MasterKeyId} retired)", rotation.Message);
         Assert.Equal([before.MasterKeyId!], rotation.Retired);
         Assert.Equal(rotation.KeyId, after.MasterKeyId);
         Assert.NotEqual(before.PrivateKey, after.PrivateKey);
