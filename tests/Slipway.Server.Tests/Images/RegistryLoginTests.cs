@@ -45,6 +45,20 @@ public sealed class RegistryLoginTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_login_survives_a_master_key_rotation()
+    {
+        await _server.PushImageAsync("team/web:v1", new RegistryCredential("ci", _password));
+        await _server.OkAsync<RegistryLoginAnswer>(HttpMethod.Put, $"/api/v1/registries/{Registry}", new RegistryLoginRequest("ci", _password, "ana@laptop"));
+
+        var rotation = await _server.OkAsync<KeyRotationView>(HttpMethod.Post, "/api/v1/secrets/rotate-key", "{}");
+        var (status, body) = await _server.ApplyAsync(ImageApp.Yaml("web", $"{Registry}/team/web:v1"));
+
+        Assert.Equal(2, rotation.Reencrypted); // the login's two values
+        Assert.Single(rotation.Retired);
+        Assert.True(status == HttpStatusCode.OK, body);
+    }
+
+    [Fact]
     public async Task The_list_shows_registry_user_and_who_never_the_password_and_secret_list_does_not_show_it()
     {
         await _server.OkAsync<RegistryLoginAnswer>(HttpMethod.Put, $"/api/v1/registries/{Registry}", new RegistryLoginRequest("ci", _password, "ana@laptop"));
