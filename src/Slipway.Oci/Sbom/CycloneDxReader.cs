@@ -4,14 +4,14 @@ using System.Text.Json;
 namespace Slipway.Oci.Sbom;
 
 /// <summary>
-/// Reads a CycloneDX JSON SBOM back into an <see cref="Sbom"/>: Slipway's own (to answer "which releases carry
+/// Reads a CycloneDX JSON SBOM back into an <see cref="BillOfMaterials"/>: Slipway's own (to answer "which releases carry
 /// PACKAGE@VERSION", to check a stored SBOM against today's advisories) and other tools' (1.4 to 1.6; nested
 /// components are flattened; a component without a purl or version is skipped, as nothing can match it). A document
 /// that is not CycloneDX fails with the field at fault named.
 /// </summary>
 public static class CycloneDxReader
 {
-    public static Sbom Read(ReadOnlySpan<byte> json)
+    public static BillOfMaterials Read(ReadOnlySpan<byte> json)
     {
         try
         {
@@ -25,7 +25,7 @@ public static class CycloneDxReader
         }
     }
 
-    public static async Task<Sbom> ReadAsync(Stream json, CancellationToken ct)
+    public static async Task<BillOfMaterials> ReadAsync(Stream json, CancellationToken ct)
     {
         try
         {
@@ -38,7 +38,7 @@ public static class CycloneDxReader
         }
     }
 
-    private static Sbom Read(JsonElement root)
+    private static BillOfMaterials Read(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || String(root, "bomFormat") != "CycloneDX")
         {
@@ -78,7 +78,7 @@ public static class CycloneDxReader
             ReadComponents(list, components);
         }
 
-        return new Sbom(serial, version, timestamp, tool, subject, components);
+        return new BillOfMaterials(serial, version, timestamp, tool, subject, components);
     }
 
     private static void ReadComponents(JsonElement list, List<SbomComponent> into)

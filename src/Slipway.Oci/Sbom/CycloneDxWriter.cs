@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Slipway.Oci.Sbom;
 
 /// <summary>
-/// Writes an <see cref="Sbom"/> as CycloneDX 1.5 JSON: bomFormat, specVersion, serialNumber (a urn:uuid), version,
+/// Writes an <see cref="BillOfMaterials"/> as CycloneDX 1.5 JSON: bomFormat, specVersion, serialNumber (a urn:uuid), version,
 /// metadata (timestamp, the tool as a component — 1.5's form; the array form is deprecated — and the subject as the
 /// metadata component: a container with its digest as version, purl and SHA-256 hash), then components of type
 /// library, each with its purl as bom-ref and a <c>slipway:location</c> property per path it was found at.
@@ -15,21 +15,21 @@ public static class CycloneDxWriter
 {
     public const string MediaType = CycloneDx.MediaType;
 
-    public static void Write(Sbom sbom, Stream output)
+    public static void Write(BillOfMaterials sbom, Stream output)
     {
         ArgumentNullException.ThrowIfNull(sbom);
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         Write(sbom, json);
     }
 
-    public static byte[] ToBytes(Sbom sbom)
+    public static byte[] ToBytes(BillOfMaterials sbom)
     {
         using var buffer = new MemoryStream();
         Write(sbom, buffer);
         return buffer.ToArray();
     }
 
-    private static void Write(Sbom sbom, Utf8JsonWriter json)
+    private static void Write(BillOfMaterials sbom, Utf8JsonWriter json)
     {
         json.WriteStartObject();
         json.WriteString("$schema", CycloneDx.SchemaUri);

@@ -19,9 +19,9 @@ public sealed class SbomGenerator(TimeProvider time)
     {
         var now = time.GetUtcNow();
         var timestamp = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        return new SbomResult(new Sbom(Guid.CreateVersion7(now), 1, timestamp, SbomTool.Slipway, subject, catalogue.Components), catalogue.Notes);
+        return new SbomResult(new BillOfMaterials(Guid.CreateVersion7(now), 1, timestamp, SbomTool.Slipway, subject, catalogue.Components), catalogue.Notes);
     }
 }
 
 /// <summary>An SBOM and the notes on what its catalogue could not read.</summary>
-public sealed record SbomResult(Sbom Sbom, IReadOnlyList<string> Notes);
+public sealed record SbomResult(BillOfMaterials Sbom, IReadOnlyList<string> Notes);

@@ -5,7 +5,7 @@ namespace Slipway.Oci.Sbom;
 /// reads it as CycloneDX 1.5 JSON (<see cref="CycloneDxWriter"/>, <see cref="CycloneDxReader"/>); the components are in
 /// purl order, so two SBOMs of the same content differ only in serial number and timestamp.
 /// </summary>
-public sealed record Sbom(
+public sealed record BillOfMaterials(
     Guid SerialNumber,
     int Version,
     DateTimeOffset Timestamp,
