@@ -49,6 +49,11 @@ public static class ImageFileSystem
         await using var _ = raw.ConfigureAwait(false);
         var head = new byte[LayerFormats.SniffLength];
         var count = await raw.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        if (count == 0)
+        {
+            return layer; // an empty blob: nothing to add, nothing to remove
+        }
+
         var format = LayerFormats.Sniff(head.AsSpan(0, count));
         var name = source.Describe(index);
         Stream tar = format switch

@@ -6,7 +6,7 @@ namespace Slipway.Oci.Sbom;
 /// <summary>
 /// A package URL (purl, https://github.com/package-url/purl-spec): <c>pkg:type/namespace/name@version?qualifiers</c>,
 /// the one identifier SBOM tools, OSV advisories and registries agree on. Slipway writes it in canonical form —
-/// lowercase type, qualifiers sorted by key, every character outside <c>A-Z a-z 0-9 . - _ ~ :</c> percent-encoded
+/// lowercase type, qualifiers sorted by key, every character outside <c>A-Z a-z 0-9 . - _ ~ :</c> percent-encoded (and '/' in qualifier values)
 /// (so a Debian version's '+' is <c>%2B</c> and an npm scope's '@' is <c>%40</c>) — so two purls of the same package
 /// compare equal as strings.
 /// </summary>
@@ -120,7 +120,7 @@ public sealed record PackageUrl
         var text = new StringBuilder("pkg:").Append(Type).Append('/');
         if (Namespace is not null)
         {
-            text.AppendJoin('/', Namespace.Split('/').Select(Encode)).Append('/');
+            text.AppendJoin('/', Namespace.Split('/').Select(part => Encode(part))).Append('/');
         }
 
         text.Append(Encode(Name));
@@ -132,20 +132,22 @@ public sealed record PackageUrl
         var separator = '?';
         foreach (var (key, value) in Qualifiers)
         {
-            text.Append(separator).Append(key).Append('=').Append(Encode(value));
+            text.Append(separator).Append(key).Append('=').Append(Encode(value, keepSlash: true));
             separator = '&';
         }
 
         return text.ToString();
     }
 
-    private static string Encode(string value)
+    /// <summary>Percent-encodes all but unreserved characters and ':'; a qualifier value keeps its '/'
+    /// (<c>repository_url=localhost:5000/team/web</c>, as the purl-spec's oci examples write it).</summary>
+    private static string Encode(string value, bool keepSlash = false)
     {
         var text = new StringBuilder(value.Length);
         foreach (var b in Encoding.UTF8.GetBytes(value))
         {
             if (b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
-                or (byte)'.' or (byte)'-' or (byte)'_' or (byte)'~' or (byte)':')
+                or (byte)'.' or (byte)'-' or (byte)'_' or (byte)'~' or (byte)':' || (keepSlash && b == (byte)'/'))
             {
                 text.Append((char)b);
             }
