@@ -36,6 +36,21 @@ public sealed class CycloneDxTests
             Components(json).Select(c => c.GetProperty("purl").GetString()));
     }
 
+    [Theory]
+    [InlineData("\"type\": \"library\"", "\"type\": \"banana\"")]
+    [InlineData("\"specVersion\": \"1.5\"", "\"specVersion\": 1.5")]
+    [InlineData("\"serialNumber\": \"urn:uuid:", "\"serialNumber\": \"uuid:")]
+    [InlineData("\"alg\": \"SHA-256\"", "\"alg\": \"sha256\"")]
+    public async Task The_validator_would_catch_a_document_that_breaks_the_schema(string valid, string broken)
+    {
+        var json = Encoding.UTF8.GetString(CycloneDxWriter.ToBytes(await TestImageSbomAsync()));
+        Assert.Contains(valid, json, StringComparison.Ordinal);
+
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(AppContext.BaseDirectory, "Sbom", "Fixtures", "CycloneDx", "bom-1.5.schema.json"));
+
+        Assert.NotEmpty(schema.Validate(json.Replace(valid, broken, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task The_document_carries_the_fields_consumers_read()
     {
