@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Slipway.Oci.Sbom;
@@ -18,7 +19,8 @@ public static class CycloneDxWriter
     public static void Write(BillOfMaterials sbom, Stream output)
     {
         ArgumentNullException.ThrowIfNull(sbom);
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        // Relaxed escaping: purls keep their '&' and '+' readable; the document is a file, never embedded in HTML.
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         Write(sbom, json);
     }
 

@@ -21,6 +21,7 @@ public sealed class CycloneDxTests
         var errors = schema.Validate(json);
 
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Path}: {e.Kind}")));
+        Assert.Contains("\"purl\": \"pkg:deb/debian/tar@1.34%2Bdfsg-1.2%2Bdeb12u1?arch=amd64&distro=debian-12\"", json, StringComparison.Ordinal); // readable, not \u0026
         Assert.Equal(
             [
                 "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bb1?arch=amd64&distro=debian-12&upstream=util-linux%402.38.1-5",
