@@ -38,4 +38,4 @@ internal sealed class CatalogueBuilder
 }
 
 /// <summary>The packages found in a filesystem, in purl order, and notes on what could not be read.</summary>
-public sealed record Catalogue(IReadOnlyList<SbomComponent> Components, IReadOnlyList<string> Notes);
+internal sealed record Catalogue(IReadOnlyList<SbomComponent> Components, IReadOnlyList<string> Notes);

@@ -4,7 +4,7 @@ namespace Slipway.Oci.Sbom;
 /// Every cataloguer Slipway has — Debian (dpkg), .NET (deps.json), npm, Python — run together: one predicate that wants
 /// what any of them reads, so an image's layers are streamed once for all of them, then each reads its files.
 /// </summary>
-public sealed class Cataloguers
+internal sealed class Cataloguers
 {
     private readonly ICataloguer[] _all = [new DpkgCataloguer(), new DotNetCataloguer(), new NpmCataloguer(), new PythonCataloguer()];
 

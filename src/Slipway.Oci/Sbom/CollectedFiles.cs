@@ -5,7 +5,7 @@ namespace Slipway.Oci.Sbom;
 /// relative to the root with '/' separators and no leading '/': <c>var/lib/dpkg/status</c>. Only these are kept in
 /// memory — an image's filesystem is never written out — and <see cref="Notes"/> says what could not be kept.
 /// </summary>
-public sealed class CollectedFiles
+internal sealed class CollectedFiles
 {
     private readonly SortedDictionary<string, byte[]> _files;
 

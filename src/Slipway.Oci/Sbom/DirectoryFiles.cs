@@ -5,7 +5,7 @@ namespace Slipway.Oci.Sbom;
 /// run over it as over an image. Symbolic links to directories are not followed (they can loop, and can leave the
 /// artifact); a link to a file is read only when its target is inside the directory.
 /// </summary>
-public static class DirectoryFiles
+internal static class DirectoryFiles
 {
     public static async Task<CollectedFiles> ReadAsync(string root, Func<string, bool> wanted, CancellationToken ct, long maxFileBytes = ImageFileSystem.DefaultMaxFileBytes)
     {

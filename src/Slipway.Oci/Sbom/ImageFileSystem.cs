@@ -15,7 +15,7 @@ namespace Slipway.Oci.Sbom;
 /// than its target. A link resolves only to a file that is itself wanted (the predicate should want both ends).
 /// </para>
 /// </summary>
-public static class ImageFileSystem
+internal static class ImageFileSystem
 {
     /// <summary>The default limit on one kept file: larger ones are noted and skipped rather than held in memory.</summary>
     public const long DefaultMaxFileBytes = 64L * 1024 * 1024;
