@@ -64,6 +64,34 @@ public sealed class DpkgCataloguerTests
         Assert.Empty(catalogue.Notes);
     }
 
+    [Fact]
+    public async Task This_machines_packages_read_through_a_layer_gnu_tar_wrote_are_the_same()
+    {
+        var layer = Path.Combine(Path.GetTempPath(), $"slipway-sbom-{Guid.NewGuid():N}.tar.gz");
+        try
+        {
+            // GNU tar, not ours: its headers, its gzip, and the machine's own /etc/os-release link to ../usr/lib/os-release.
+            var tar = Process.Start(new ProcessStartInfo("tar", ["-czf", layer, "-C", "/", "etc/os-release", "usr/lib/os-release", "var/lib/dpkg/status"]) { RedirectStandardError = true })!;
+            await tar.WaitForExitAsync();
+            Assert.Equal(0, tar.ExitCode);
+
+            var result = await new SbomGenerator(TimeProvider.System).ForImageAsync(
+                SbomSubject.ForImage(ImageReference.Parse("localhost:17500/this-machine"), Digest.Sha256("m"u8)),
+                [LayerSource.FromFile(layer, "application/vnd.oci.image.layer.v1.tar+gzip")],
+                CancellationToken.None);
+
+            var expected = (await DpkgQueryAsync()).Order(StringComparer.Ordinal);
+            Assert.Equal(expected, result.Sbom.Components.Select(c => $"{c.Name}:{c.Purl.Qualifier("arch")}={c.Version}").Order(StringComparer.Ordinal));
+            var release = OsRelease.Parse(await File.ReadAllTextAsync("/etc/os-release"))!;
+            Assert.All(result.Sbom.Components, c => Assert.Equal(release.Distro, c.Purl.Qualifier("distro"))); // through the link
+            Assert.Empty(result.Notes);
+        }
+        finally
+        {
+            File.Delete(layer);
+        }
+    }
+
     /// <summary>The installed packages by dpkg itself, the independent check: NAME:ARCH=VERSION.</summary>
     private static async Task<List<string>> DpkgQueryAsync()
     {
