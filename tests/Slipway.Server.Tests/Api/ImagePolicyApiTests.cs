@@ -115,6 +115,19 @@ public sealed class ImagePolicyApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_answers_have_exactly_the_fields_docs_api_md_shows()
+    {
+        await ApplyAsync(Policies);
+        var documented = DocumentedBlocks();
+
+        var (_, policy) = await SendAsync(HttpMethod.Get, "/api/v1/image-policies/prod-images");
+        var (_, effective) = await SendAsync(HttpMethod.Get, "/api/v1/environments/prod/image-policy");
+
+        Assert.Equal(Fields(JsonNode.Parse(documented[0])), Fields(policy));
+        Assert.Equal(Fields(JsonNode.Parse(documented[1])), Fields(effective));
+    }
+
+    [Fact]
     public async Task Policies_need_the_token()
     {
         using var response = await _server.Http.GetAsync("/api/v1/image-policies");
@@ -122,6 +135,47 @@ public sealed class ImagePolicyApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, delete.StatusCode);
+    }
+
+    /// <summary>The JSON examples of the "Image policies" section of docs/api.md, in order.</summary>
+    private static List<string> DocumentedBlocks()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "docs", "api.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        var doc = File.ReadAllText(Path.Combine(directory.FullName, "docs", "api.md"));
+        var section = doc[doc.IndexOf("### Image policies", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", StringComparison.Ordinal)];
+        return [.. section.Split("```json\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)])];
+    }
+
+    /// <summary>Every field path of a document (<c>policy.vulnerabilities.refuseAt</c>), array items merged.</summary>
+    private static SortedSet<string> Fields(JsonNode? node, string prefix = "")
+    {
+        var fields = new SortedSet<string>(StringComparer.Ordinal);
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    fields.Add(prefix + name);
+                    fields.UnionWith(Fields(value, prefix + name + "."));
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    fields.UnionWith(Fields(item, prefix));
+                }
+
+                break;
+        }
+
+        return fields;
     }
 
     private async Task<JsonNode> ApplyAsync(string yaml)
