@@ -105,6 +105,7 @@ public static partial class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<RouterLauncher>());
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ApplyService>();
+        services.AddSingleton<Images.ImagePolicies>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<LocalTarget>();
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());

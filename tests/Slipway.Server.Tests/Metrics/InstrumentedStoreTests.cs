@@ -49,6 +49,8 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Equal(0, await _store.DeleteRevisionsAsync("web", "dev", [1], CancellationToken.None)); // the desired one stays
         var templates = await _store.ListTemplatesAsync(CancellationToken.None);
         Assert.False(await _store.DeleteTemplateAsync("none", CancellationToken.None));
+        var policies = await _store.ListImagePoliciesAsync(CancellationToken.None);
+        Assert.False(await _store.DeleteImagePolicyAsync("none", CancellationToken.None));
         var key = new AnalysisRunKey(AnalysisKind.Background, 1, 0, DateTimeOffset.UnixEpoch);
         var run = await _store.CreateAnalysisRunAsync("web", "dev", AnalysisRun.Start(key, null, [], DateTimeOffset.UnixEpoch), CancellationToken.None);
         await _store.SaveAnalysisRunAsync(run, null, CancellationToken.None);
@@ -83,6 +85,7 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Single(summaries);
         Assert.Null(await _store.GetAppAsync("web", "dev", CancellationToken.None));
         Assert.Empty(templates);
+        Assert.Empty(policies);
         Assert.Single(runs);
         Assert.Single(unfinished);
         Assert.Empty(measurements);
@@ -95,8 +98,8 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Contains(after, e => e.Reason == "Tested");
         Assert.Equal(new SloProgress("availability", 100, 130), Assert.Single(progress));
         Assert.Equal(new Core.Slo.SloCounts(9, 10), Assert.Single(sums));
-        Assert.Equal(reads + 20, _metrics.StoreReads);
-        Assert.Equal(writes + 14, _metrics.StoreWrites);
+        Assert.Equal(reads + 21, _metrics.StoreReads);
+        Assert.Equal(writes + 15, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }
