@@ -59,7 +59,9 @@ public sealed partial class ImageBuilder(DockerEngine engine, TimeProvider time,
 
         var image = await engine.Images.InspectAsync(imageId, ct).ConfigureAwait(false)
             ?? throw new ImageBuildException(null, $"the engine built {imageId} but does not know it");
-        var shownPath = Path.GetRelativePath(Environment.CurrentDirectory, dockerfilePath);
+        // As the user knows it: relative to the context (Dockerfile, build/app.Dockerfile), or in full when outside.
+        var fromContext = Path.GetRelativePath(Path.GetFullPath(options.ContextDirectory), dockerfilePath);
+        var shownPath = fromContext.StartsWith("..", StringComparison.Ordinal) ? dockerfilePath : fromContext;
         var report = ImageLint.Check(dockerfile, image, options.BuildArgs, options.Lint ?? ImageLintOptions.Default, options.Target);
         foreach (var line in report.Format(shownPath))
         {
