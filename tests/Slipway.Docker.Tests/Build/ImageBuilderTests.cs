@@ -25,15 +25,20 @@ public sealed class ImageBuilderTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        // Newest first: an image built FROM an earlier one must go before it.
-        foreach (var image in Enumerable.Reverse(_images))
+        try
         {
-            await _engine.Images.RemoveAsync(image, force: true, CancellationToken.None);
+            // Newest first: an image built FROM an earlier one must go before it.
+            foreach (var image in Enumerable.Reverse(_images))
+            {
+                await _engine.Images.RemoveAsync(image, force: true, CancellationToken.None);
+            }
         }
-
-        _engine.Dispose();
-        _registry.Dispose();
-        _repo.Dispose();
+        finally
+        {
+            _engine.Dispose();
+            _registry.Dispose();
+            _repo.Dispose();
+        }
     }
 
     [Fact]

@@ -22,14 +22,28 @@ public sealed class ContainerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var container in await _engine.Containers.ListAsync(new Dictionary<string, string> { ["slipway.test.run"] = _run }, CancellationToken.None))
+        try
         {
-            await _engine.Containers.RemoveAsync(container.Id, CancellationToken.None);
-        }
+            foreach (var container in await _engine.Containers.ListAsync(new Dictionary<string, string> { ["slipway.test.run"] = _run }, CancellationToken.None))
+            {
+                await _engine.Containers.RemoveAsync(container.Id, CancellationToken.None);
+            }
 
-        _engine.Dispose();
-        _registry.Dispose();
-        _dir.Dispose();
+            await _engine.Images.RemoveAsync($"{_registry.Host}/slipway/busybox:{_run}", force: false, CancellationToken.None);
+            foreach (var image in await _engine.Images.InspectAsync(TestEngine.BusyboxImage, CancellationToken.None) is { } busybox ? busybox.RepoDigests : [])
+            {
+                if (image.StartsWith(_registry.Host + "/", StringComparison.Ordinal))
+                {
+                    await _engine.Images.RemoveAsync(image, force: false, CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            _engine.Dispose();
+            _registry.Dispose();
+            _dir.Dispose();
+        }
     }
 
     [Fact]
