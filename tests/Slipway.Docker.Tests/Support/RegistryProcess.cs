@@ -26,10 +26,24 @@ internal sealed class RegistryProcess : IDisposable
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<RegistryProcess> StartAsync()
+    /// <param name="login">With one, the registry asks for it (basic auth from an htpasswd file, bcrypt as distribution requires).</param>
+    public static async Task<RegistryProcess> StartAsync((string User, string Password)? login = null)
     {
         var port = TestPorts.Free();
         var storage = new TempDirectory();
+        var auth = "";
+        if (login is var (user, password))
+        {
+            var htpasswd = RunHtpasswd(user, password);
+            storage.Write("htpasswd", htpasswd);
+            auth = $"""
+                auth:
+                  htpasswd:
+                    realm: slipway-test
+                    path: {storage.Path}/htpasswd
+                """;
+        }
+
         var config = storage.Write("config.yml", $"""
             version: 0.1
             log:
@@ -41,6 +55,7 @@ internal sealed class RegistryProcess : IDisposable
                 enabled: true
             http:
               addr: 127.0.0.1:{port}
+            {auth}
             """);
         var info = new ProcessStartInfo("docker-registry") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("serve");
@@ -75,13 +90,27 @@ internal sealed class RegistryProcess : IDisposable
             try
             {
                 using var response = await registry.Http.GetAsync($"http://{registry.Host}/v2/");
-                return response.IsSuccessStatusCode;
+                return response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized;
             }
             catch (HttpRequestException)
             {
                 return false;
             }
         }, $"docker-registry answering on {registry.Host}");
+
+    private static string RunHtpasswd(string user, string password)
+    {
+        var info = new ProcessStartInfo("htpasswd") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["-Bbn", user, password])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("htpasswd did not start (package apache2-utils)");
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"htpasswd failed: {process.StandardError.ReadToEnd()}");
+    }
 
     public async Task<IReadOnlyList<string>> TagsAsync(string repository)
     {
