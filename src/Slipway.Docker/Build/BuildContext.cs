@@ -7,30 +7,31 @@ namespace Slipway.Docker.Build;
 /// <summary>
 /// A build context as the engine takes it: the directory as a tar stream, written straight onto the request (no copy
 /// in memory or on disk), files in a stable order with owner 0:0 as the Docker CLI sends them, so the engine's build
-/// cache hits whenever the files did not change. What .dockerignore excludes is not sent; a Dockerfile outside the
-/// directory is sent under a name of its own.
+/// cache hits whenever the files did not change. What .dockerignore excludes is not sent. A Dockerfile outside the
+/// directory, or one with an instruction appended (the build's labels), is sent as a copy under a name of its own.
 /// </summary>
 internal sealed class BuildContext
 {
-    /// <summary>The name a Dockerfile from outside the context gets inside it.</summary>
-    public const string OutsideDockerfileName = ".slipway.Dockerfile";
+    /// <summary>The name Slipway's copy of the Dockerfile gets inside the context.</summary>
+    public const string CopiedDockerfileName = ".slipway.Dockerfile";
 
     private readonly string _directory;
     private readonly DockerIgnore _ignore;
-    private readonly string? _outsideDockerfile;
+    private readonly (byte[] Content, DateTime Modified)? _copiedDockerfile;
 
-    private BuildContext(string directory, string dockerfileName, DockerIgnore ignore, string? outsideDockerfile)
+    private BuildContext(string directory, string dockerfileName, DockerIgnore ignore, (byte[], DateTime)? copiedDockerfile)
     {
         _directory = directory;
         DockerfileName = dockerfileName;
         _ignore = ignore;
-        _outsideDockerfile = outsideDockerfile;
+        _copiedDockerfile = copiedDockerfile;
     }
 
     /// <summary>The Dockerfile's path inside the tar stream.</summary>
     public string DockerfileName { get; }
 
-    public static BuildContext Create(string contextDirectory, string dockerfilePath)
+    /// <param name="appendedInstruction">A line added at the Dockerfile's end (it then applies to the last stage).</param>
+    public static BuildContext Create(string contextDirectory, string dockerfilePath, string? appendedInstruction = null)
     {
         var directory = Path.GetFullPath(contextDirectory);
         if (!Directory.Exists(directory))
@@ -46,15 +47,28 @@ internal sealed class BuildContext
 
         var relative = Path.GetRelativePath(directory, dockerfile);
         var inside = !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
-        var name = inside ? relative.Replace(Path.DirectorySeparatorChar, '/') : OutsideDockerfileName;
+        var original = inside ? relative.Replace(Path.DirectorySeparatorChar, '/') : null;
+        (byte[], DateTime)? copy = null;
+        if (!inside || appendedInstruction is not null)
+        {
+            var text = File.ReadAllText(dockerfile);
+            if (appendedInstruction is not null)
+            {
+                text += (text.EndsWith('\n') || text.Length == 0 ? "" : "\n") + appendedInstruction + "\n";
+            }
+
+            copy = (System.Text.Encoding.UTF8.GetBytes(text), File.GetLastWriteTimeUtc(dockerfile));
+        }
+
         var ignoreFile = Path.Combine(directory, ".dockerignore");
-        var ignore = File.Exists(ignoreFile) ? DockerIgnore.Parse(File.ReadAllText(ignoreFile), name, ".dockerignore") : DockerIgnore.None;
-        return new BuildContext(directory, name, ignore, inside ? null : dockerfile);
+        string[] kept = original is null ? [".dockerignore"] : [original, ".dockerignore"];
+        var ignore = File.Exists(ignoreFile) ? DockerIgnore.Parse(File.ReadAllText(ignoreFile), kept) : DockerIgnore.None;
+        return new BuildContext(directory, copy is null ? original! : CopiedDockerfileName, ignore, copy);
     }
 
     /// <summary>The paths the stream holds, in order ('/'-separated, directories with a trailing '/').</summary>
     public IEnumerable<string> Entries() => Walk(_directory, "").Select(entry => entry.Name)
-        .Concat(_outsideDockerfile is null ? [] : [OutsideDockerfileName]);
+        .Concat(_copiedDockerfile is null ? [] : [CopiedDockerfileName]);
 
     public HttpContent Content() => new TarContent(this);
 
@@ -102,9 +116,15 @@ internal sealed class BuildContext
             await WriteEntryAsync(writer, name, info, ct).ConfigureAwait(false);
         }
 
-        if (_outsideDockerfile is not null)
+        if (_copiedDockerfile is var (content, modified))
         {
-            await WriteEntryAsync(writer, OutsideDockerfileName, new FileInfo(_outsideDockerfile), ct).ConfigureAwait(false);
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, CopiedDockerfileName)
+            {
+                Mode = DefaultMode(TarEntryType.RegularFile),
+                ModificationTime = modified,
+                DataStream = new MemoryStream(content),
+            };
+            await writer.WriteEntryAsync(entry, ct).ConfigureAwait(false);
         }
     }
 

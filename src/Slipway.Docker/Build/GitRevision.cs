@@ -8,14 +8,15 @@ namespace Slipway.Docker.Build;
 /// remote it came from, and whether the files differ from it (then the commit does not describe the image).
 /// </summary>
 /// <remarks>
-/// Read with the git command rather than LibGit2Sharp: a build asks five read-only questions, the user's git answers
+/// Read with the git command rather than LibGit2Sharp: a build asks six read-only questions, the user's git answers
 /// them exactly as it does on their terminal (worktrees, safe.directory, config included), and Slipway.Docker carries
 /// no native libgit2 binary. A context that is not in a repository, or a machine without git, gives no revision.
 /// </remarks>
 /// <param name="SemverTag">The highest semver tag on the commit, as written (<c>v1.4.0</c>); null when none.</param>
 /// <param name="RemoteUrl">origin's URL (else the first remote's), credentials removed; null when none.</param>
 /// <param name="Dirty">Tracked or untracked changes under the context directory.</param>
-public sealed partial record GitRevision(string Commit, string? Branch, string? SemverTag, string? RemoteUrl, bool Dirty)
+/// <param name="CommittedAt">The commit's committer time.</param>
+public sealed partial record GitRevision(string Commit, string? Branch, string? SemverTag, string? RemoteUrl, bool Dirty, DateTimeOffset? CommittedAt = null)
 {
     /// <summary>Seven hex digits, as git log --oneline and most registries' UIs show a commit.</summary>
     public string ShortCommit => Commit[..7];
@@ -42,12 +43,14 @@ public sealed partial record GitRevision(string Commit, string? Branch, string? 
         }
 
         var status = await GitAsync(directory, ct, "status", "--porcelain", "--", ".").ConfigureAwait(false);
+        var committed = await GitAsync(directory, ct, "show", "-s", "--format=%cI", "HEAD").ConfigureAwait(false);
         return new GitRevision(
             commit,
             string.IsNullOrEmpty(branch) ? null : branch,
             HighestSemver(tags),
             string.IsNullOrEmpty(remote) ? null : WithoutCredentials(remote),
-            !string.IsNullOrEmpty(status));
+            !string.IsNullOrEmpty(status),
+            DateTimeOffset.TryParse(committed, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at) ? at : null);
     }
 
     /// <summary>The highest of the semver tags (<c>v</c> prefix allowed); a release ranks above its pre-releases.</summary>

@@ -12,7 +12,7 @@ namespace Slipway.Docker.Build;
 /// Commit 3f2a9c1… on branch <c>feature/login</c>, tagged <c>v1.4.0</c>, pushed to <c>localhost:5000/web</c>:
 /// tags <c>3f2a9c1…</c> (40 digits), <c>3f2a9c1</c>, <c>feature-login</c>, <c>1.4.0</c>; labels
 /// <c>org.opencontainers.image.revision=3f2a9c1…</c>, <c>.source=https://github.com/acme/web</c>,
-/// <c>.created=2026-11-24T12:00:00Z</c>, <c>.version=1.4.0</c>. A working tree with changes gets <c>-dirty</c> commit
+/// <c>.created=2026-11-24T11:58:03Z</c> (the commit's time), <c>.version=1.4.0</c>. A working tree with changes gets <c>-dirty</c> commit
 /// tags (<c>3f2a9c1-dirty</c>): the commit alone does not describe those files, and a clean build of it later must not
 /// be confused with this one.
 /// </example>
@@ -55,12 +55,18 @@ public static partial class ImageTags
         return tags.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The OCI labels; <paramref name="extra"/> (the user's own) wins over none of them.</summary>
+    /// <summary>
+    /// The OCI labels; <paramref name="extra"/> (the user's own) wins over none of them. <c>created</c> is the commit's
+    /// time for a clean working tree, the build's otherwise: the same commit then builds the same image, to the digest,
+    /// which the engine's cache answers in a second and the registry already has (the reproducible-builds convention,
+    /// SOURCE_DATE_EPOCH). A build's own time would make every rebuild a new image.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Labels(GitRevision? git, IReadOnlyList<string> tags, DateTimeOffset now, IReadOnlyDictionary<string, string>? extra)
     {
+        var created = git is { Dirty: false, CommittedAt: { } committed } ? committed : now;
         var labels = new Dictionary<string, string>(extra ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            [CreatedLabel] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            [CreatedLabel] = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         };
         if (git is not null)
         {

@@ -26,7 +26,9 @@ public sealed partial class DockerImages
     public async Task<string> BuildAsync(ImageBuildRequest request, Action<string>? onOutput, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var context = BuildContext.Create(request.ContextDirectory, request.DockerfilePath);
+        // One LABEL line at the Dockerfile's end labels the last stage; a build of another target gets them the engine's way.
+        var labelLine = request.Target is null && request.Labels is { } all ? LabelInstruction.TryFormat(all) : null;
+        var context = BuildContext.Create(request.ContextDirectory, request.DockerfilePath, labelLine);
         var query = new List<string>
         {
             "dockerfile=" + Uri.EscapeDataString(context.DockerfileName),
@@ -35,7 +37,7 @@ public sealed partial class DockerImages
             "forcerm=1",
         };
         query.AddRange((request.Tags ?? []).Select(tag => "t=" + Uri.EscapeDataString(tag)));
-        if (request.Labels is { Count: > 0 } labels)
+        if (labelLine is null && request.Labels is { Count: > 0 } labels)
         {
             query.Add("labels=" + Uri.EscapeDataString(JsonSerializer.Serialize(labels)));
         }

@@ -45,9 +45,24 @@ public sealed class BuildContextTests
         var context = BuildContext.Create(Path.Combine(dir.Path, "context"), dockerfile);
         var entries = await ReadAsync(context);
 
-        Assert.Equal(BuildContext.OutsideDockerfileName, context.DockerfileName);
-        Assert.Contains(BuildContext.OutsideDockerfileName, entries.Keys);
+        Assert.Equal(BuildContext.CopiedDockerfileName, context.DockerfileName);
+        Assert.Contains(BuildContext.CopiedDockerfileName, entries.Keys);
         Assert.Contains("app.txt", entries.Keys);
+    }
+
+    [Fact]
+    public async Task An_appended_instruction_goes_into_a_copy_and_the_original_stays_as_it_is()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("Dockerfile", "FROM scratch\nCOPY app.txt /");
+        dir.Write("app.txt", "x");
+
+        var context = BuildContext.Create(dir.Path, Path.Combine(dir.Path, "Dockerfile"), "LABEL a=\"1\"");
+        var entries = await ReadAsync(context);
+
+        Assert.Equal(BuildContext.CopiedDockerfileName, context.DockerfileName);
+        Assert.Equal("FROM scratch\nCOPY app.txt /\nLABEL a=\"1\"\n", await new StreamReader(entries[BuildContext.CopiedDockerfileName].DataStream!).ReadToEndAsync());
+        Assert.Equal("FROM scratch\nCOPY app.txt /", await new StreamReader(entries["Dockerfile"].DataStream!).ReadToEndAsync());
     }
 
     private static async Task<Dictionary<string, TarEntry>> ReadAsync(BuildContext context)
@@ -57,7 +72,7 @@ public sealed class BuildContextTests
         buffer.Position = 0;
         var entries = new Dictionary<string, TarEntry>();
         using var reader = new TarReader(buffer);
-        while (reader.GetNextEntry() is { } entry)
+        while (reader.GetNextEntry(copyData: true) is { } entry)
         {
             entries[entry.Name] = entry;
         }

@@ -28,6 +28,7 @@ public sealed class GitRevisionTests
         Assert.Equal("v1.10.0-rc.1", git.SemverTag);
         Assert.Equal("https://git.example.com/acme/web.git", git.RemoteUrl);
         Assert.False(git.Dirty);
+        Assert.Equal(DateTimeOffset.Parse(Git(repo.Path, "show", "-s", "--format=%cI", "HEAD"), System.Globalization.CultureInfo.InvariantCulture), git.CommittedAt);
 
         repo.Write("new.txt", "change");
         Assert.True((await GitRevision.ReadAsync(repo.Path, CancellationToken.None))!.Dirty);
@@ -47,6 +48,9 @@ public sealed class GitRevisionTests
         Assert.Null(GitRevision.HighestSemver(["latest", "v1", "1.2"]));
     }
 
+    /// <summary>Every test commit's time, so that images built from them are the same image.</summary>
+    internal const string CommitTime = "2026-11-24T11:58:00Z";
+
     internal static string Git(string directory, params string[] args)
     {
         var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
@@ -57,6 +61,7 @@ public sealed class GitRevisionTests
 
         info.Environment["GIT_AUTHOR_NAME"] = info.Environment["GIT_COMMITTER_NAME"] = "Slipway Test";
         info.Environment["GIT_AUTHOR_EMAIL"] = info.Environment["GIT_COMMITTER_EMAIL"] = "test@slipway.invalid";
+        info.Environment["GIT_AUTHOR_DATE"] = info.Environment["GIT_COMMITTER_DATE"] = CommitTime;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEnd();
         var errors = process.StandardError.ReadToEnd();

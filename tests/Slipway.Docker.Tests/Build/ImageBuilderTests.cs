@@ -82,7 +82,7 @@ public sealed class ImageBuilderTests(ITestOutputHelper output) : IAsyncLifetime
         {
             [ImageTags.RevisionLabel] = commit,
             [ImageTags.SourceLabel] = "https://git.example.com/acme/web.git",
-            [ImageTags.CreatedLabel] = "2026-11-24T12:00:00Z",
+            [ImageTags.CreatedLabel] = GitRevisionTests.CommitTime,
             [ImageTags.VersionLabel] = "1.2.3",
         };
         Assert.Equal(expectedLabels, image.Labels.Where(l => l.Key.StartsWith("org.opencontainers", StringComparison.Ordinal)).ToDictionary());
@@ -98,6 +98,13 @@ public sealed class ImageBuilderTests(ITestOutputHelper output) : IAsyncLifetime
 
         // And skopeo, an independent client, agrees on the digest.
         Assert.Contains($"\"Digest\": \"{digest}\"", Skopeo("inspect", "--tls-verify=false", $"docker://{_registry.Host}/acme/web:1.2.3"));
+
+        // The same commit built again, later, is the same image: every step from the cache, the same digest.
+        lines.Clear();
+        var again = await new ImageBuilder(_engine, new FakeTimeProvider(Now.AddHours(1))).BuildAsync(
+            new ImageBuildOptions(_repo.Path, repository), lines.Add, CancellationToken.None);
+        Assert.Equal((built.ImageId, built.Pushed), (again.ImageId, again.Pushed));
+        Assert.DoesNotContain(lines, l => l.StartsWith(" ---> Running in", StringComparison.Ordinal));
     }
 
     [Fact]

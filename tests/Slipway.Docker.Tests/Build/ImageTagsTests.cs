@@ -10,7 +10,7 @@ public sealed class ImageTagsTests
     [Fact]
     public void A_tagged_commit_on_a_branch_gets_full_and_short_commit_branch_and_version()
     {
-        var git = new GitRevision(Commit, "feature/login", "v1.4.0", "https://github.com/acme/web", Dirty: false);
+        var git = new GitRevision(Commit, "feature/login", "v1.4.0", "https://github.com/acme/web", Dirty: false, Now.AddMinutes(-2).ToOffset(TimeSpan.FromHours(2)));
 
         var tags = ImageTags.For(git, ["ci-77"], Now);
         var labels = ImageTags.Labels(git, tags, Now, new Dictionary<string, string> { ["team"] = "payments" });
@@ -18,7 +18,7 @@ public sealed class ImageTagsTests
         Assert.Equal([Commit, "3f2a9c1", "feature-login", "1.4.0", "ci-77"], tags);
         Assert.Equal(Commit, labels[ImageTags.RevisionLabel]);
         Assert.Equal("https://github.com/acme/web", labels[ImageTags.SourceLabel]);
-        Assert.Equal("2026-11-24T12:00:00Z", labels[ImageTags.CreatedLabel]);
+        Assert.Equal("2026-11-24T11:58:00Z", labels[ImageTags.CreatedLabel]); // the commit's time: the same commit, the same image
         Assert.Equal("1.4.0", labels[ImageTags.VersionLabel]);
         Assert.Equal("payments", labels["team"]);
     }
@@ -26,13 +26,14 @@ public sealed class ImageTagsTests
     [Fact]
     public void A_working_tree_with_changes_gets_dirty_commit_tags_and_no_version_tag()
     {
-        var git = new GitRevision(Commit, "main", "v1.4.0", null, Dirty: true);
+        var git = new GitRevision(Commit, "main", "v1.4.0", null, Dirty: true, Now.AddDays(-1));
 
         var tags = ImageTags.For(git, null, Now);
         var labels = ImageTags.Labels(git, tags, Now, null);
 
         Assert.Equal([Commit + "-dirty", "3f2a9c1-dirty", "main"], tags);
         Assert.Equal("3f2a9c1-dirty", labels[ImageTags.VersionLabel]);
+        Assert.Equal("2026-11-24T12:00:00Z", labels[ImageTags.CreatedLabel]); // files the commit does not describe: the build's time
         Assert.False(labels.ContainsKey(ImageTags.SourceLabel));
     }
 
