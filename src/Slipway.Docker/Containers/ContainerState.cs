@@ -9,6 +9,8 @@ namespace Slipway.Docker.Containers;
 /// <param name="StartedAt">Null before the first start.</param>
 /// <param name="FinishedAt">Null while it has never stopped.</param>
 /// <param name="Error">The engine's reason when a start failed (e.g. the command does not exist).</param>
+/// <param name="StopSignal">The signal the engine's stop sends first; null for SIGTERM.</param>
+/// <param name="RestartPolicy">The engine's restart policy: <c>no</c> for every container Slipway creates.</param>
 public sealed record ContainerState(
     string Id,
     string Name,
@@ -22,4 +24,6 @@ public sealed record ContainerState(
     DateTimeOffset? FinishedAt,
     int ExitCode,
     bool OomKilled,
-    string? Error);
+    string? Error,
+    string? StopSignal,
+    string RestartPolicy);

@@ -85,7 +85,9 @@ public sealed class DockerContainers
             Time(s.FinishedAt),
             s.ExitCode,
             s.OomKilled,
-            string.IsNullOrEmpty(s.Error) ? null : s.Error);
+            string.IsNullOrEmpty(s.Error) ? null : s.Error,
+            c.Config?.StopSignal,
+            c.HostConfig?.RestartPolicy?.Name is { Length: > 0 } policy ? policy : "no");
     }
 
     /// <summary>
@@ -238,12 +240,14 @@ public sealed class DockerContainers
 
     private sealed record CreateAnswer(string Id);
 
-    private sealed record InspectAnswer(string Id, string Name, string Image, InspectState State, InspectConfig? Config);
+    private sealed record InspectAnswer(string Id, string Name, string Image, InspectState State, InspectConfig? Config, InspectHostConfig? HostConfig);
+
+    private sealed record InspectHostConfig(RestartPolicyBody? RestartPolicy);
 
     private sealed record InspectState(string Status, bool Running, int Pid, string? StartedAt, string? FinishedAt, int ExitCode,
         [property: System.Text.Json.Serialization.JsonPropertyName("OOMKilled")] bool OomKilled, string? Error);
 
-    private sealed record InspectConfig(string? Image, Dictionary<string, string>? Labels);
+    private sealed record InspectConfig(string? Image, Dictionary<string, string>? Labels, string? StopSignal);
 
     private sealed record WaitAnswer(int StatusCode, WaitError? Error);
 

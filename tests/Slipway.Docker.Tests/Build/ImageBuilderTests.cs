@@ -46,8 +46,9 @@ public sealed class ImageBuilderTests(ITestOutputHelper output) : IAsyncLifetime
     {
         _repo.Write("Dockerfile", """
             FROM slipway/busybox:test
+            ARG GREETING=unset
             COPY . /ctx/
-            RUN ["sh", "-c", "test -f /ctx/www/index.html && test ! -e /ctx/secret.txt && test ! -e /ctx/logs && echo context-ok"]
+            RUN ["sh", "-c", "test -f /ctx/www/index.html && test ! -e /ctx/secret.txt && test ! -e /ctx/logs && echo context-ok greeting=$GREETING"]
             COPY www/ /www/
             """);
         _repo.Write(".dockerignore", "secret.txt\nlogs/\n");
@@ -59,14 +60,14 @@ public sealed class ImageBuilderTests(ITestOutputHelper output) : IAsyncLifetime
         var lines = new List<string>();
 
         var built = await new ImageBuilder(_engine, new FakeTimeProvider(Now)).BuildAsync(
-            new ImageBuildOptions(_repo.Path, repository),
+            new ImageBuildOptions(_repo.Path, repository, BuildArgs: new Dictionary<string, string> { ["GREETING"] = "hello" }),
             line => { lines.Add(line); output.WriteLine(line); },
             CancellationToken.None);
         _images.Add(built.ImageId);
 
         // The output came line by line, the .dockerignore kept secret.txt and logs/ out, and the end says what was pushed.
         Assert.Contains(lines, l => l.StartsWith("Step 1/", StringComparison.Ordinal) && l.EndsWith(" : FROM slipway/busybox:test", StringComparison.Ordinal));
-        Assert.Contains("context-ok", lines);
+        Assert.Contains("context-ok greeting=hello", lines);
         Assert.Equal($"built and pushed {built.Pushed}", lines[^1]);
 
         string[] tags = [commit, commit[..7], "feature-login", "1.2.3"];
@@ -102,7 +103,7 @@ public sealed class ImageBuilderTests(ITestOutputHelper output) : IAsyncLifetime
         // The same commit built again, later, is the same image: every step from the cache, the same digest.
         lines.Clear();
         var again = await new ImageBuilder(_engine, new FakeTimeProvider(Now.AddHours(1))).BuildAsync(
-            new ImageBuildOptions(_repo.Path, repository), lines.Add, CancellationToken.None);
+            new ImageBuildOptions(_repo.Path, repository, BuildArgs: new Dictionary<string, string> { ["GREETING"] = "hello" }), lines.Add, CancellationToken.None);
         Assert.Equal((built.ImageId, built.Pushed), (again.ImageId, again.Pushed));
         Assert.DoesNotContain(lines, l => l.StartsWith(" ---> Running in", StringComparison.Ordinal));
     }

@@ -57,7 +57,8 @@ public sealed class ContainerTests : IAsyncLifetime
             Command: "sh",
             Args: ["-c", "echo listening on $PORT; echo warming up >&2; exec httpd -f -p 127.0.0.1:$PORT -h /www"],
             Environment: new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            Labels: Labels);
+            Labels: Labels,
+            StopSignal: "SIGINT");
 
         var id = await _engine.Containers.CreateAsync(spec, CancellationToken.None);
         await _engine.Containers.StartAsync(id, CancellationToken.None);
@@ -69,6 +70,7 @@ public sealed class ContainerTests : IAsyncLifetime
         Assert.NotNull(running.StartedAt);
         Assert.Equal(image.ToString(), running.Image);
         Assert.Equal("web", running.Labels["slipway.app"]);
+        Assert.Equal(("SIGINT", "no"), (running.StopSignal, running.RestartPolicy));
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         string? body = null;
@@ -160,6 +162,11 @@ public sealed class ContainerTests : IAsyncLifetime
         await stop.CancelAsync();
         Assert.NotNull(await following);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ", await File.ReadAllTextAsync(log));
+
+        // The engine's own graceful stop: the stop signal (SIGTERM by default), which httpd dies of, well within the grace.
+        Assert.True(await _engine.Containers.StopAsync(id, TimeSpan.FromSeconds(30), CancellationToken.None));
+        Assert.Equal(143, (await _engine.Containers.InspectAsync(id, CancellationToken.None))!.ExitCode);
+        Assert.False(await _engine.Containers.StopAsync(id, TimeSpan.FromSeconds(30), CancellationToken.None));
         Assert.True(await _engine.Containers.RemoveAsync(id, CancellationToken.None));
     }
 
