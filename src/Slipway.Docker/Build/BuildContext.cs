@@ -101,8 +101,10 @@ internal sealed class BuildContext
                     yield return below;
                 }
             }
-            else if (entry.LinkTarget is not null || entry is FileInfo)
+            else if (entry.LinkTarget is not null || entry is FileInfo && RegularFiles.IsRegular(entry.FullName))
             {
+                // Named pipes, sockets and devices stay out: nothing in an image is built from them, and reading a
+                // pipe would wait for a writer.
                 yield return (path, entry);
             }
         }

@@ -59,7 +59,18 @@ public sealed partial class DockerImages
 
         using var message = new HttpRequestMessage(HttpMethod.Post, "build?" + string.Join('&', query)) { Content = context.Content() };
         Log.Building(_logger, request.ContextDirectory, context.DockerfileName, request.Tags?.Count ?? 0);
-        using var response = await _connection.SendStreamingAsync(message, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _connection.SendStreamingAsync(message, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        {
+            // Reading the context failed while it was being sent (a file unreadable or gone): say which, not "copying content".
+            throw new ImageBuildException(null, $"the build context {request.ContextDirectory} could not be sent: {e.InnerException.Message}");
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
             throw new ImageBuildException(null, await EngineConnection.ErrorMessageAsync(response, ct).ConfigureAwait(false));

@@ -21,6 +21,7 @@ public sealed class BuildContextTests
         dir.Write("debug.log", "noise");
         dir.Write("important.log", "kept");
         File.CreateSymbolicLink(Path.Combine(dir.Path, "app/link"), "main.sh");
+        MakeFifo(Path.Combine(dir.Path, "app/pipe")); // read, it would block the build for ever
 
         var context = BuildContext.Create(dir.Path, Path.Combine(dir.Path, "Dockerfile"));
         var entries = await ReadAsync(context);
@@ -63,6 +64,13 @@ public sealed class BuildContextTests
         Assert.Equal(BuildContext.CopiedDockerfileName, context.DockerfileName);
         Assert.Equal("FROM scratch\nCOPY app.txt /\nLABEL a=\"1\"\n", await new StreamReader(entries[BuildContext.CopiedDockerfileName].DataStream!).ReadToEndAsync());
         Assert.Equal("FROM scratch\nCOPY app.txt /", await new StreamReader(entries["Dockerfile"].DataStream!).ReadToEndAsync());
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
     }
 
     private static async Task<Dictionary<string, TarEntry>> ReadAsync(BuildContext context)
