@@ -14,8 +14,8 @@ namespace Slipway.Docker;
 /// A small client of our own rather than Docker.DotNet 3.125.15, its last release: that library reports a failed build
 /// step or push as one more progress message, not as an error (checked here: a <c>RUN false</c> build returns
 /// normally), hands progress to an <see cref="IProgress{T}"/> that may run after the call returns, has no wait
-/// condition, brings Newtonsoft.Json and its own HTTP stack for unix sockets, and has had no maintainer since 2023 (the
-/// Testcontainers project forked it for that reason). What Slipway needs is fifteen endpoints; the BCL's
+/// condition, brings Newtonsoft.Json and its own HTTP stack for unix sockets, and has had no active maintainer since
+/// (the Testcontainers project forked it in 2024 for that reason). What Slipway needs is seventeen endpoints; the BCL's
 /// SocketsHttpHandler connects to a unix socket with one callback, and System.Text.Json reads the answers.
 /// </remarks>
 public sealed class DockerEngine : IDisposable
