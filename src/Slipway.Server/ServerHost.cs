@@ -91,12 +91,14 @@ public static partial class ServerHost
         services.AddSingleton<SecretVault>();
         services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretVault>());
         services.AddSingleton<SecretRollouts>();
+        services.AddSingleton(sp => new Slipway.Docker.DockerEngine(options.DockerHost, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Slipway.Docker.DockerEngine>()));
         services.AddSingleton(sp => new LocalSupervisor(
             options.DataDirectory,
             time,
             sp.GetRequiredService<ILoggerFactory>(),
             new SupervisorOptions { InstancePorts = options.InstancePorts },
-            new InstanceSecrets(sp.GetRequiredService<ISecretLookup>())));
+            new InstanceSecrets(sp.GetRequiredService<ISecretLookup>()),
+            sp.GetRequiredService<Slipway.Docker.DockerEngine>()));
         services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
         services.AddSingleton<RouteTable>();
         services.AddSingleton<TablePublisher>();

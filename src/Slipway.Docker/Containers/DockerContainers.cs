@@ -169,6 +169,59 @@ public sealed class DockerContainers
             DateTimeOffset.FromUnixTimeSeconds(c.Created))).ToList();
     }
 
+    /// <summary>
+    /// Runs <paramref name="command"/> inside the running container (no shell: the first word is the program) with
+    /// the container's environment plus <paramref name="environment"/>, and waits for it to end — what an exec probe
+    /// of an image instance is. <paramref name="ct"/> bounds the wait (a probe's timeout); the command is not killed
+    /// by it, as Kubernetes does not kill an exec probe's command either.
+    /// </summary>
+    public async Task<ContainerExecResult> ExecAsync(string id, IReadOnlyList<string> command, IReadOnlyDictionary<string, string>? environment, int maxOutputBytes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var create = new ExecBody([.. command], environment?.Select(e => $"{e.Key}={e.Value}").ToList(), AttachStdout: true, AttachStderr: true);
+        using var created = await _connection.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"containers/{id}/exec") { Content = EngineConnection.Json(create) }, ct).ConfigureAwait(false);
+        await EngineConnection.EnsureSuccessAsync(created, $"running {command[0]} in container {id}", ct).ConfigureAwait(false);
+        var exec = (await EngineConnection.ReadJsonAsync<CreateAnswer>(created, ct).ConfigureAwait(false)).Id;
+
+        using var start = new HttpRequestMessage(HttpMethod.Post, $"exec/{exec}/start") { Content = EngineConnection.Json(new ExecStartBody(Detach: false, Tty: false)) };
+        using var started = await _connection.SendStreamingAsync(start, ct).ConfigureAwait(false);
+        await EngineConnection.EnsureSuccessAsync(started, $"running {command[0]} in container {id}", ct).ConfigureAwait(false);
+        var output = new MemoryStream();
+        await using (var body = await started.Content.ReadAsStreamAsync(ct).ConfigureAwait(false))
+        {
+            var header = new byte[8];
+            while (await ReadFullyAsync(body, header, ct).ConfigureAwait(false))
+            {
+                var payload = new byte[System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4))];
+                await body.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
+                if (header[0] is 1 or 2 && output.Length < maxOutputBytes)
+                {
+                    output.Write(payload, 0, (int)Math.Min(payload.Length, maxOutputBytes - output.Length));
+                }
+            }
+        }
+
+        var inspected = await _connection.GetJsonAsync<ExecInspectAnswer>($"exec/{exec}/json", ct).ConfigureAwait(false);
+        return new ContainerExecResult(inspected.ExitCode ?? -1, Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    private static async Task<bool> ReadFullyAsync(Stream body, byte[] buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await body.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return read == 0 ? false : throw new InvalidDataException("the exec output stream ended inside a frame header");
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+
     /// <summary>The container's log messages, stdout and stderr apart, each with its time.</summary>
     public async IAsyncEnumerable<ContainerLogEntry> ReadLogsAsync(string id, ContainerLogOptions options, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -239,6 +292,12 @@ public sealed class DockerContainers
     private sealed record LogConfigBody(string Type, Dictionary<string, string> Config);
 
     private sealed record CreateAnswer(string Id);
+
+    private sealed record ExecBody(List<string> Cmd, List<string>? Env, bool AttachStdout, bool AttachStderr);
+
+    private sealed record ExecStartBody(bool Detach, bool Tty);
+
+    private sealed record ExecInspectAnswer(int? ExitCode, bool Running);
 
     private sealed record InspectAnswer(string Id, string Name, string Image, InspectState State, InspectConfig? Config, InspectHostConfig? HostConfig);
 
