@@ -35,6 +35,7 @@ public static partial class ServerHost
     /// <exception cref="ApiConfigurationException">The API cannot be served as configured; nothing was started.</exception>
     /// <exception cref="ServerRunningException">Another server runs on the data directory; nothing was started.</exception>
     /// <exception cref="MasterKeyException">The master key cannot be used as configured; nothing was started.</exception>
+    /// <exception cref="Images.RegistrySettingsException">A registry CA file cannot be read; nothing was started.</exception>
     /// <exception cref="Routing.RouterAdminTakenException">Something other than this data directory's router answers on the router admin address.</exception>
     public static Task RunAsync(ServerOptions options, CancellationToken ct) => RunAsync(options, replace: null, ct);
 
@@ -58,6 +59,7 @@ public static partial class ServerHost
 
         // Before anything starts: a malformed SLIPWAY_MASTER_KEY or a key file others can read stops the server here.
         var masterKeys = MasterKeys.Open(options.DataDirectory, Environment.GetEnvironmentVariable);
+        var registryOptions = options.Registries.ClientOptions();
         var time = TimeProvider.System;
         var store = await SqliteStore.OpenAsync(options.StorePath, time, new StoreOptions { EventsPerApp = options.EventsPerApp }, ct);
 
@@ -106,6 +108,12 @@ public static partial class ServerHost
         services.AddSingleton<RouterLauncher>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLauncher>());
         services.AddSingleton<ArtifactStore>();
+        // One registry client for the server's life: it keeps connections and tokens; logins come from the vault.
+        services.AddSingleton<Images.RegistryLogins>();
+        services.AddSingleton(sp => new Oci.Registry.RegistryClient(registryOptions, sp.GetRequiredService<Images.RegistryLogins>(), time));
+        services.AddSingleton<Images.IImageResolver, Images.RegistryImageResolver>();
+        services.AddSingleton<Images.SigningKeys>();
+        services.AddSingleton<Images.ImageSignatures>();
         services.AddSingleton<ApplyService>();
         services.AddSingleton<Images.ImagePolicies>();
         services.AddSingleton<RolloutService>();

@@ -48,6 +48,9 @@ public sealed record ServerOptions(
     /// <summary>Bounds on reading an artifact directory on apply: size and time (see <c>ArtifactLimits</c>).</summary>
     public Apply.ArtifactLimits Artifacts { get; init; } = Apply.ArtifactLimits.Default;
 
+    /// <summary>How the server reaches registries: insecure (plain http) ones, extra CAs (see <see cref="Images.RegistrySettings"/>).</summary>
+    public Images.RegistrySettings Registries { get; init; } = Images.RegistrySettings.None;
+
     /// <summary>
     /// How many app×envs are reconciled at once. A pass mostly waits (for the store, for the router to load a table),
     /// so a few more workers than cores keep a mass apply moving without letting passes crowd out the API.

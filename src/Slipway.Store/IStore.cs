@@ -186,6 +186,12 @@ public interface IStore
 
     Task<bool> DeleteSigningKeyAsync(string name, CancellationToken ct);
 
+    /// <summary>
+    /// Replaces the encrypted private keys (and the master key ids) of the named signing keys, in one transaction: the
+    /// signing keys' part of a master key rotation. Returns how many were replaced; a key deleted meanwhile is skipped.
+    /// </summary>
+    Task<int> ReencryptSigningKeysAsync(IReadOnlyList<SigningKeyRecord> keys, CancellationToken ct);
+
     /// <summary>Records an exception to the vulnerability gate; returns it with its id.</summary>
     Task<VulnerabilityExceptionRecord> AddVulnerabilityExceptionAsync(VulnerabilityExceptionRecord exception, CancellationToken ct);
 

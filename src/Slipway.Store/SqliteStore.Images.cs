@@ -160,6 +160,23 @@ public sealed partial class SqliteStore
         return deleted > 0;
     }
 
+    public async Task<int> ReencryptSigningKeysAsync(IReadOnlyList<SigningKeyRecord> keys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        await using var connection = await OpenConnectionAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var replaced = 0;
+        foreach (var key in keys.Where(k => k.PrivateKey is not null))
+        {
+            replaced += await ExecuteAsync(connection, transaction,
+                "UPDATE signing_keys SET private_key = $private, master_key_id = $masterKeyId WHERE name = $name AND private_key IS NOT NULL",
+                [("$name", key.Name), ("$private", key.PrivateKey), ("$masterKeyId", key.MasterKeyId)], ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return replaced;
+    }
+
     public async Task<VulnerabilityExceptionRecord> AddVulnerabilityExceptionAsync(VulnerabilityExceptionRecord exception, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(exception);

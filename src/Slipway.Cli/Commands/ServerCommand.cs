@@ -51,9 +51,21 @@ internal static class ServerCommand
         {
             Description = "The Docker Engine that runs instances of images, unix:///path/docker.sock (default: $SLIPWAY_DOCKER_HOST, else a unix $DOCKER_HOST, else the engine scripts/docker-engine.sh runs)",
         };
+        var insecureRegistries = new Option<string[]>(Slipway.Server.Images.RegistrySettings.InsecureRegistryFlag)
+        {
+            Description = "HOST[:PORT]: a registry spoken to over plain http, as Docker's insecure-registries (repeatable; only for a registry on a trusted network, such as loopback)",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var registryCas = new Option<string[]>(Slipway.Server.Images.RegistrySettings.CaFlag)
+        {
+            Description = "FILE: PEM certificate(s) of a CA trusted for registries besides the system's (repeatable)",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
         {
-            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout, dockerHost,
+            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout, dockerHost, insecureRegistries, registryCas,
         };
         CliAction.Set(command, async (result, ct) =>
         {
@@ -83,12 +95,14 @@ internal static class ServerCommand
                 InstancePorts = ports ?? Slipway.Local.PortRange.DefaultInstancePorts,
                 Artifacts = new ArtifactLimits(maxBytes, timeout),
                 DockerHost = docker,
+                Registries = new Slipway.Server.Images.RegistrySettings(result.GetValue(insecureRegistries) ?? [], [.. (result.GetValue(registryCas) ?? []).Select(Path.GetFullPath)]),
             };
 
             // The router is started detached, where its refusal would only reach its log: check its addresses here.
             CommandParts.RefuseInvalid(new RouterOptions(options.RouterConfigPath, options.RouterListen, options.RouterAdmin).Validate()
                 .Select(e => "router-" + e)
-                .Concat(ports is null ? [$"instance-ports: {portsError}"] : new Slipway.Local.SupervisorOptions { InstancePorts = ports }.Validate()));
+                .Concat(ports is null ? [$"instance-ports: {portsError}"] : new Slipway.Local.SupervisorOptions { InstancePorts = ports }.Validate())
+                .Concat(options.Registries.Validate()));
             try
             {
                 await ServerHost.RunAsync(options, ct);
@@ -110,6 +124,10 @@ internal static class ServerCommand
             catch (Slipway.Server.Secrets.MasterKeyException e)
             {
                 throw new CliException(e.Message, 1);
+            }
+            catch (Slipway.Server.Images.RegistrySettingsException e)
+            {
+                throw new CliException(e.Message, 2);
             }
             catch (ApiConfigurationException e)
             {

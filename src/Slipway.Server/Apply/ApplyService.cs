@@ -33,10 +33,11 @@ namespace Slipway.Server.Apply;
 /// (<see cref="PreflightRunner"/>): an error refuses the whole apply, at the line to fix; warnings come with the answer.
 /// </remarks>
 /// <param name="secrets">Where secret references are pinned (see <see cref="SecretPins"/>).</param>
+/// <param name="images">Pins image artifacts: a tag resolved to its digest, a digest checked to be in its registry.</param>
 /// <param name="errorBudget">The gate on new rollouts while an error budget burns too fast; none without.</param>
 internal sealed class ApplyService(
     IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, PreflightRunner preflight, ISecretLookup secrets,
-    ErrorBudgetService? errorBudget = null, IImageResolver? images = null)
+    IImageResolver images, ErrorBudgetService? errorBudget = null)
 {
     private readonly SpecValidator _validator = new(options.Artifacts, time);
 
@@ -248,9 +249,7 @@ internal sealed class ApplyService(
         var errors = new List<SpecError>();
         foreach (var documents in validation.Manifests.Where(m => m.Spec.Template.Artifact.IsImage).GroupBy(m => m.Spec.Template.Artifact.Image!, StringComparer.Ordinal))
         {
-            var resolution = images is null
-                ? ImageResolution.Failed("this server runs without registry access, so it cannot run images")
-                : await images.ResolveAsync(ImageReference.Parse(documents.Key), ct);
+            var resolution = await images.ResolveAsync(ImageReference.Parse(documents.Key), ct);
             if (resolution.Digest is { } digest)
             {
                 digests[documents.Key] = digest.ToString();

@@ -120,6 +120,9 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task<bool> DeleteSigningKeyAsync(string name, CancellationToken ct) =>
         MeasureAsync(StoreOperation.DeleteSigningKey, () => inner.DeleteSigningKeyAsync(name, ct));
 
+    public Task<int> ReencryptSigningKeysAsync(IReadOnlyList<SigningKeyRecord> keys, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ReencryptSigningKeys, () => inner.ReencryptSigningKeysAsync(keys, ct));
+
     public Task<VulnerabilityExceptionRecord> AddVulnerabilityExceptionAsync(VulnerabilityExceptionRecord exception, CancellationToken ct) =>
         MeasureAsync(StoreOperation.AddVulnerabilityException, () => inner.AddVulnerabilityExceptionAsync(exception, ct));
 

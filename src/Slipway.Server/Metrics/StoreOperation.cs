@@ -41,6 +41,7 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation AddSigningKey = new("add_signing_key", Writes: true);
     public static readonly StoreOperation ListSigningKeys = new("list_signing_keys", Writes: false);
     public static readonly StoreOperation DeleteSigningKey = new("delete_signing_key", Writes: true);
+    public static readonly StoreOperation ReencryptSigningKeys = new("reencrypt_signing_keys", Writes: true);
     public static readonly StoreOperation AddVulnerabilityException = new("add_vulnerability_exception", Writes: true);
     public static readonly StoreOperation ListVulnerabilityExceptions = new("list_vulnerability_exceptions", Writes: false);
     public static readonly StoreOperation DeleteVulnerabilityException = new("delete_vulnerability_exception", Writes: true);
@@ -65,7 +66,7 @@ internal sealed record StoreOperation(string Name, bool Writes)
             ListApps, GetApp, ListRevisions, GetStatus, ListEvents, ListRevisionSummaries, SaveApp, SaveApps, DeleteApp, SaveStatus, DeleteRevisions,
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
             ListSecrets, ListSecretValues, SaveSecret, DeleteSecret, ReencryptSecretValues,
-            SaveImage, ListImages, ListImagePackages, FindPackageUses, SavePromotion, ListPromotions, AddSigningKey, ListSigningKeys, DeleteSigningKey, AddVulnerabilityException, ListVulnerabilityExceptions, DeleteVulnerabilityException,
+            SaveImage, ListImages, ListImagePackages, FindPackageUses, SavePromotion, ListPromotions, AddSigningKey, ListSigningKeys, DeleteSigningKey, ReencryptSigningKeys, AddVulnerabilityException, ListVulnerabilityExceptions, DeleteVulnerabilityException,
             ListImagePolicies, DeleteImagePolicy,
             CreateHookRun, CreateEventHookRuns, GetHookCursor, SaveHookRun, ListHookRuns, ListUnfinishedHookRuns, ListIrreversibleHookRuns, ListEventsAfter,
             ListSloProgress, RecordSlo, SumSlo, PruneSlo,

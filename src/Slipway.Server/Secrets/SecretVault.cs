@@ -16,10 +16,20 @@ namespace Slipway.Server.Secrets;
 /// it is left out of the view, logged by secret and key at start, and every use of it fails with a message saying so
 /// (<see cref="DescribeMissing"/>).
 /// </remarks>
+/// <remarks>
+/// Slipway keeps its own secrets here too: registry logins, in <see cref="ReservedScope"/>, a scope no environment can
+/// be named (environment names are DNS labels, which hold no '_'), reached only through the <c>*Reserved*</c> methods
+/// and never listed, resolved or deleted as an environment's; and the private halves of signing keys, which the store
+/// keeps beside their public keys, sealed with the same master keys (<see cref="Images.SigningKeySeal"/>) and
+/// re-encrypted with the secret values by a rotation.
+/// </remarks>
 internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimeProvider time, ILogger<SecretVault> logger) : ISecretLookup
 {
     /// <summary>The most a secret may hold, its values together (Kubernetes' limit for a Secret).</summary>
     public const int MaxSecretBytes = 1024 * 1024;
+
+    /// <summary>The scope of the server's own secrets (registry logins): not a DNS label, so no environment's name.</summary>
+    public const string ReservedScope = "_registries";
 
     private readonly SemaphoreSlim _writes = new(1, 1);
     private volatile VaultView _view = VaultView.Empty;
@@ -58,20 +68,84 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
 
     /// <summary>The secrets of <paramref name="environment"/> (null: every one) as they are now; deleted ones left out.</summary>
     public IReadOnlyList<SecretRecord> List(string? environment) =>
-        [.. _view.Secrets.Values.Where(s => environment is null || s.Environment == environment).OrderBy(s => s.Environment, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];
+        [.. _view.Secrets.Values.Where(s => s.Environment != ReservedScope && (environment is null || s.Environment == environment)).OrderBy(s => s.Environment, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];
 
     /// <summary>
     /// Sets keys of a secret (made when there is none) and removes others, as one new version; a key given the value it
     /// has already is not changed, and a set that changes nothing makes no version.
     /// </summary>
-    public async Task<(SecretChange? Change, SecretProblem? Problem)> SetAsync(
-        string environment, string name, IReadOnlyDictionary<string, string> data, IReadOnlyList<string> remove, string actor, CancellationToken ct)
+    public Task<(SecretChange? Change, SecretProblem? Problem)> SetAsync(
+        string environment, string name, IReadOnlyDictionary<string, string> data, IReadOnlyList<string> remove, string actor, CancellationToken ct) =>
+        CheckSet(environment, name, data, remove) is { } invalid
+            ? Task.FromResult<(SecretChange?, SecretProblem?)>((null, invalid))
+            : SetCheckedAsync(environment, name, data, remove, actor, ct);
+
+    /// <summary>
+    /// Sets keys of a secret of <see cref="ReservedScope"/> (the server's own: a registry login), as <see cref="SetAsync"/>
+    /// does an environment's: encrypted, versioned, redacted from every text.
+    /// </summary>
+    public Task<(SecretChange? Change, SecretProblem? Problem)> SetReservedAsync(
+        string name, IReadOnlyDictionary<string, string> data, IReadOnlyList<string> remove, string actor, CancellationToken ct) =>
+        CheckSet("reserved", name, data, remove) is { } invalid
+            ? Task.FromResult<(SecretChange?, SecretProblem?)>((null, invalid))
+            : SetCheckedAsync(ReservedScope, name, data, remove, actor, ct);
+
+    /// <summary>The secrets of <see cref="ReservedScope"/>, as they are now.</summary>
+    public IReadOnlyList<SecretRecord> ListReserved() =>
+        [.. _view.Secrets.Values.Where(s => s.Environment == ReservedScope).OrderBy(s => s.Name, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The current values of a secret of <see cref="ReservedScope"/> by key (those that decrypt); null when there is no
+    /// such secret.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ReadReserved(string name)
     {
-        if (CheckSet(environment, name, data, remove) is { } invalid)
+        var view = _view;
+        if (!view.Secrets.TryGetValue((ReservedScope, name), out var secret))
         {
-            return (null, invalid);
+            return null;
         }
 
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, version) in secret.Keys)
+        {
+            if (view.Values.TryGetValue(new SecretPlace(ReservedScope, name, key, version), out var value))
+            {
+                values[key] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Deletes a secret of <see cref="ReservedScope"/> with every version.</summary>
+    public Task<SecretDeletion> DeleteReservedAsync(string name, string actor, CancellationToken ct) => DeleteCheckedAsync(ReservedScope, name, force: true, actor, ct);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> with the master key that encrypts now (made when there is none), while no rotation
+    /// can run: what it seals with that key is stored before a rotation lists what to re-encrypt, so nothing is left
+    /// under a key a rotation retires. The signing keys' way to seal their private halves.
+    /// </summary>
+    public async Task<T> WithCurrentKeyAsync<T>(Func<MasterKey, Task<T>> write, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await _writes.WaitAsync(ct);
+        try
+        {
+            return await write(keys.CurrentOrCreate());
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>The master key of this id, to open what it sealed; null when this server does not have it.</summary>
+    public MasterKey? FindKey(string id) => keys.Find(id);
+
+    private async Task<(SecretChange? Change, SecretProblem? Problem)> SetCheckedAsync(
+        string environment, string name, IReadOnlyDictionary<string, string> data, IReadOnlyList<string> remove, string actor, CancellationToken ct)
+    {
         await _writes.WaitAsync(ct);
         try
         {
@@ -127,7 +201,12 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
     }
 
     /// <summary>Deletes a secret with every version; refused while apps of the environment refer to it, unless forced.</summary>
-    public async Task<SecretDeletion> DeleteAsync(string environment, string name, bool force, string actor, CancellationToken ct)
+    public Task<SecretDeletion> DeleteAsync(string environment, string name, bool force, string actor, CancellationToken ct) =>
+        environment == ReservedScope
+            ? Task.FromResult(new SecretDeletion(SecretDeletionOutcome.NotFound, []))
+            : DeleteCheckedAsync(environment, name, force, actor, ct);
+
+    private async Task<SecretDeletion> DeleteCheckedAsync(string environment, string name, bool force, string actor, CancellationToken ct)
     {
         await _writes.WaitAsync(ct);
         try
@@ -183,7 +262,7 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
         ArgumentNullException.ThrowIfNull(refs);
         var view = _view;
         var found = new Dictionary<SecretKeyRef, SecretValue>();
-        foreach (var reference in refs)
+        foreach (var reference in environment == ReservedScope ? [] : refs)
         {
             if (view.Find(environment, reference) is { } place && view.Values.TryGetValue(place, out var value))
             {
@@ -241,13 +320,41 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
             values = await store.ListSecretValuesAsync(ct);
         }
 
-        var retired = keys.Retire(values.Select(v => v.KeyId).ToHashSet(StringComparer.Ordinal));
+        // The signing keys' private halves, the same way: a key kept until nothing it sealed is left.
+        var signingKeys = await store.ListSigningKeysAsync(ct);
+        var resealed = new List<SigningKeyRecord>();
+        if (current is not null)
+        {
+            foreach (var signingKey in signingKeys.Where(k => k.PrivateKey is not null && k.MasterKeyId != current.Id))
+            {
+                if (keys.Find(signingKey.MasterKeyId ?? "") is not { } old || TryReseal(old, current, signingKey) is not { } sealedKey)
+                {
+                    continue; // left as it is: signing with it says why it cannot be opened, and its key (if any) is kept
+                }
+
+                resealed.Add(signingKey with { PrivateKey = sealedKey, MasterKeyId = current.Id });
+            }
+        }
+
+        if (resealed.Count > 0)
+        {
+            await store.ReencryptSigningKeysAsync(resealed, ct);
+            signingKeys = await store.ListSigningKeysAsync(ct);
+        }
+
+        var needed = values.Select(v => v.KeyId).Concat(signingKeys.Select(k => k.MasterKeyId).OfType<string>()).ToHashSet(StringComparer.Ordinal);
+        var retired = keys.Retire(needed);
         if (reencrypted.Count > 0 || retired.Count > 0)
         {
             Log.Reencrypted(logger, reencrypted.Count, current?.Id ?? "", retired.Count == 0 ? "none" : string.Join(", ", retired));
         }
 
-        return (reencrypted.Count, retired);
+        if (resealed.Count > 0)
+        {
+            Log.SigningKeysResealed(logger, resealed.Count, current!.Id);
+        }
+
+        return (reencrypted.Count + resealed.Count, retired);
     }
 
     /// <summary>Rebuilds the view from the store: every kept value decrypted, or the reason it is not.</summary>
@@ -279,6 +386,26 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
             .ThenBy(v => v.Key.Key, StringComparer.Ordinal).ThenByDescending(v => v.Key.Version)
             .Select(v => (v.Value, SecretRedactor.MarkFor(v.Key.Name, v.Key.Key))));
         _view = new VaultView(live, values, unreadable, redactor);
+    }
+
+    private static byte[]? TryReseal(MasterKey old, MasterKey current, SigningKeyRecord signingKey)
+    {
+        try
+        {
+            var pkcs8 = Images.SigningKeySeal.Open(old, signingKey.Name, signingKey.PrivateKey!);
+            try
+            {
+                return Images.SigningKeySeal.Seal(current, signingKey.Name, pkcs8);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pkcs8);
+            }
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static string? TryDecrypt(MasterKey key, SecretPlace place, byte[] ciphertext)
@@ -404,5 +531,8 @@ internal sealed partial class SecretVault(IStore store, MasterKeys keys, TimePro
 
         [LoggerMessage(7, LogLevel.Warning, "Secrets: the key file {Path} is not used while {Variable} is set; keep it until every value it encrypted was re-encrypted (docs/secrets.md)")]
         public static partial void KeyFileIgnored(ILogger logger, string path, string variable);
+
+        [LoggerMessage(8, LogLevel.Information, "Signing keys: {Count} private keys re-encrypted under master key {KeyId}")]
+        public static partial void SigningKeysResealed(ILogger logger, int count, string keyId);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Slipway.Oci.Registry;
 using Slipway.Server.Apply;
+using Slipway.Server.Images;
 using Slipway.Server.Preflight;
 using Slipway.Server.Reconcile;
 using Slipway.Server.Tests.Support;
@@ -21,7 +23,8 @@ internal sealed class PreflightHarness : IAsyncDisposable
         Vault = vault;
         Artifacts = new ArtifactStore(options);
         Preflight = new PreflightRunner(vault.Vault, Artifacts, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
-        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, vault.Vault);
+        Registry = new RegistryClient(options.Registries.ClientOptions());
+        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, vault.Vault, new RegistryImageResolver(Registry));
     }
 
     public TemporaryDirectory Temp { get; }
@@ -39,6 +42,9 @@ internal sealed class PreflightHarness : IAsyncDisposable
 
     public ApplyService Apply { get; }
 
+    /// <summary>The registry client the apply resolves images through (anonymous, https only).</summary>
+    public RegistryClient Registry { get; }
+
     public static async Task<PreflightHarness> OpenAsync()
     {
         var temp = new TemporaryDirectory();
@@ -54,6 +60,7 @@ internal sealed class PreflightHarness : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Queue.Dispose();
+        Registry.Dispose();
         Temp.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -52,7 +52,12 @@ internal sealed class InProcessServer : IAsyncDisposable
     public string Token { get; }
 
     /// <param name="secrets">The secret lookup the server asks (a stand-in for the vault); none set when null.</param>
-    public static async Task<InProcessServer> StartAsync(Slipway.Server.Secrets.ISecretLookup? secrets = null)
+    /// <param name="configure">Changes the server's options (its registries, its log level) before it starts.</param>
+    /// <param name="services">Services added last (a logger provider that keeps what the server logs).</param>
+    public static async Task<InProcessServer> StartAsync(
+        Slipway.Server.Secrets.ISecretLookup? secrets = null,
+        Func<ServerOptions, ServerOptions>? configure = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var temp = new TemporaryDirectory();
         var data = temp.Combine("data");
@@ -62,8 +67,17 @@ internal sealed class InProcessServer : IAsyncDisposable
         {
             MinimumLogLevel = LogLevel.Warning,
         };
+        options = configure?.Invoke(options) ?? options;
         var stop = new CancellationTokenSource();
-        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace = secrets is null ? null : services => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, secrets);
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace = secrets is null && services is null ? null : added =>
+        {
+            if (secrets is not null)
+            {
+                Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(added, secrets);
+            }
+
+            services?.Invoke(added);
+        };
         var run = Task.Run(() => ServerHost.RunAsync(options, replace, stop.Token));
         var http = new HttpClient { BaseAddress = new Uri($"http://{options.ApiListen}"), Timeout = TimeSpan.FromSeconds(30) };
         try
