@@ -100,7 +100,11 @@ public static partial class ServerHost
             sp.GetRequiredService<ILoggerFactory>(),
             new SupervisorOptions { InstancePorts = options.InstancePorts },
             new InstanceSecrets(sp.GetRequiredService<ISecretLookup>()),
-            sp.GetRequiredService<Slipway.Docker.DockerEngine>()));
+            sp.GetRequiredService<Slipway.Docker.DockerEngine>(),
+            // The engine pulls an instance's image with the login `slipway registry login` stored for its registry.
+            async (registry, ct) => await sp.GetRequiredService<Images.RegistryLogins>().GetAsync(registry, ct) is { } login
+                ? new Slipway.Docker.Engine.RegistryCredentials(login.Username, login.Password, registry)
+                : null));
         services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
         services.AddSingleton<RouteTable>();
         services.AddSingleton<TablePublisher>();
