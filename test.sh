@@ -9,6 +9,22 @@ config=${CONFIGURATION:-Release}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The Docker Engine the image tests use: SLIPWAY_DOCKER_HOST when set, else the one scripts/docker-engine.sh runs
+# (started here when it is not running, and then stopped at the end; .ci/run starts and stops its own). Without an
+# engine the tests that need one fail, saying how to start it.
+if [ -z "${SLIPWAY_DOCKER_HOST:-}" ]; then
+  export SLIPWAY_DOCKER_ROOT=${SLIPWAY_DOCKER_ROOT:-/var/tmp/slipway-docker}
+  export SLIPWAY_DOCKER_HOST=unix://$SLIPWAY_DOCKER_ROOT/docker.sock
+  if ! scripts/docker-engine.sh status >/dev/null 2>&1; then
+    if scripts/docker-engine.sh start; then
+      trap 'rm -f "$log"; scripts/docker-engine.sh stop' EXIT
+    else
+      echo "warning: no Docker Engine: the image tests will fail (scripts/docker-engine.sh start needs root and docker.io)" >&2
+    fi
+  fi
+fi
+scripts/base-image.sh || echo "warning: the base images were not made: the image tests will fail (see scripts/base-image.sh)" >&2
+
 dotnet build Slipway.sln -c "$config" -nologo -v q || exit 1
 dotnet test Slipway.sln -c "$config" --no-build -nologo -m:1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

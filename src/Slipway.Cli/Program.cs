@@ -27,6 +27,7 @@ root.Subcommands.Add(SloCommand.Create(globals));
 root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
 root.Subcommands.Add(SecretCommand.Create(globals));
+root.Subcommands.Add(PoliciesCommand.Create(globals));
 root.Subcommands.Add(RegistryCommand.Create(globals));
 root.Subcommands.Add(KeysCommand.Create(globals));
 root.Subcommands.Add(ImageCommand.Create(globals));

@@ -40,7 +40,7 @@ internal sealed partial class InstanceRunner
         _context = context;
         _consecutiveFailures = consecutiveFailures;
         _runtime = context.RuntimeFor(instance.Spec);
-        _environment = InstanceEnvironment.Build(instance.Spec, instance.Port, context.Options.InheritedEnvironment);
+        _environment = InstanceEnvironment.Build(instance.Spec, instance.Port, context.InheritedFor(instance.Spec));
     }
 
     public Instance Instance => _instance;
@@ -131,7 +131,7 @@ internal sealed partial class InstanceRunner
                 // Its exec probes run with its env, secrets included, as they did under the controller that started it.
                 if (await ResolveSecretsAsync(ct).ConfigureAwait(false) is { Values: { } values })
                 {
-                    _environment = InstanceEnvironment.Build(_instance.Spec, _instance.Port, _context.Options.InheritedEnvironment, values);
+                    _environment = InstanceEnvironment.Build(_instance.Spec, _instance.Port, _context.InheritedFor(_instance.Spec), values);
                 }
             }
 
@@ -198,7 +198,7 @@ internal sealed partial class InstanceRunner
             return null;
         }
 
-        _environment = InstanceEnvironment.Build(spec, _instance.Port, _context.Options.InheritedEnvironment, secrets.Values);
+        _environment = InstanceEnvironment.Build(spec, _instance.Port, _context.InheritedFor(_instance.Spec), secrets.Values);
 
         IWorkload process;
         try
@@ -275,7 +275,7 @@ internal sealed partial class InstanceRunner
             return false;
         }
 
-        _environment = InstanceEnvironment.Build(_instance.Spec, moved, _context.Options.InheritedEnvironment);
+        _environment = InstanceEnvironment.Build(_instance.Spec, moved, _context.InheritedFor(_instance.Spec));
         var why = $"port {port} is taken by another process; moved to port {moved}";
         _instance.Update(s => s with { Port = moved, LastExit = s.LastExit is null ? why : $"{s.LastExit}; {why}" });
         Persist();
@@ -346,7 +346,7 @@ internal sealed partial class InstanceRunner
 
         // Disposed when this method returns, after the probes have stopped: its kept-alive connections are closed
         // before anything sends the process SIGTERM (a restart, or StopAsync, which halts this loop first).
-        using var probeRunner = new ProbeRunner(new ProbeTarget(_instance.Port, _instance.WorkingDirectory, _environment), _context.Time);
+        using var probeRunner = new ProbeRunner(new ProbeTarget(_instance.Port, _instance.WorkingDirectory, _environment) { ExecInside = _runtime?.ExecInside(process) }, _context.Time);
         var probes = new InstanceProbes(
             probeRunner, _context.Time, Random.Shared, _instance.Spec.Probes, _context.Options.ImplicitReadinessPeriod, _instance.Spec.InstanceId, _context.Logger)
             .RunAsync(started, ready, () => OnStarted(process), r => OnReadinessChanged(process, r), incarnation.Token);

@@ -28,13 +28,20 @@ internal static partial class InstanceShutdown
     /// stop still completes.
     /// </summary>
     /// <returns>How many instances were recorded, and are now stopped and forgotten.</returns>
-    public static async Task<int> StopAllAsync(string dataDirectory, TimeProvider time, ILogger logger, CancellationToken hurry)
+    /// <param name="docker">The engine that runs the instances of image artifacts; they are stopped and removed through it
+    /// (null when none can be reached: then they are left running, and their records kept, for the next try).</param>
+    public static async Task<int> StopAllAsync(string dataDirectory, TimeProvider time, ILogger logger, CancellationToken hurry, Docker.DockerEngine? docker = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         var store = new InstanceStateStore(Path.Combine(dataDirectory, "instances"), logger);
-        var records = store.LoadAll();
+        var all = store.LoadAll();
+        var records = all.Where(r => r.Spec.Image is null).ToList();
         var ids = records.Select(r => r.Spec.InstanceId).ToHashSet(StringComparer.Ordinal);
         var found = ProcEnvironment.FindProcessesByValue(InstanceEnvironment.InstanceVariable, ids);
+        var containers = all.Where(r => r.Spec.Image is not null).ToList();
+        var stoppedContainers = docker is null || containers.Count == 0
+            ? 0
+            : (await Task.WhenAll(containers.Select(record => StopContainerAsync(store, record, docker, logger, hurry))).ConfigureAwait(false)).Count(stopped => stopped);
         await Task.WhenAll(records.Select(record => StopAsync(
             dataDirectory, store, record, found.GetValueOrDefault(record.Spec.InstanceId) ?? [], time, logger, hurry))).ConfigureAwait(false);
 
@@ -51,7 +58,33 @@ internal static partial class InstanceShutdown
             Log.WorkingDirectoriesNotRemoved(logger, InstanceWorkingDirectory.Root(dataDirectory), e);
         }
 
-        return records.Count;
+        return records.Count + stoppedContainers;
+    }
+
+    /// <summary>
+    /// The engine's graceful stop of every container labelled with the instance (the stop signal, the grace period —
+    /// none once <paramref name="hurry"/> is cancelled — then SIGKILL), then their removal and the record's.
+    /// </summary>
+    private static async Task<bool> StopContainerAsync(InstanceStateStore store, InstanceRecord record, Docker.DockerEngine docker, ILogger logger, CancellationToken hurry)
+    {
+        try
+        {
+            var labels = new Dictionary<string, string> { [Containers.ContainerRuntime.InstanceLabel] = record.Spec.InstanceId };
+            foreach (var container in await docker.Containers.ListAsync(labels, CancellationToken.None).ConfigureAwait(false))
+            {
+                Log.StoppingContainer(logger, record.Spec.InstanceId, container.Id[..12]);
+                await docker.Containers.StopAsync(container.Id, hurry.IsCancellationRequested ? TimeSpan.Zero : record.Spec.TerminationGracePeriod, CancellationToken.None).ConfigureAwait(false);
+                await docker.Containers.RemoveAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            store.Delete(record.Spec.InstanceId);
+            return true;
+        }
+        catch (Exception e) when (e is Docker.Engine.DockerEngineException or Docker.Engine.DockerEngineUnavailableException)
+        {
+            Log.ContainerNotStopped(logger, record.Spec.InstanceId, e.Message);
+            return false;
+        }
     }
 
     private static async Task StopAsync(
@@ -124,6 +157,12 @@ internal static partial class InstanceShutdown
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: stopping pids {Pids}")]
         public static partial void Stopping(ILogger logger, string instanceId, string pids);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId}: stopping container {ContainerId}")]
+        public static partial void StoppingContainer(ILogger logger, string instanceId, string containerId);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId}: its container was not stopped: {Reason}")]
+        public static partial void ContainerNotStopped(ILogger logger, string instanceId, string reason);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot remove the working directory {Path}")]
         public static partial void WorkingDirectoriesNotRemoved(ILogger logger, string path, Exception exception);

@@ -36,7 +36,16 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
 
     /// <param name="secrets">Gives instances the values of their secret env at each start; without it, an instance with
     /// secret env fails to start, saying so.</param>
-    public LocalSupervisor(string dataDirectory, TimeProvider time, ILoggerFactory loggerFactory, SupervisorOptions? options = null, IInstanceSecrets? secrets = null)
+    /// <param name="docker">Runs instances of image artifacts as containers; without it, such an instance fails to start, saying so.</param>
+    /// <param name="pullCredentials">The login for a registry (by host[:port]) the engine pulls an image from; null: anonymous.</param>
+    public LocalSupervisor(
+        string dataDirectory,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        SupervisorOptions? options = null,
+        IInstanceSecrets? secrets = null,
+        Docker.DockerEngine? docker = null,
+        Func<string, CancellationToken, Task<Docker.Engine.RegistryCredentials?>>? pullCredentials = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentNullException.ThrowIfNull(time);
@@ -50,7 +59,7 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             options,
             time,
             new ProcessRuntime(new ProcessLauncher(time, _logger), time, _logger),
-            null,
+            docker is null ? null : new Containers.ContainerRuntime(docker, pullCredentials, _logger),
             new InstanceStateStore(Path.Combine(DataDirectory, "instances"), _logger),
             new PortAllocator(options.InstancePorts, () => _runners.Values.Select(r => r.Instance.Port)),
             _logger,
@@ -103,7 +112,8 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
             }
 
             var runtime = _context.RuntimeFor(record.Spec);
-            var process = runtime is null ? null : await runtime.AdoptAsync(record, ct).ConfigureAwait(false);
+            var logPath = LogLayout.InstanceLog(_logRoot, record.Spec.App, record.Spec.Environment, record.Spec.Revision, record.Spec.InstanceId);
+            var process = runtime is null ? null : await runtime.AdoptAsync(record, logPath, ct).ConfigureAwait(false);
             if (process is null && runtime is not null)
             {
                 await runtime.StopStraysAsync(record, known: null, ct).ConfigureAwait(false);
@@ -127,7 +137,6 @@ public sealed partial class LocalSupervisor : IAsyncDisposable
                     process is null && record.Pid != 0 ? record.Restarts + 1 : record.Restarts,
                     process is null && record.Pid != 0 ? "exited while no supervisor was running" : record.LastExit,
                     ready ? record.ReadySince : null);
-                var logPath = LogLayout.InstanceLog(_logRoot, record.Spec.App, record.Spec.Environment, record.Spec.Revision, record.Spec.InstanceId);
                 Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
                 var instance = new Instance(record.Spec, logPath, WorkingDirectoryOf(record.Spec), status, OnChanged);
                 var runner = new InstanceRunner(instance, _context, record.ConsecutiveFailures);

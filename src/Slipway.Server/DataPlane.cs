@@ -49,7 +49,8 @@ public static class DataPlane
 
         var options = new ServerOptions(Path.GetFullPath(dataDirectory));
         var time = TimeProvider.System;
-        var instanceCount = await InstanceShutdown.StopAllAsync(options.DataDirectory, time, NullLogger.Instance, hurry).ConfigureAwait(false);
+        using var docker = new Slipway.Docker.DockerEngine(options.DockerHost);
+        var instanceCount = await InstanceShutdown.StopAllAsync(options.DataDirectory, time, NullLogger.Instance, hurry, docker).ConfigureAwait(false);
 
         // Found by the table it serves rather than by router.pid alone: the pid was never written when the server was
         // killed between starting the router and writing it, and a recorded pid may since belong to another process.

@@ -93,12 +93,18 @@ public static partial class ServerHost
         services.AddSingleton<SecretVault>();
         services.AddSingleton<ISecretLookup>(sp => sp.GetRequiredService<SecretVault>());
         services.AddSingleton<SecretRollouts>();
+        services.AddSingleton(sp => new Slipway.Docker.DockerEngine(options.DockerHost, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Slipway.Docker.DockerEngine>()));
         services.AddSingleton(sp => new LocalSupervisor(
             options.DataDirectory,
             time,
             sp.GetRequiredService<ILoggerFactory>(),
             new SupervisorOptions { InstancePorts = options.InstancePorts },
-            new InstanceSecrets(sp.GetRequiredService<ISecretLookup>())));
+            new InstanceSecrets(sp.GetRequiredService<ISecretLookup>()),
+            sp.GetRequiredService<Slipway.Docker.DockerEngine>(),
+            // The engine pulls an instance's image with the login `slipway registry login` stored for its registry.
+            async (registry, ct) => await sp.GetRequiredService<Images.RegistryLogins>().GetAsync(registry, ct) is { } login
+                ? new Slipway.Docker.Engine.RegistryCredentials(login.Username, login.Password, registry)
+                : null));
         services.AddSingleton(sp => new LogReader(options.DataDirectory, time));
         services.AddSingleton<RouteTable>();
         services.AddSingleton<TablePublisher>();
@@ -113,6 +119,7 @@ public static partial class ServerHost
         services.AddSingleton<Images.SigningKeys>();
         services.AddSingleton<Images.ImageSignatures>();
         services.AddSingleton<ApplyService>();
+        services.AddSingleton<Images.ImagePolicies>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<LocalTarget>();
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());

@@ -38,6 +38,13 @@ public sealed record ServerOptions(
     /// <summary>Where instances get their ports; outside the kernel's ephemeral range (see <see cref="Slipway.Local.PortRange.DefaultInstancePorts"/>).</summary>
     public Slipway.Local.PortRange InstancePorts { get; init; } = Slipway.Local.PortRange.DefaultInstancePorts;
 
+    /// <summary>
+    /// The Docker Engine that runs instances of image artifacts (<c>slipway server --docker-host</c>): by default
+    /// $SLIPWAY_DOCKER_HOST, else a unix $DOCKER_HOST, else the socket scripts/docker-engine.sh serves. Only used when
+    /// an app's artifact is an image; without a running engine such instances fail to start, saying so.
+    /// </summary>
+    public Slipway.Docker.Engine.DockerEndpoint DockerHost { get; init; } = Slipway.Docker.Engine.DockerEndpoint.FromEnvironment();
+
     /// <summary>Bounds on reading an artifact directory on apply: size and time (see <c>ArtifactLimits</c>).</summary>
     public Apply.ArtifactLimits Artifacts { get; init; } = Apply.ArtifactLimits.Default;
 

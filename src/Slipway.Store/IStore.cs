@@ -41,10 +41,22 @@ public interface IStore
     /// <summary>Saves an apply whole: its apps and the analysis templates applied with them, in one transaction.</summary>
     Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct);
 
+    /// <summary>
+    /// Saves an apply whole: its apps, the analysis templates and the image policies applied with them, in one
+    /// transaction (a policy applied again unchanged keeps its <see cref="ImagePolicyRecord.UpdatedAt"/>).
+    /// </summary>
+    Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, IReadOnlyList<Core.Images.ImagePolicy> policies, CancellationToken ct);
+
     Task<IReadOnlyList<AnalysisTemplate>> ListTemplatesAsync(CancellationToken ct);
 
     /// <summary>Deletes a template; false when there was none of that name. Runs that used it keep their copy.</summary>
     Task<bool> DeleteTemplateAsync(string name, CancellationToken ct);
+
+    /// <summary>Every image policy, by name, with when what it requires last changed.</summary>
+    Task<IReadOnlyList<ImagePolicyRecord>> ListImagePoliciesAsync(CancellationToken ct);
+
+    /// <summary>Deletes an image policy; false when there was none of that name. Its environments then ask what the others ask.</summary>
+    Task<bool> DeleteImagePolicyAsync(string name, CancellationToken ct);
 
     /// <summary>
     /// Stores a new run of the app×env, or returns the one already stored under the same key (a pass that asked for

@@ -41,3 +41,6 @@ public sealed record SigningKeyRecord(
 /// </summary>
 public sealed record VulnerabilityExceptionRecord(
     long Id, string? Environment, string Advisory, string? Package, string Reason, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>An image policy as the store holds it, with when it was last applied with a change.</summary>
+public sealed record ImagePolicyRecord(Core.Images.ImagePolicy Policy, DateTimeOffset UpdatedAt);

@@ -151,12 +151,12 @@ public sealed partial class SqliteStore : IStore
 
     public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, CancellationToken ct) => SaveAppsAsync(changes, [], ct);
 
-    public async Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct)
+    public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct) =>
+        SaveAppsAsync(changes, templates, [], ct);
+
+    /// <summary>The apps and templates of an apply, within the caller's transaction (which also saves its policies).</summary>
+    private async Task SaveAppsAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(changes);
-        ArgumentNullException.ThrowIfNull(templates);
-        await using var connection = await OpenConnectionAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await SaveTemplatesAsync(connection, transaction, templates, ct);
         foreach (var (app, newRevision, status, events) in changes)
         {
@@ -177,8 +177,6 @@ public sealed partial class SqliteStore : IStore
 
             await SaveStatusAsync(connection, transaction, app.App, app.Environment, status, events, ct);
         }
-
-        await transaction.CommitAsync(ct);
     }
 
     public async Task DeleteAppAsync(string app, string environment, CancellationToken ct)

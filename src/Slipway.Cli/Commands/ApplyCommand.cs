@@ -65,6 +65,11 @@ internal static class ApplyCommand
                 Console.WriteLine(isDryRun ? $"analysis template {name} would be configured" : $"analysis template {name} configured");
             }
 
+            foreach (var name in response.Json!["policies"]?.AsArray() ?? [])
+            {
+                Console.WriteLine(isDryRun ? $"image policy {name} would be configured" : $"image policy {name} configured");
+            }
+
             SpecFile.PrintWarnings(response.Json);
             if (isDryRun)
             {

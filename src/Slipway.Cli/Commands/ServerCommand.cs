@@ -47,6 +47,10 @@ internal static class ServerCommand
             Description = "Longest an apply may take to check, or to hash and copy, one artifact directory, e.g. 90s or 10m (default 5m)",
             DefaultValueFactory = _ => "5m",
         };
+        var dockerHost = new Option<string?>("--docker-host")
+        {
+            Description = "The Docker Engine that runs instances of images, unix:///path/docker.sock (default: $SLIPWAY_DOCKER_HOST, else a unix $DOCKER_HOST, else the engine scripts/docker-engine.sh runs)",
+        };
         var insecureRegistries = new Option<string[]>(Slipway.Server.Images.RegistrySettings.InsecureRegistryFlag)
         {
             Description = "HOST[:PORT]: a registry spoken to over plain http, as Docker's insecure-registries (repeatable; only for a registry on a trusted network, such as loopback)",
@@ -61,7 +65,7 @@ internal static class ServerCommand
         };
         var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
         {
-            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout, insecureRegistries, registryCas,
+            api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout, dockerHost, insecureRegistries, registryCas,
         };
         CliAction.Set(command, async (result, ct) =>
         {
@@ -76,6 +80,12 @@ internal static class ServerCommand
             }
 
             var ports = Slipway.Local.PortRange.Parse(result.GetValue(instancePorts), out var portsError);
+            var docker = Slipway.Docker.Engine.DockerEndpoint.FromEnvironment();
+            if (result.GetValue(dockerHost) is { } host && !Slipway.Docker.Engine.DockerEndpoint.TryParse(host, out docker, out var dockerError))
+            {
+                throw new CliException($"--docker-host: {dockerError}", 2);
+            }
+
             var options = new ServerOptions(globals.DataDirectory(result), result.GetValue(api)!, result.GetValue(listen)!, result.GetValue(admin)!)
             {
                 ApiAllowedHosts = result.GetValue(allowedHosts) ?? [],
@@ -84,6 +94,7 @@ internal static class ServerCommand
                 InsecureRemoteApi = result.GetValue(insecure),
                 InstancePorts = ports ?? Slipway.Local.PortRange.DefaultInstancePorts,
                 Artifacts = new ArtifactLimits(maxBytes, timeout),
+                DockerHost = docker,
                 Registries = new Slipway.Server.Images.RegistrySettings(result.GetValue(insecureRegistries) ?? [], [.. (result.GetValue(registryCas) ?? []).Select(Path.GetFullPath)]),
             };
 

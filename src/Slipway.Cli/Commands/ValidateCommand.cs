@@ -57,6 +57,11 @@ internal static class ValidateCommand
                 Console.WriteLine($"{m.Source?.FileName}: {m.Metadata.Name} ({m.Metadata.Environment}) is valid{outcome}");
             }
 
+            foreach (var policy in local.Policies)
+            {
+                Console.WriteLine($"{policy.Source?.FileName}: image policy {policy.Name} ({string.Join(", ", policy.Environments)}) is valid");
+            }
+
             foreach (var warning in server.Warnings)
             {
                 Console.Error.WriteLine(warning);

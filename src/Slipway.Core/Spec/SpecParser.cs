@@ -3,9 +3,10 @@ using Slipway.Core.Spec.Parsing;
 namespace Slipway.Core.Spec;
 
 /// <summary>
-/// Parses and validates a spec file, or several as one unit: one or more <c>kind: Application</c> and
-/// <c>kind: AnalysisTemplate</c> documents, in any order, separated by <c>---</c>. Every problem in every document is
-/// reported at once, and a file with any error yields no manifest and no template at all. Pure: no file system access
+/// Parses and validates a spec file, or several as one unit: one or more <c>kind: Application</c>,
+/// <c>kind: AnalysisTemplate</c> and <c>kind: ImagePolicy</c> documents, in any order, separated by <c>---</c>. Every
+/// problem in every document is reported at once, and a file with any error yields no manifest, no template and no
+/// policy at all. Pure: no file system access
 /// (the caller checks that artifact directories exist), no clock. Whether the templates an application refers to
 /// exist is checked against the server's templates when applied (<see cref="Analysis.AnalysisResolver.Check"/>).
 /// </summary>
@@ -27,7 +28,7 @@ public static class SpecParser
     /// <summary>
     /// Parses several files as one unit, as <c>slipway apply -f a.yaml -f b.yaml</c> (or <c>-f DIR</c>) submits them:
     /// every error of every file at once, each naming its own file, and no manifest at all when there is any. The
-    /// checks across documents (one document per app×env, one owner per route, one template per name) run across the
+    /// checks across documents (one document per app×env, one owner per route, one template and one policy per name) run across the
     /// files too, and an error about a second definition names the first one's file and line.
     /// </summary>
     /// <param name="files">The files, in the order they were given: manifests and errors come in that order.</param>
@@ -46,13 +47,19 @@ public static class SpecParser
             var roots = YamlDocumentLoader.Load(file.Content, errors);
             if (roots.Count == 0 && errors.Count == 0)
             {
-                errors.Add(SpecPosition.Start, SpecPath.File, "no documents: expected at least one 'kind: Application' or 'kind: AnalysisTemplate' document");
+                errors.Add(SpecPosition.Start, SpecPath.File, "no documents: expected at least one 'kind: Application', 'kind: AnalysisTemplate' or 'kind: ImagePolicy' document");
             }
 
             var reader = new SpecReader(errors);
             var applications = new ApplicationReader(reader, file.BaseDirectory, environment);
             var templates = new AnalysisTemplateReader(reader);
-            documents.AddRange(roots.Select(root => (errors, DocumentKinds.Of(root) == Analysis.AnalysisTemplate.Kind ? templates.Read(root) : applications.Read(root))));
+            var policies = new ImagePolicyReader(reader);
+            documents.AddRange(roots.Select(root => (errors, DocumentKinds.Of(root) switch
+            {
+                Analysis.AnalysisTemplate.Kind => templates.Read(root),
+                Images.ImagePolicy.Kind => policies.Read(root),
+                _ => applications.Read(root),
+            })));
         }
 
         CrossDocumentChecks.Run(documents);
@@ -62,6 +69,7 @@ public static class SpecParser
             : new SpecParseResult([.. documents.Select(d => d.Document.Manifest).OfType<ApplicationManifest>()], [])
             {
                 Templates = [.. documents.Select(d => d.Document.Template).OfType<Analysis.AnalysisTemplate>()],
+                Policies = [.. documents.Select(d => d.Document.Policy).OfType<Images.ImagePolicy>()],
             };
     }
 }

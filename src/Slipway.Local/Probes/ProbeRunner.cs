@@ -56,7 +56,7 @@ internal sealed class ProbeRunner : IProbeRunner, IDisposable
         {
             return ProbeResult.Fail($"timed out after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or System.ComponentModel.Win32Exception or Docker.Engine.DockerEngineException or Docker.Engine.DockerEngineUnavailableException)
         {
             return ProbeResult.Fail(e.Message);
         }
@@ -89,6 +89,12 @@ internal sealed class ProbeRunner : IProbeRunner, IDisposable
         if (exec.Command.Count == 0)
         {
             return ProbeResult.Fail("exec probe has no command");
+        }
+
+        if (target.ExecInside is { } inside)
+        {
+            var (exitCode, text) = await inside(exec.Command, ct).ConfigureAwait(false);
+            return exitCode == 0 ? ProbeResult.Ok("exit code 0") : ProbeResult.Fail($"exit code {exitCode}: {Tail(text)}");
         }
 
         var info = new ProcessStartInfo(exec.Command[0])

@@ -18,7 +18,7 @@ internal sealed partial class ProcessRuntime(ProcessLauncher launcher, TimeProvi
     public async Task<IWorkload> StartAsync(Instance instance, IReadOnlyDictionary<string, string> environment, CancellationToken ct) =>
         await launcher.StartAsync(instance.WorkingDirectory, instance.Spec.Command, instance.Spec.Args, environment, instance.LogPath, ct).ConfigureAwait(false);
 
-    public Task<IWorkload?> AdoptAsync(InstanceRecord record, CancellationToken ct) =>
+    public Task<IWorkload?> AdoptAsync(InstanceRecord record, string logPath, CancellationToken ct) =>
         Task.FromResult<IWorkload?>(record.ProcessStartedAt is { } startedAt ? ProcessHandle.Adopt(record.Pid, record.ProcessStartTime, startedAt) : null);
 
     /// <summary>
@@ -52,6 +52,8 @@ internal sealed partial class ProcessRuntime(ProcessLauncher launcher, TimeProvi
     }
 
     public Task ReleaseAsync(IWorkload workload, CancellationToken ct) => Task.CompletedTask;
+
+    public Func<IReadOnlyList<string>, CancellationToken, Task<(int ExitCode, string Output)>>? ExecInside(IWorkload workload) => null;
 
     private static partial class Log
     {

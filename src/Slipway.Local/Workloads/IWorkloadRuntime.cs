@@ -14,8 +14,8 @@ internal interface IWorkloadRuntime
     /// </summary>
     Task<IWorkload> StartAsync(Instance instance, IReadOnlyDictionary<string, string> environment, CancellationToken ct);
 
-    /// <summary>The workload <paramref name="record"/> names, if it still runs; null when it is gone.</summary>
-    Task<IWorkload?> AdoptAsync(InstanceRecord record, CancellationToken ct);
+    /// <summary>The workload <paramref name="record"/> names, if it still runs; null when it is gone. Its output goes on to <paramref name="logPath"/>.</summary>
+    Task<IWorkload?> AdoptAsync(InstanceRecord record, string logPath, CancellationToken ct);
 
     /// <summary>
     /// Kills what runs for the instance that its record does not know (the controller died between starting it and
@@ -25,6 +25,9 @@ internal interface IWorkloadRuntime
 
     /// <summary>After an incarnation has exited: frees what it held (a container is removed). Never throws.</summary>
     Task ReleaseAsync(IWorkload workload, CancellationToken ct);
+
+    /// <summary>How an exec probe runs inside <paramref name="workload"/>; null when it runs on the host, in the instance's directory.</summary>
+    Func<IReadOnlyList<string>, CancellationToken, Task<(int ExitCode, string Output)>>? ExecInside(IWorkload workload);
 
     /// <summary>Whether its instances run in a copy of their artifact directory (a process does; a container has its image).</summary>
     bool UsesWorkingDirectory { get; }

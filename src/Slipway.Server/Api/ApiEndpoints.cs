@@ -31,6 +31,7 @@ internal static class ApiEndpoints
         var api = app.MapGroup("/api/v1");
         api.MapGet("/version", () => Json(BuildInfo.Server));
         SecretEndpoints.Map(api);
+        ImagePolicyEndpoints.Map(api);
         RegistryEndpoints.Map(api);
         SigningKeyEndpoints.Map(api);
         ImageSignatureEndpoints.Map(api);
@@ -311,7 +312,7 @@ internal static class ApiEndpoints
     private static IResult Outcome(ApplyOutcome outcome) =>
         outcome.ErrorBudget is { } refused ? Results.Json(new { error = refused.Message, errorBudget = refused.Blocked }, SlipwayJson.Api, statusCode: 409)
         : outcome.Errors.Count > 0 ? Rejected(outcome.Errors)
-        : Json(new { applied = outcome.Applied, templates = outcome.Templates, warnings = outcome.Warnings });
+        : Json(new { applied = outcome.Applied, templates = outcome.Templates, policies = outcome.Policies, warnings = outcome.Warnings });
 
     private static IResult Outcome(DiffOutcome outcome) =>
         outcome.Errors.Count > 0 ? Rejected(outcome.Errors) : Json(new { diffs = outcome.Diffs, warnings = outcome.Warnings });

@@ -50,10 +50,10 @@ internal sealed class ApplyService(
 
     public async Task<ApplyOutcome> ApplyAsync(ApplyRequest request, bool dryRun, CancellationToken ct)
     {
-        var (plans, templates, errors, refusal) = await PlanAsync(request, save: !dryRun, ct);
+        var (plans, templates, policies, errors, refusal) = await PlanAsync(request, save: !dryRun, ct);
         return refusal is not null ? ApplyOutcome.Refused(refusal)
             : errors.Count > 0 ? ApplyOutcome.Rejected(errors)
-            : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates) with { Warnings = Warnings(plans) };
+            : ApplyOutcome.Accepted([.. plans.Select(p => p.Applied)], templates) with { Policies = policies, Warnings = Warnings(plans) };
     }
 
     /// <summary>
@@ -62,7 +62,7 @@ internal sealed class ApplyService(
     /// </summary>
     public async Task<DiffOutcome> DiffAsync(ApplyRequest request, CancellationToken ct)
     {
-        var (plans, _, errors, _) = await PlanAsync(request, save: false, ct);
+        var (plans, _, _, errors, _) = await PlanAsync(request, save: false, ct);
         return errors.Count > 0 ? DiffOutcome.Rejected(errors) : DiffOutcome.Compared([.. plans.Select(AppDiff.Of)]) with { Warnings = Warnings(plans) };
     }
 
@@ -71,12 +71,12 @@ internal sealed class ApplyService(
     /// then, under the control-plane lock, checks the routes against the saved apps and plans each document — saving
     /// every change in one transaction with <paramref name="save"/>. Any error anywhere: the errors, and nothing saved.
     /// </summary>
-    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<string> Templates, IReadOnlyList<SpecError> Errors, ErrorBudgetRefusal? Refusal)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
+    private async Task<(IReadOnlyList<AppPlan> Plans, IReadOnlyList<string> Templates, IReadOnlyList<string> Policies, IReadOnlyList<SpecError> Errors, ErrorBudgetRefusal? Refusal)> PlanAsync(ApplyRequest request, bool save, CancellationToken ct)
     {
         var validation = await _validator.ValidateAsync(request, ct);
         if (!validation.IsValid)
         {
-            return ([], [], validation.Errors, null);
+            return ([], [], [], validation.Errors, null);
         }
 
         // The copies stay out of reach of the artifact collection until the revisions naming them are saved.
@@ -84,7 +84,7 @@ internal sealed class ApplyService(
         var (digests, artifactErrors) = await IngestArtifactsAsync(request, validation, copy: save, uses, ct);
         if (artifactErrors.Count > 0)
         {
-            return ([], [], artifactErrors, null);
+            return ([], [], [], artifactErrors, null);
         }
 
         await _applies.WaitAsync(ct);
@@ -93,7 +93,8 @@ internal sealed class ApplyService(
             var keys = validation.Manifests.Select(m => new AppKey(m.Metadata.Name, m.Metadata.Environment));
             using var _ = await gate.AcquireAsync(keys, ct);
             var (plans, errors, refusal) = await PlanLockedAsync(request, validation, digests, save, ct);
-            return (plans, errors.Count > 0 || refusal is not null ? [] : [.. validation.Templates.Select(t => t.Name)], errors, refusal);
+            var accepted = errors.Count == 0 && refusal is null;
+            return (plans, accepted ? [.. validation.Templates.Select(t => t.Name)] : [], accepted ? [.. validation.Policies.Select(p => p.Name)] : [], errors, refusal);
         }
         finally
         {
@@ -121,6 +122,13 @@ internal sealed class ApplyService(
         foreach (var manifest in validation.Manifests)
         {
             errors.AddRange(AnalysisResolver.Check(manifest, templates));
+        }
+
+        // The signing keys image policies name: each must be one this server holds.
+        if (validation.Policies.Any(p => p.Signatures is not null))
+        {
+            var keys = (await store.ListSigningKeysAsync(ct)).Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
+            errors.AddRange(ImagePolicies.UnknownKeys(validation.Policies, keys));
         }
 
         // Every secret reference pinned to its key's current version before the template is hashed; every one that does
@@ -180,9 +188,9 @@ internal sealed class ApplyService(
 
         // Every document of every file in one transaction: a failure saves none of them.
         var changes = plans.Select(p => p.Change).OfType<AppChange>().ToList();
-        if (save && (changes.Count > 0 || validation.Templates.Count > 0))
+        if (save && (changes.Count > 0 || validation.Templates.Count > 0 || validation.Policies.Count > 0))
         {
-            await store.SaveAppsAsync(changes, validation.Templates, ct);
+            await store.SaveAppsAsync(changes, validation.Templates, validation.Policies, ct);
             foreach (var change in changes)
             {
                 queue.Add(new AppKey(change.App.App, change.App.Environment));
@@ -473,6 +481,9 @@ public sealed record ApplyOutcome(IReadOnlyList<AppliedApp> Applied, IReadOnlyLi
 
     /// <summary>The names of the analysis templates applied (saved, or with a dry run checked).</summary>
     public IReadOnlyList<string> Templates { get; init; } = [];
+
+    /// <summary>The names of the image policies applied (saved, or with a dry run checked).</summary>
+    public IReadOnlyList<string> Policies { get; init; } = [];
 
     /// <summary>What the preflight checks advise against without refusing it (no readiness probe), per document.</summary>
     public IReadOnlyList<ApplyWarning> Warnings { get; init; } = [];

@@ -54,7 +54,7 @@ public sealed class SpecValidator(ArtifactLimits limits, TimeProvider time)
 
         return errors.Count > 0
             ? new SpecValidation([], InFileOrder(files, errors))
-            : new SpecValidation(parsed.Manifests, []) { Artifacts = scans, Templates = parsed.Templates };
+            : new SpecValidation(parsed.Manifests, []) { Artifacts = scans, Templates = parsed.Templates, Policies = parsed.Policies };
     }
 
     /// <summary>
@@ -147,4 +147,7 @@ public sealed record SpecValidation(IReadOnlyList<ApplicationManifest> Manifests
 
     /// <summary>The <c>kind: AnalysisTemplate</c> documents, saved with the apps.</summary>
     public IReadOnlyList<AnalysisTemplate> Templates { get; init; } = [];
+
+    /// <summary>The <c>kind: ImagePolicy</c> documents, saved with the apps.</summary>
+    public IReadOnlyList<Core.Images.ImagePolicy> Policies { get; init; } = [];
 }

@@ -48,11 +48,20 @@ internal sealed class InstrumentedStore(IStore inner, ControlPlaneMetrics metric
     public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, CancellationToken ct) =>
         MeasureAsync(StoreOperation.SaveApps, () => inner.SaveAppsAsync(changes, templates, ct));
 
+    public Task SaveAppsAsync(IReadOnlyList<AppChange> changes, IReadOnlyList<AnalysisTemplate> templates, IReadOnlyList<Core.Images.ImagePolicy> policies, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.SaveApps, () => inner.SaveAppsAsync(changes, templates, policies, ct));
+
     public Task<IReadOnlyList<AnalysisTemplate>> ListTemplatesAsync(CancellationToken ct) =>
         MeasureAsync(StoreOperation.ListTemplates, () => inner.ListTemplatesAsync(ct));
 
     public Task<bool> DeleteTemplateAsync(string name, CancellationToken ct) =>
         MeasureAsync(StoreOperation.DeleteTemplate, () => inner.DeleteTemplateAsync(name, ct));
+
+    public Task<IReadOnlyList<ImagePolicyRecord>> ListImagePoliciesAsync(CancellationToken ct) =>
+        MeasureAsync(StoreOperation.ListImagePolicies, () => inner.ListImagePoliciesAsync(ct));
+
+    public Task<bool> DeleteImagePolicyAsync(string name, CancellationToken ct) =>
+        MeasureAsync(StoreOperation.DeleteImagePolicy, () => inner.DeleteImagePolicyAsync(name, ct));
 
     public Task<AnalysisRunRecord> CreateAnalysisRunAsync(string app, string environment, AnalysisRun run, CancellationToken ct) =>
         MeasureAsync(StoreOperation.CreateAnalysisRun, () => inner.CreateAnalysisRunAsync(app, environment, run, ct));

@@ -45,6 +45,8 @@ internal sealed record StoreOperation(string Name, bool Writes)
     public static readonly StoreOperation AddVulnerabilityException = new("add_vulnerability_exception", Writes: true);
     public static readonly StoreOperation ListVulnerabilityExceptions = new("list_vulnerability_exceptions", Writes: false);
     public static readonly StoreOperation DeleteVulnerabilityException = new("delete_vulnerability_exception", Writes: true);
+    public static readonly StoreOperation ListImagePolicies = new("list_image_policies", Writes: false);
+    public static readonly StoreOperation DeleteImagePolicy = new("delete_image_policy", Writes: true);
     public static readonly StoreOperation CreateHookRun = new("create_hook_run", Writes: true);
     public static readonly StoreOperation CreateEventHookRuns = new("create_event_hook_runs", Writes: true);
     public static readonly StoreOperation GetHookCursor = new("get_hook_cursor", Writes: false);
@@ -65,6 +67,7 @@ internal sealed record StoreOperation(string Name, bool Writes)
             ListTemplates, DeleteTemplate, CreateAnalysisRun, SaveAnalysisRun, ListAnalysisRuns, ListUnfinishedAnalysisRuns, ListMeasurements,
             ListSecrets, ListSecretValues, SaveSecret, DeleteSecret, ReencryptSecretValues,
             SaveImage, ListImages, ListImagePackages, FindPackageUses, SavePromotion, ListPromotions, AddSigningKey, ListSigningKeys, DeleteSigningKey, ReencryptSigningKeys, AddVulnerabilityException, ListVulnerabilityExceptions, DeleteVulnerabilityException,
+            ListImagePolicies, DeleteImagePolicy,
             CreateHookRun, CreateEventHookRuns, GetHookCursor, SaveHookRun, ListHookRuns, ListUnfinishedHookRuns, ListIrreversibleHookRuns, ListEventsAfter,
             ListSloProgress, RecordSlo, SumSlo, PruneSlo,
         ];

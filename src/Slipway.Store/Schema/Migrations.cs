@@ -113,6 +113,9 @@ internal static class Migrations
 
         // Images by digest, the packages their SBOMs list, promotions, signing keys, vulnerability exceptions.
         SqliteStore.ImagesMigration,
+
+        // Image policies: the kind: ImagePolicy documents applied, by name.
+        SqliteStore.PoliciesMigration,
     ];
 
     /// <summary>The newest schema version this Slipway knows.</summary>

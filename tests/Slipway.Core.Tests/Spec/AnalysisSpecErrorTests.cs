@@ -246,7 +246,7 @@ public sealed class AnalysisSpecErrorTests
 
         Assert.Collection(
             errors,
-            e => AssertError(e, 2, 7, "kind", "expected 'Application' or 'AnalysisTemplate', got 'AnalysisTemplates' (did you mean 'AnalysisTemplate'?)"),
+            e => AssertError(e, 2, 7, "kind", "expected 'Application', 'AnalysisTemplate' or 'ImagePolicy', got 'AnalysisTemplates' (did you mean 'AnalysisTemplate'?)"),
             e => AssertError(e, 7, 34, "spec.metrics[0].provider.job.command", "missing required field 'command'"));
     }
 

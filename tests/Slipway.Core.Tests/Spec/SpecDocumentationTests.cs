@@ -67,24 +67,39 @@ public sealed partial class SpecDocumentationTests
         Assert.Equal(documented, Assert.Single(Parse(yaml).Errors).ToString());
     }
 
-    private static List<string> CodeBlocks(string language)
+    [Fact]
+    public void Image_policy_examples_are_valid_and_add_up_as_docs_images_md_says()
     {
-        var markdown = File.ReadAllText(FindSpecDoc()).ReplaceLineEndings("\n");
+        var reference = Parse(CodeBlocks("yaml").Single(b => b.Contains("kind: ImagePolicy", StringComparison.Ordinal)));
+        var example = Parse(CodeBlocks("yaml", "images.md").Single(b => b.Contains("kind: ImagePolicy", StringComparison.Ordinal)));
+        var documented = CodeBlocks("", "images.md").Single(b => b.Contains("$ slipway policies -e prod", StringComparison.Ordinal));
+
+        Assert.True(reference.IsValid, string.Join(Environment.NewLine, reference.Errors));
+        Assert.Equal("prod-images", Assert.Single(reference.Policies).Name);
+        Assert.True(example.IsValid, string.Join(Environment.NewLine, example.Errors));
+        var prod = Core.Images.EffectiveImagePolicy.Of("prod", example.Policies);
+        Assert.Contains("\n" + prod.Describe() + "\n", documented, StringComparison.Ordinal);
+        Assert.True(Core.Images.EffectiveImagePolicy.Of("dev", example.Policies).RequiresNothing);
+    }
+
+    private static List<string> CodeBlocks(string language, string document = "spec.md")
+    {
+        var markdown = File.ReadAllText(FindDoc(document)).ReplaceLineEndings("\n");
         return [.. CodeBlock().Matches(markdown).Where(m => m.Groups[1].Value == language).Select(m => m.Groups[2].Value)];
     }
 
-    private static string FindSpecDoc()
+    private static string FindDoc(string document)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "docs", "spec.md");
+            var candidate = Path.Combine(dir.FullName, "docs", document);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("docs/spec.md not found above " + AppContext.BaseDirectory);
+        throw new FileNotFoundException($"docs/{document} not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("^```([a-z]*)\\n(.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]

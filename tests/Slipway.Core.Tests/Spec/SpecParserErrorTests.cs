@@ -125,8 +125,8 @@ public sealed class SpecParserErrorTests
 
     [Theory]
     [InlineData("apiVersion: slipway.dev/v1", 1, 13, "apiVersion", "expected 'slipway.dev/v1alpha1', got 'slipway.dev/v1'")]
-    [InlineData("kind: Deployment", 2, 7, "kind", "expected 'Application' or 'AnalysisTemplate', got 'Deployment'")]
-    [InlineData("kind: application", 2, 7, "kind", "expected 'Application' or 'AnalysisTemplate', got 'application' (did you mean 'Application'?)")]
+    [InlineData("kind: Deployment", 2, 7, "kind", "expected 'Application', 'AnalysisTemplate' or 'ImagePolicy', got 'Deployment'")]
+    [InlineData("kind: application", 2, 7, "kind", "expected 'Application', 'AnalysisTemplate' or 'ImagePolicy', got 'application' (did you mean 'Application'?)")]
     public void Api_version_and_kind_must_be_exact(string replacement, int line, int column, string path, string message)
     {
         var field = replacement[..replacement.IndexOf(':', StringComparison.Ordinal)];

@@ -212,6 +212,32 @@ internal sealed class SlipwayCluster : IAsyncDisposable
         {Indent(strategy, 4)}
         """;
 
+    /// <summary>
+    /// The sample service from an image (<paramref name="image"/>: a tag, resolved to its digest by the apply): the
+    /// image says what runs; VERSION comes from the image (see <see cref="SampleImages"/>).
+    /// </summary>
+    public static string ImageSpec(string name, string image, string strategy, int replicas = 3) => $"""
+        apiVersion: slipway.dev/v1alpha1
+        kind: Application
+        metadata:
+          name: {name}
+          environment: dev
+        spec:
+          artifact:
+            image: {image}
+          replicas: {replicas}
+          probes:
+            readiness:
+              httpGet:
+                path: /healthz
+              periodSeconds: 1
+              failureThreshold: 1
+          terminationGracePeriodSeconds: 5
+          progressDeadlineSeconds: 180
+          strategy:
+        {Indent(strategy, 4)}
+        """;
+
     private static string Indent(string text, int spaces) =>
         string.Join("\n", text.Split('\n').Select(l => new string(' ', spaces) + l));
 

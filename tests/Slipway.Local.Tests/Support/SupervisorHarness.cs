@@ -20,9 +20,10 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private readonly List<LocalSupervisor> _supervisors = [];
     private readonly HashSet<int> _extraGroups = [];
 
-    public SupervisorHarness(ITestOutputHelper output, SupervisorOptions? options = null, IInstanceSecrets? secrets = null)
+    public SupervisorHarness(ITestOutputHelper output, SupervisorOptions? options = null, IInstanceSecrets? secrets = null, Docker.DockerEngine? docker = null)
     {
         Secrets = secrets;
+        Docker = docker;
         _output = output;
         Root = Directory.CreateTempSubdirectory("slipway-local-").FullName;
         DataDirectory = Path.Combine(Root, "data");
@@ -46,6 +47,9 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>Runs the instances of images; every supervisor of the harness gets it.</summary>
+    public Docker.DockerEngine? Docker { get; }
+
     public LocalSupervisor Supervisor { get; private set; }
 
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
@@ -53,7 +57,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     /// <summary>Replaces the supervisor by a new one on the same data directory, as a restarted controller would.</summary>
     public LocalSupervisor NewSupervisor()
     {
-        Supervisor = new LocalSupervisor(DataDirectory, TimeProvider.System, LoggerFactory, Options, Secrets);
+        Supervisor = new LocalSupervisor(DataDirectory, TimeProvider.System, LoggerFactory, Options, Secrets, Docker);
         _supervisors.Add(Supervisor);
         return Supervisor;
     }
@@ -80,6 +84,10 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     public InstanceSpec Shell(string id, string script, ProbeSet? probes = null, int revision = 1, string app = "scripts") =>
         new(app, "dev", revision, id, WorkDirectory, "/bin/sh", ["-c", script],
             new Dictionary<string, string>(), probes ?? ProbeSet.None, TimeSpan.FromSeconds(5));
+
+    /// <summary>An instance of <paramref name="image"/> (pinned by digest): its own command unless one is given.</summary>
+    public static InstanceSpec Image(string id, string image, ProbeSet? probes = null, string command = "", IReadOnlyList<string>? args = null, int revision = 1) =>
+        new("shop", "dev", revision, id, "", command, args ?? [], new Dictionary<string, string>(), probes ?? HealthzReadiness, TimeSpan.FromSeconds(5)) { Image = image };
 
     public async Task<JsonElement> GetRootAsync(Instance instance)
     {

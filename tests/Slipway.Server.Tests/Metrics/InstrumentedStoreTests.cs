@@ -49,6 +49,8 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Equal(0, await _store.DeleteRevisionsAsync("web", "dev", [1], CancellationToken.None)); // the desired one stays
         var templates = await _store.ListTemplatesAsync(CancellationToken.None);
         Assert.False(await _store.DeleteTemplateAsync("none", CancellationToken.None));
+        var policies = await _store.ListImagePoliciesAsync(CancellationToken.None);
+        Assert.False(await _store.DeleteImagePolicyAsync("none", CancellationToken.None));
         var key = new AnalysisRunKey(AnalysisKind.Background, 1, 0, DateTimeOffset.UnixEpoch);
         var run = await _store.CreateAnalysisRunAsync("web", "dev", AnalysisRun.Start(key, null, [], DateTimeOffset.UnixEpoch), CancellationToken.None);
         await _store.SaveAnalysisRunAsync(run, null, CancellationToken.None);
@@ -74,8 +76,28 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         var progress = await _store.ListSloProgressAsync("web", "dev", CancellationToken.None);
         var sums = await _store.SumSloAsync("web", "dev", "availability", [DateTimeOffset.UnixEpoch], CancellationToken.None);
         Assert.Equal(1, await _store.PruneSloAsync("web", "dev", DateTimeOffset.UnixEpoch.AddHours(1), CancellationToken.None));
+        const string digest = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+        await _store.SaveImageAsync(new ImageRecord("localhost:5000/web", digest, ["v1"], "build", DateTimeOffset.UnixEpoch, "test", "{}"), [new ImagePackageRecord("Debian", "zlib1g", "1.2", "pkg:deb/debian/zlib1g@1.2")], CancellationToken.None);
+        var images = await _store.ListImagesAsync(digest, CancellationToken.None);
+        var packages = await _store.ListImagePackagesAsync(digest, CancellationToken.None);
+        var uses = await _store.FindPackageUsesAsync("zlib1g", null, CancellationToken.None);
+        await _store.SavePromotionAsync(new PromotionRecord(0, "a", digest, "b", digest, null, "test", DateTimeOffset.UnixEpoch, "{}"), CancellationToken.None);
+        var promotions = await _store.ListPromotionsAsync(null, 10, CancellationToken.None);
+        Assert.True(await _store.AddSigningKeyAsync(new SigningKeyRecord("release", "pem", "kid", null, null, DateTimeOffset.UnixEpoch, "test"), CancellationToken.None));
+        var keys = await _store.ListSigningKeysAsync(CancellationToken.None);
+        Assert.Equal(0, await _store.ReencryptSigningKeysAsync(keys, CancellationToken.None)); // a public key only: nothing sealed to re-encrypt
+        Assert.True(await _store.DeleteSigningKeyAsync("release", CancellationToken.None));
+        var exception = await _store.AddVulnerabilityExceptionAsync(new VulnerabilityExceptionRecord(0, null, "CVE-1", null, "why", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "test"), CancellationToken.None);
+        var exceptions = await _store.ListVulnerabilityExceptionsAsync(CancellationToken.None);
+        Assert.True(await _store.DeleteVulnerabilityExceptionAsync(exception.Id, CancellationToken.None));
         await _store.DeleteAppAsync("web", "dev", CancellationToken.None);
 
+        Assert.Single(images);
+        Assert.Single(packages);
+        Assert.Empty(uses);
+        Assert.Single(promotions);
+        Assert.Single(keys);
+        Assert.Single(exceptions);
         Assert.Equal("web", Assert.Single(apps).App);
         Assert.NotNull(app);
         Assert.Single(revisions);
@@ -83,6 +105,7 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Single(summaries);
         Assert.Null(await _store.GetAppAsync("web", "dev", CancellationToken.None));
         Assert.Empty(templates);
+        Assert.Empty(policies);
         Assert.Single(runs);
         Assert.Single(unfinished);
         Assert.Empty(measurements);
@@ -95,8 +118,8 @@ public sealed class InstrumentedStoreTests : IAsyncLifetime
         Assert.Contains(after, e => e.Reason == "Tested");
         Assert.Equal(new SloProgress("availability", 100, 130), Assert.Single(progress));
         Assert.Equal(new Core.Slo.SloCounts(9, 10), Assert.Single(sums));
-        Assert.Equal(reads + 20, _metrics.StoreReads);
-        Assert.Equal(writes + 14, _metrics.StoreWrites);
+        Assert.Equal(reads + 27, _metrics.StoreReads);
+        Assert.Equal(writes + 22, _metrics.StoreWrites);
         Assert.All(StoreOperation.All.Where(o => o != StoreOperation.SaveApp && o != StoreOperation.SaveApps), o =>
             Assert.True(before[o.Name] + (o == StoreOperation.GetApp ? 2 : 1) == _metrics.StoreOperations(o.Name), o.Name));
     }

@@ -2,7 +2,7 @@ namespace Slipway.Core.Spec.Parsing;
 
 /// <summary>
 /// The checks that need every document submitted together (one file, or several applied as one unit):
-/// one document per app×env, one per analysis template name, and one owner per route (host + path prefix), counting
+/// one document per app×env, one per analysis template name, one per image policy name, and one owner per route (host + path prefix), counting
 /// main routes and blue-green preview routes alike. The first occurrence wins; every later one is reported in its own
 /// file, pointing back at the first — by line in the same file, by file and line in another.
 /// </summary>
@@ -13,12 +13,19 @@ internal static class CrossDocumentChecks
         var applications = new Dictionary<(string, string), (DocumentIdentity Identity, SpecErrorSink File)>();
         var routes = new Dictionary<(string, string), (RouteClaim Claim, DocumentReadResult Owner, SpecErrorSink File)>();
         var templates = new Dictionary<string, (TemplateIdentity Identity, SpecErrorSink File)>(StringComparer.Ordinal);
+        var policies = new Dictionary<string, (PolicyIdentity Identity, SpecErrorSink File)>(StringComparer.Ordinal);
         foreach (var (file, document) in documents)
         {
             if (document.TemplateIdentity is { } template && !templates.TryAdd(template.Name, (template, file)))
             {
                 var first = templates[template.Name];
                 file.Add(template.At, "metadata.name", $"duplicate analysis template '{template.Name}': also defined at {Place(file, first.File, first.Identity.At)}");
+            }
+
+            if (document.PolicyIdentity is { } policy && !policies.TryAdd(policy.Name, (policy, file)))
+            {
+                var first = policies[policy.Name];
+                file.Add(policy.At, "metadata.name", $"duplicate image policy '{policy.Name}': also defined at {Place(file, first.File, first.Identity.At)}");
             }
 
             if (document.Identity is { } identity

@@ -1,14 +1,18 @@
 using Slipway.Core.Analysis;
+using Slipway.Core.Images;
 
 namespace Slipway.Core.Spec.Parsing;
 
 /// <summary>
-/// The kinds of document a spec file may hold — applications and analysis templates, in any order — and the two
+/// The kinds of document a spec file may hold — applications, analysis templates and image policies, in any order — and the two
 /// fields every document starts with, <c>apiVersion</c> and <c>kind</c>.
 /// </summary>
 internal static class DocumentKinds
 {
-    public static readonly IReadOnlyList<string> Known = [ApplicationManifest.Kind, AnalysisTemplate.Kind];
+    public static readonly IReadOnlyList<string> Known = [ApplicationManifest.Kind, AnalysisTemplate.Kind, ImagePolicy.Kind];
+
+    /// <summary>The known kinds as an error lists them: <c>'Application', 'AnalysisTemplate' or 'ImagePolicy'</c>.</summary>
+    public static string Expected => string.Join(", ", Known.SkipLast(1).Select(k => $"'{k}'")) + $" or '{Known[^1]}'";
 
     /// <summary>
     /// Which reader a document goes to, before anything is reported: the kind it names; for a misspelt kind, the known
@@ -43,7 +47,7 @@ internal static class DocumentKinds
         if (kind.Length > 0 && !Known.Contains(kind, StringComparer.Ordinal) && document.Value("kind") is { } kindNode)
         {
             var hint = FieldSuggestion.Closest(kind, Known) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
-            reader.Error(kindNode.Start, "kind", $"expected '{Known[0]}' or '{Known[1]}', got '{kind}'{hint}");
+            reader.Error(kindNode.Start, "kind", $"expected {Expected}, got '{kind}'{hint}");
         }
     }
 }
