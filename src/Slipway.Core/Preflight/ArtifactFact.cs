@@ -23,4 +23,7 @@ public enum ArtifactState
     Missing,
     DigestMismatch,
     Unreadable,
+
+    /// <summary>An image artifact its registry no longer serves at the pinned digest, or that could not be asked (the detail says which).</summary>
+    ImageUnavailable,
 }

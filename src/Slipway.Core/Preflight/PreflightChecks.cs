@@ -148,9 +148,11 @@ public static class PreflightChecks
             ArtifactState.Missing => $"its artifact {digest} is no longer in the server's store (removed by housekeeping or by hand): apply the spec again to copy it",
             ArtifactState.DigestMismatch => $"the stored copy of its artifact {digest} no longer has that content (it hashes to {artifact.Detail}): it was changed on disk; apply the spec again",
             ArtifactState.Unreadable => $"the stored copy of its artifact {digest} could not be checked: {artifact.Detail}",
+            ArtifactState.ImageUnavailable => $"its image {digest} cannot be found in its registry: {artifact.Detail}",
             _ => null,
         };
-        return message is null ? null : new PreflightItem(PreflightCheck.Artifact, PreflightSeverity.Error, null, "spec.artifact.path", message);
+        var field = artifact.State == ArtifactState.ImageUnavailable ? "spec.artifact.image" : "spec.artifact.path";
+        return message is null ? null : new PreflightItem(PreflightCheck.Artifact, PreflightSeverity.Error, null, field, message);
     }
 
     private static int LastIndexOf(IReadOnlyList<EnvVar> env, string name)

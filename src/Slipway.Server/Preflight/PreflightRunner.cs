@@ -13,7 +13,8 @@ namespace Slipway.Server.Preflight;
 /// <c>slipway validate</c>), <c>rollout undo</c> and <c>retry</c>, and a secret change that makes a revision
 /// (<see cref="CheckRevisionAsync"/>). A refused release starts nothing and moves nothing.
 /// </summary>
-internal sealed partial class PreflightRunner(ISecretLookup secrets, ArtifactStore artifacts, ServerOptions options, TimeProvider time, ILogger<PreflightRunner> logger)
+internal sealed partial class PreflightRunner(
+    ISecretLookup secrets, ArtifactStore artifacts, Images.IImageResolver images, ServerOptions options, TimeProvider time, ILogger<PreflightRunner> logger)
 {
     /// <summary>
     /// The checks of an apply (or dry run) whose document starts a rollout: its artifact has just been hashed (and, but
@@ -40,8 +41,19 @@ internal sealed partial class PreflightRunner(ISecretLookup secrets, ArtifactSto
     {
         ArgumentNullException.ThrowIfNull(spec);
         var facts = await SecretFactsAsync(environment, spec.Template, ct);
-        var artifact = await StoredArtifactCheck.CheckAsync(artifacts, spec.Template.Artifact, options.Artifacts, time, ct);
+        var artifact = spec.Template.Artifact.PinnedImage() is { } image
+            ? await ImageCheckAsync(Oci.ImageReference.Parse(image), ct)
+            : await StoredArtifactCheck.CheckAsync(artifacts, spec.Template.Artifact, options.Artifacts, time, ct);
         return Logged(PreflightChecks.Run(app, environment, spec, facts with { Artifact = artifact }));
+    }
+
+    /// <summary>An image revision's artifact: its registry still serves the pinned digest (a repository deleted, or garbage-collected, does not).</summary>
+    private async Task<ArtifactFact> ImageCheckAsync(Oci.ImageReference pinned, CancellationToken ct)
+    {
+        var resolution = await images.ResolveAsync(pinned, ct);
+        return resolution.Digest == pinned.Digest
+            ? ArtifactFact.Verified(pinned.Digest!.ToString())
+            : new ArtifactFact(ArtifactState.ImageUnavailable, pinned.Digest!.ToString(), resolution.Problem ?? $"the registry answers {resolution.Digest}");
     }
 
     /// <summary>

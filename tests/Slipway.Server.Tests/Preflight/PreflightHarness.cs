@@ -22,9 +22,10 @@ internal sealed class PreflightHarness : IAsyncDisposable
         Queue = queue;
         Vault = vault;
         Artifacts = new ArtifactStore(options);
-        Preflight = new PreflightRunner(vault.Vault, Artifacts, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
         Registry = new RegistryClient(options.Registries.ClientOptions());
-        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, vault.Vault, new RegistryImageResolver(Registry));
+        var images = new RegistryImageResolver(Registry);
+        Preflight = new PreflightRunner(vault.Vault, Artifacts, images, options, TimeProvider.System, NullLogger<PreflightRunner>.Instance);
+        Apply = new ApplyService(store, Artifacts, new ControlPlaneLock(), TimeProvider.System, queue, options, Preflight, vault.Vault, images);
     }
 
     public TemporaryDirectory Temp { get; }

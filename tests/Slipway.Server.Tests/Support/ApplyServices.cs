@@ -19,7 +19,8 @@ internal static class ApplyServices
     public static ApplyService Create(IStore store, ArtifactStore artifacts, ControlPlaneLock gate, TimeProvider time, WorkQueue queue, ServerOptions options, ISecretLookup? secrets = null, Slipway.Server.Slo.ErrorBudgetService? errorBudget = null, IImageResolver? images = null)
     {
         secrets ??= new SecretVault(store, MasterKeys.Open(options.DataDirectory, _ => null), time, NullLogger<SecretVault>.Instance);
-        var preflight = new PreflightRunner(secrets, artifacts, options, time, NullLogger<PreflightRunner>.Instance);
-        return new ApplyService(store, artifacts, gate, time, queue, options, preflight, secrets, images ?? new RegistryImageResolver(new RegistryClient(options.Registries.ClientOptions())), errorBudget);
+        images ??= new RegistryImageResolver(new RegistryClient(options.Registries.ClientOptions()));
+        var preflight = new PreflightRunner(secrets, artifacts, images, options, time, NullLogger<PreflightRunner>.Instance);
+        return new ApplyService(store, artifacts, gate, time, queue, options, preflight, secrets, images, errorBudget);
     }
 }
