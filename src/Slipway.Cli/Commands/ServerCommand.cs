@@ -47,10 +47,15 @@ internal static class ServerCommand
             Description = "Longest an apply may take to check, or to hash and copy, one artifact directory, e.g. 90s or 10m (default 5m)",
             DefaultValueFactory = _ => "5m",
         };
+        var advisories = new Option<string?>("--advisories")
+        {
+            Description = "Offline advisory database for the vulnerability gate: a folder of OSV JSON files or a .zip of them (read at start and again when it changes)",
+        };
         var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
         {
             api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout,
         };
+        command.Options.Add(advisories);
         CliAction.Set(command, async (result, ct) =>
         {
             if (!ArtifactLimits.TryParseSize(result.GetValue(maxArtifactSize)!, out var maxBytes))
@@ -72,6 +77,7 @@ internal static class ServerCommand
                 InsecureRemoteApi = result.GetValue(insecure),
                 InstancePorts = ports ?? Slipway.Local.PortRange.DefaultInstancePorts,
                 Artifacts = new ArtifactLimits(maxBytes, timeout),
+                AdvisoriesPath = FullPath(result.GetValue(advisories)),
             };
 
             // The router is started detached, where its refusal would only reach its log: check its addresses here.
@@ -97,6 +103,10 @@ internal static class ServerCommand
                 throw new CliException(e.Message, 1);
             }
             catch (Slipway.Server.Secrets.MasterKeyException e)
+            {
+                throw new CliException(e.Message, 1);
+            }
+            catch (Slipway.Server.Supply.AdvisoryDatabaseException e)
             {
                 throw new CliException(e.Message, 1);
             }
