@@ -37,16 +37,19 @@ internal static class ExpiryText
         var unit = text[^1];
         if ((unit is 'd' or 'w') && double.TryParse(text[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count) && count > 0)
         {
-            expires = now + TimeSpan.FromDays(count * (unit == 'w' ? 7 : 1));
+            expires = Seconds(now + TimeSpan.FromDays(count * (unit == 'w' ? 7 : 1)));
             return true;
         }
 
         if (DurationParser.TryParse(text, out var duration) && duration > TimeSpan.Zero)
         {
-            expires = now + duration;
+            expires = Seconds(now + duration);
             return true;
         }
 
         return false;
     }
+
+    /// <summary>To the whole second, as the API writes times: the expiry stored is the one shown.</summary>
+    private static DateTimeOffset Seconds(DateTimeOffset time) => new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 }
