@@ -41,7 +41,7 @@ internal sealed partial class PromotionService(RegistryClient registry, ImageGat
             if (!verdict.Allowed)
             {
                 Log.Refused(logger, pinned.ToString(), environment, verdict.Vulnerabilities?.Refused.Count ?? 0);
-                return new PromotionOutcome(null, verdict, $"promotion of {pinned} to {environment} refused: {verdict.Message}");
+                return new PromotionOutcome(null, verdict, $"promotion of {pinned} to {environment} {verdict.Message}");
             }
         }
 
