@@ -29,7 +29,7 @@ internal sealed class PromotionOutput(JsonNode document, PromotionView promotion
             var rows = new List<IReadOnlyList<string>>();
             foreach (var blob in details.Blobs)
             {
-                var kind = blob.MediaType.Contains("config", StringComparison.Ordinal) ? "config" : "layer";
+                var kind = Kind(blob.MediaType);
                 rows.Add([$"  {kind}", wide ? blob.Digest.ToString() : ImagesOutput.Short(blob.Digest.ToString()), Bytes(blob.Size), Outcome(blob.Outcome), Bytes(blob.BytesSent)]);
             }
 
@@ -62,6 +62,13 @@ internal sealed class PromotionOutput(JsonNode document, PromotionView promotion
             .Append(promotion.Environment is { } env ? $", for {env}" : "").Append('\n');
         return text.ToString();
     }
+
+    /// <summary>What a blob is to a reader: the image's config and layers, and the blobs of its attachments (SBOM, signatures).</summary>
+    private static string Kind(string mediaType) =>
+        mediaType.Contains("cyclonedx", StringComparison.OrdinalIgnoreCase) || mediaType.Contains("spdx", StringComparison.OrdinalIgnoreCase) ? "sbom"
+        : mediaType.Contains("simplesigning", StringComparison.OrdinalIgnoreCase) ? "signature"
+        : mediaType.Contains("config", StringComparison.Ordinal) || mediaType == "application/vnd.oci.empty.v1+json" ? "config"
+        : "layer";
 
     private static string Outcome(BlobCopyOutcome outcome) => outcome.ToString().ToLowerInvariant();
 

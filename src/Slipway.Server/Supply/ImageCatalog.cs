@@ -51,7 +51,7 @@ internal sealed class ImageCatalog(IStore store)
             }
 
             var role = use.Revision == current.Stable ? "stable"
-                : use.Revision == current.Updated ? "canary"
+                : use.Revision == current.Updated ? "rolling out"
                 : use.Revision == current.Desired ? "desired"
                 : null;
             views.Add(new PackageUseView(use.App, use.Environment, use.Revision, use.Image, use.Digest, use.Package.Ecosystem, use.Package.Name, use.Package.Version, use.Package.Purl, role));

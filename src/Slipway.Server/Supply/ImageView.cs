@@ -37,7 +37,7 @@ public sealed record ImageView(
 
 /// <summary>
 /// One answer to "which apps carry this package": an app's revision in an environment whose image's SBOM lists it, and
-/// whether that revision runs now (<see cref="Running"/>: <c>stable</c>, <c>canary</c> — being rolled out — or
+/// whether that revision runs now (<see cref="Running"/>: <c>stable</c>, <c>rolling out</c> — a canary's, say — or
 /// <c>desired</c> — applied, not yet running; null for an older revision kept for rollback).
 /// </summary>
 public sealed record PackageUseView(

@@ -11,7 +11,21 @@ public sealed class ImageExceptionCommandTests : IAsyncLifetime
 {
     private CliServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await CliServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _server = await CliServer.StartAsync();
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // CliServer probes its ports free, then binds them: a parallel test can take one in between. Other ports.
+            }
+        }
+    }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
