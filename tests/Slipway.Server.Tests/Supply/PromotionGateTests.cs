@@ -35,6 +35,14 @@ public sealed class PromotionGateTests
         await image.PushAsync(server.Registry, dev.Reference("web:v1"));
         var promote = new PromoteRequest($"{dev.Address}/web:v1", $"{prod.Address}/web", "prod", ["stable"], "ana@laptop");
 
+        var scan = await server.CallAsync<ScanView>(HttpMethod.Post, "/api/v1/images/scan", new ImageRequest($"{dev.Address}/web:v1", "prod"));
+
+        Assert.Equal([Advisories.Openssl, "DEBIAN-CVE-2026-9004"], scan.Findings.Select(f => f.Advisory));
+        Assert.Equal(("critical", 9.8, "3.0.13-1~deb12u1", "openssl"), (scan.Findings[0].Severity, scan.Findings[0].Score, scan.Findings[0].FixedIn, scan.Findings[0].SourcePackage));
+        Assert.Equal(("unknown", (string?)null), (scan.Findings[1].Severity, scan.Findings[1].FixedIn));
+        Assert.Equal(2, scan.Advisories.Count);
+        Assert.False(scan.Verdict!.Allowed);
+
         var (refusedStatus, refused) = await server.SendAsync(HttpMethod.Post, "/api/v1/images/promote", promote);
 
         Assert.Equal(409, refusedStatus);
