@@ -51,6 +51,38 @@ public sealed class SbomServiceTests
     }
 
     [Fact]
+    public async Task Of_a_multi_platform_index_the_linux_amd64_image_is_read_and_the_SBOM_describes_the_index()
+    {
+        await using var registry = await Registry.StartAsync();
+        await using var server = await SupplyServer.StartAsync(null, registry);
+        var amd64 = DebianImage.Create("amd64");
+        var arm64 = Oci.Tests.Support.TestImage.Create(layerCount: 1, layerSize: 1024, label: "arm64");
+        await amd64.PushAsync(server.Registry, registry.Reference($"web@{amd64.Digest}"));
+        await arm64.PushAsync(server.Registry, registry.Reference($"web@{arm64.Digest}"));
+        var index = Oci.Registry.Manifest.Create(new Oci.Registry.ImageIndex(
+        [
+            amd64.Manifest.Descriptor with { Platform = new Oci.Registry.Platform("arm64", "linux") },
+            amd64.Manifest.Descriptor with { Digest = arm64.Digest, Size = arm64.Manifest.Size, Platform = new Oci.Registry.Platform("arm64", "linux") { Variant = "v8" } },
+        ]) { MediaType = Oci.Registry.MediaTypes.OciIndex });
+        var indexWithAmd64 = Oci.Registry.Manifest.Create(new Oci.Registry.ImageIndex(
+        [
+            arm64.Manifest.Descriptor with { Platform = new Oci.Registry.Platform("arm64", "linux") },
+            amd64.Manifest.Descriptor with { Platform = new Oci.Registry.Platform("amd64", "linux") },
+        ]) { MediaType = Oci.Registry.MediaTypes.OciIndex });
+        await server.Registry.PutManifestAsync(registry.Reference("web:arm-only"), index, CancellationToken.None);
+        await server.Registry.PutManifestAsync(registry.Reference("web:multi"), indexWithAmd64, CancellationToken.None);
+
+        var sbom = await server.CallAsync<SbomView>(HttpMethod.Post, "/api/v1/images/sbom", new ImageRequest($"{registry.Address}/web:multi"));
+        var (status, refused) = await server.SendAsync(HttpMethod.Post, "/api/v1/images/sbom", new ImageRequest($"{registry.Address}/web:arm-only"));
+
+        Assert.Equal((indexWithAmd64.Digest.ToString(), amd64.Digest.ToString()), (sbom.Digest, sbom.Platform));
+        Assert.Equal(["libssl3", "tar"], sbom.Components.Select(c => c.Name).Order());
+        Assert.NotNull(await server.Registry.HeadManifestAsync(registry.Reference($"web:{SbomAttachment.Tag(indexWithAmd64.Digest)}"), CancellationToken.None));
+        Assert.Equal(422, status);
+        Assert.Contains("without a linux/amd64 image (it has linux/arm64, linux/arm64/v8)", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_image_that_is_not_there_is_a_404_naming_it()
     {
         await using var registry = await Registry.StartAsync();
