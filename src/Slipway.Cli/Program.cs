@@ -30,6 +30,7 @@ root.Subcommands.Add(SecretCommand.Create(globals));
 root.Subcommands.Add(PoliciesCommand.Create(globals));
 root.Subcommands.Add(RegistryCommand.Create(globals));
 root.Subcommands.Add(KeysCommand.Create(globals));
+root.Subcommands.Add(ImagesCommand.Create(globals));
 root.Subcommands.Add(ImageCommand.Create(globals));
 root.Subcommands.Add(RolloutCommand.Create(globals));
 root.Subcommands.Add(DemoCommand.Create(signals.Hurry));

@@ -19,6 +19,7 @@ using Slipway.Server.Reconcile;
 using Slipway.Server.Routing;
 using Slipway.Server.Secrets;
 using Slipway.Server.Slo;
+using Slipway.Server.Supply;
 using Slipway.Server.Targets;
 using Slipway.Store;
 
@@ -36,6 +37,7 @@ public static partial class ServerHost
     /// <exception cref="ServerRunningException">Another server runs on the data directory; nothing was started.</exception>
     /// <exception cref="MasterKeyException">The master key cannot be used as configured; nothing was started.</exception>
     /// <exception cref="Images.RegistrySettingsException">A registry CA file cannot be read; nothing was started.</exception>
+    /// <exception cref="AdvisoryDatabaseException">The advisory database (--advisories) cannot be read; nothing was started.</exception>
     /// <exception cref="Routing.RouterAdminTakenException">Something other than this data directory's router answers on the router admin address.</exception>
     public static Task RunAsync(ServerOptions options, CancellationToken ct) => RunAsync(options, replace: null, ct);
 
@@ -141,12 +143,14 @@ public static partial class ServerHost
         services.AddSingleton<Housekeeper>().AddHostedService(sp => sp.GetRequiredService<Housekeeper>());
         services.AddSingleton<PreflightRunner>();
         services.AddSingleton<ConfigService>();
+        services.AddSupply();
         replace?.Invoke(services);
 
         await using var app = builder.Build();
 
         // Before the reconciler adopts or starts an instance: instances get their secret values from the vault.
         await app.Services.GetRequiredService<SecretVault>().StartAsync(ct);
+        await app.Services.GetRequiredService<Supply.AdvisoryDatabase>().StartAsync(ct);
         await app.Services.GetRequiredService<RouterLauncher>().EnsureRunningAsync(ct);
         app.UseMiddleware<ApiRequestMetrics>();
         app.UseApiSecurity();

@@ -73,6 +73,13 @@ public sealed record ServerOptions(
     /// <summary>Events kept per app×env, the newest (see <see cref="Slipway.Store.StoreOptions.EventsPerApp"/>).</summary>
     public int EventsPerApp { get; init; } = Slipway.Store.StoreOptions.DefaultEventsPerApp;
 
+    /// <summary>
+    /// The offline advisory database the vulnerability gate matches SBOMs against (<c>--advisories</c>): a folder of OSV
+    /// JSON files or a .zip of them; read at start and again when it changes. Null: no database, so scans and gates
+    /// that need one refuse and say how to give one.
+    /// </summary>
+    public string? AdvisoriesPath { get; init; }
+
     public string StorePath => Path.Combine(DataDirectory, "slipway.db");
 
     /// <summary>Immutable copies of directory artifacts by digest (see <c>ArtifactStore</c>).</summary>

@@ -13,9 +13,14 @@ internal static class ImageCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var image = new Command("image", "Sign images and verify their signatures");
+        var image = new Command("image", "Work with one OCI image by digest: sign it and verify its signatures, its SBOM, its vulnerabilities, promotion to another registry, exceptions to the vulnerability gate");
         image.Subcommands.Add(Sign(globals));
         image.Subcommands.Add(Verify(globals));
+        image.Subcommands.Add(ImageSbomCommand.Create(globals));
+        image.Subcommands.Add(ImageScanCommand.Create(globals));
+        image.Subcommands.Add(ImagePromoteCommand.Create(globals));
+        image.Subcommands.Add(ImagePromoteCommand.Promotions(globals));
+        image.Subcommands.Add(ImageExceptionCommand.Create(globals));
         return image;
     }
 

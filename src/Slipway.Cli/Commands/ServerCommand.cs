@@ -63,10 +63,15 @@ internal static class ServerCommand
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var advisories = new Option<string?>("--advisories")
+        {
+            Description = "Offline advisory database for the vulnerability gate: a folder of OSV JSON files or a .zip of them (read at start and again when it changes)",
+        };
         var command = new Command("server", "Run the control plane (starts the router if it is not running); writes the API token to <data>/api-token on first start")
         {
             api, allowedHosts, tlsCert, tlsKey, insecure, listen, admin, instancePorts, maxArtifactSize, artifactTimeout, dockerHost, insecureRegistries, registryCas,
         };
+        command.Options.Add(advisories);
         CliAction.Set(command, async (result, ct) =>
         {
             if (!ArtifactLimits.TryParseSize(result.GetValue(maxArtifactSize)!, out var maxBytes))
@@ -96,6 +101,7 @@ internal static class ServerCommand
                 Artifacts = new ArtifactLimits(maxBytes, timeout),
                 DockerHost = docker,
                 Registries = new Slipway.Server.Images.RegistrySettings(result.GetValue(insecureRegistries) ?? [], [.. (result.GetValue(registryCas) ?? []).Select(Path.GetFullPath)]),
+                AdvisoriesPath = FullPath(result.GetValue(advisories)),
             };
 
             // The router is started detached, where its refusal would only reach its log: check its addresses here.
@@ -128,6 +134,10 @@ internal static class ServerCommand
             catch (Slipway.Server.Images.RegistrySettingsException e)
             {
                 throw new CliException(e.Message, 2);
+            }
+            catch (Slipway.Server.Supply.AdvisoryDatabaseException e)
+            {
+                throw new CliException(e.Message, 1);
             }
             catch (ApiConfigurationException e)
             {

@@ -35,6 +35,7 @@ internal static class ApiEndpoints
         RegistryEndpoints.Map(api);
         SigningKeyEndpoints.Map(api);
         ImageSignatureEndpoints.Map(api);
+        Supply.SupplyEndpoints.Map(api);
         api.MapPost("/validate", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
             WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: true, ct)), ct));
         api.MapPost("/apply", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
