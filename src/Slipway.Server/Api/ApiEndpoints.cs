@@ -32,6 +32,7 @@ internal static class ApiEndpoints
         api.MapGet("/version", () => Json(BuildInfo.Server));
         SecretEndpoints.Map(api);
         ImagePolicyEndpoints.Map(api);
+        Build.BuildEndpoints.Map(api);
         api.MapPost("/validate", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
             WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: true, ct)), ct));
         api.MapPost("/apply", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
