@@ -28,6 +28,7 @@ root.Subcommands.Add(LogsCommand.Create(globals));
 root.Subcommands.Add(DeleteCommand.Create(globals));
 root.Subcommands.Add(SecretCommand.Create(globals));
 root.Subcommands.Add(PoliciesCommand.Create(globals));
+root.Subcommands.Add(BuildCommand.Create(globals, signals.Hurry));
 root.Subcommands.Add(RolloutCommand.Create(globals));
 root.Subcommands.Add(DemoCommand.Create(signals.Hurry));
 root.Subcommands.Add(VersionCommand.Create(globals));
