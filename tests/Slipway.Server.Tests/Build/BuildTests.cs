@@ -96,6 +96,14 @@ public sealed class BuildTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal((commit, "main", "1.2.3", false), (details.Commit, details.Branch, details.Version, details.Dirty));
         Assert.Equal(commit, details.Labels[ImageTags.RevisionLabel]);
         Assert.Contains(details.Lint, f => f is { Rule: "RunsAsRoot", Level: "warn" });
+
+        // The same commit again, for a script: the engine's cache answers, the digest is the same, the progress goes to
+        // stderr and stdout holds the API's document alone.
+        var (againExit, json, progress) = await Cli.RunAsync("build", "--repo", repository, "-o", "json");
+        Assert.True(againExit == 0, $"exit {againExit}: {progress}");
+        Assert.Contains("Step 2/3 : COPY www/ /www/\n", progress, StringComparison.Ordinal);
+        var again = JsonSerializer.Deserialize<BuiltImageView>(json, SlipwayJson.Options)!;
+        Assert.Equal((image, tags), (again.Image, again.Tags.ToArray()));
     }
 
     [Fact]
