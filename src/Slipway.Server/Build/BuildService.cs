@@ -97,6 +97,12 @@ internal sealed partial class BuildService(DockerEngine engine, IStore store, IS
             Log.Started(logger, id, request.Context!, options.Repository.ToString());
             events.TryWrite(await BuildAsync(id, request, options, dockerfile, line => events.TryWrite(BuildOutputEvent.Of(secrets.Redact(line))), cancel.Token));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect: the build still ends with a line that says it failed, rather than a stream cut short.
+            Log.Defect(logger, id, e);
+            events.TryWrite(BuildFailedEvent.Of($"the build failed unexpectedly: {secrets.Redact(e.Message)} ({e.GetType().Name}; the server's log has the details)"));
+        }
         finally
         {
             _running.TryRemove(id, out _);
@@ -130,6 +136,7 @@ internal sealed partial class BuildService(DockerEngine engine, IStore store, IS
     {
         var pushed = new List<string>();
         Digest? digest = null;
+        ImageReference? recorded = null;
         try
         {
             var built = await new ImageBuilder(engine, time, logger).BuildAsync(options with { Push = false }, output, ct);
@@ -153,15 +160,18 @@ internal sealed partial class BuildService(DockerEngine engine, IStore store, IS
             // Pushed is pushed: the record is made even if a cancel comes now, so the store never lacks an image a
             // registry holds under Slipway's tags.
             await RecordAsync(view, CancellationToken.None);
+            recorded = image;
             await AfterPushAsync(image, request, output, ct);
             Log.Built(logger, id, image.ToString(), built.Tags.Count);
             return BuildResultEvent.Of(view);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception e) when (ct.IsCancellationRequested && e is not ImageLintException)
         {
+            // Cancelled: whatever the engine's connection threw as it was cut, the cancel is what happened.
             Log.Cancelled(logger, id, pushed.Count);
-            return BuildCancelledEvent.Of(pushed.Count == 0
-                ? "the build was cancelled: nothing was pushed"
+            return BuildCancelledEvent.Of(
+                recorded is not null ? $"the build was cancelled after the push: {recorded} is in the registry under every tag and recorded; the steps after the push did not finish"
+                : pushed.Count == 0 ? "the build was cancelled: nothing was pushed"
                 : $"the build was cancelled during the push: {options.Repository.Name} got the tags {string.Join(", ", pushed)} ({digest}) before it stopped; the other tags were not pushed and nothing was recorded");
         }
         catch (ImageBuildException e)
@@ -265,6 +275,9 @@ internal sealed partial class BuildService(DockerEngine engine, IStore store, IS
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Build {Id} cancelled ({PushedTags} tags pushed before)")]
         public static partial void Cancelled(ILogger logger, string id, int pushedTags);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Build {Id} failed unexpectedly")]
+        public static partial void Defect(ILogger logger, string id, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Build {Id}: cancel asked")]
         public static partial void CancelAsked(ILogger logger, string id);
