@@ -81,40 +81,51 @@ now() { date +%s.%N; }
 seconds() { python3 -c "print(f'{$2 - $1:.1f}')"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# One run: publish, then build; prints "publish build total" in seconds.
+# Each line of slipway build's output with the seconds since the command started, as it was printed.
+stamp() { python3 -u -c 'import sys, time
+t = time.time()
+for line in sys.stdin: print(f"{time.time() - t:8.1f} {line}", end="")'; }
+
+# One run: publish, then build; prints "publish build total steps push" in seconds (steps: until the first push line,
+# that is the engine's build steps and the lint; push: from there to the end, every tag pushed and the image recorded).
 run() {
-  local t0 t1 t2
+  local t0 t1 t2 log=$work/run.log
   t0=$(now)
   (cd "$work/sample" && dotnet publish -c Release -r linux-x64 --self-contained -p:TargetFramework=net10.0 -o bin/image -nologo -v q >>"$work/publish.log")
   t1=$(now)
-  (cd "$work/sample" && dotnet "$slipway" build --context . --repo "$repository" "$@" >>"$work/build.log") ||
-    { echo "slipway build failed:" >&2; tail -20 "$work/build.log" >&2; return 1; }
+  (cd "$work/sample" && dotnet "$slipway" build --context . --repo "$repository" "$@" | stamp >"$log") ||
+    { echo "slipway build failed:" >&2; tail -20 "$log" >&2; return 1; }
   t2=$(now)
-  echo "$(seconds "$t0" "$t1") $(seconds "$t1" "$t2") $(seconds "$t0" "$t2")"
+  cat "$log" >>"$work/build.log"
+  local push
+  push=$(grep -m1 ' The push refers to repository' "$log" | awk '{print $1}')
+  echo "$(seconds "$t0" "$t1") $(seconds "$t1" "$t2") $(seconds "$t0" "$t2") $push $(seconds "$push" "$(seconds "$t1" "$t2")")"
 }
 
-declare -a cold_publish cold_build cold_total warm_publish warm_build warm_total
+declare -a cold_publish cold_build cold_total cold_steps cold_push warm_publish warm_build warm_total warm_steps warm_push
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 for i in $(seq "$RUNS"); do
   rm -rf "$work/sample/bin" "$work/sample/obj"
   remove_images
   start_registry
   run --no-cache > "$work/times"
-  read -r p b t < "$work/times"
-  cold_publish+=("$p"); cold_build+=("$b"); cold_total+=("$t")
-  echo "cold $i: publish ${p} s, slipway build ${b} s, total ${t} s"
+  read -r p b t s u < "$work/times"
+  cold_publish+=("$p"); cold_build+=("$b"); cold_total+=("$t"); cold_steps+=("$s"); cold_push+=("$u")
+  echo "cold $i: publish ${p} s, slipway build ${b} s (steps ${s} s, push ${u} s), total ${t} s"
 
   edit "$i"
   git -C "$work" -c user.name=bench -c user.email=bench@localhost commit -q -am "edit $i"
   run > "$work/times"
-  read -r p b t < "$work/times"
-  warm_publish+=("$p"); warm_build+=("$b"); warm_total+=("$t")
-  echo "warm $i: publish ${p} s, slipway build ${b} s, total ${t} s"
+  read -r p b t s u < "$work/times"
+  warm_publish+=("$p"); warm_build+=("$b"); warm_total+=("$t"); warm_steps+=("$s"); warm_push+=("$u")
+  echo "warm $i: publish ${p} s, slipway build ${b} s (steps ${s} s, push ${u} s), total ${t} s"
 done
 
-image=$(grep '^image:' "$work/build.log" | tail -1 | awk '{print $2}')
-size=$(grep '^size:' "$work/build.log" | tail -1 | cut -c11-)
+image=$(grep ' image: ' "$work/build.log" | tail -1 | awk '{print $3}')
+size=$(grep ' size: ' "$work/build.log" | tail -1 | awk '{print $3, $4}')
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "sample image: $size ($image)"
-echo "median of $RUNS   publish   slipway build   total"
-echo "cold             $(median "${cold_publish[@]}") s     $(median "${cold_build[@]}") s          $(median "${cold_total[@]}") s"
-echo "warm             $(median "${warm_publish[@]}") s     $(median "${warm_build[@]}") s          $(median "${warm_total[@]}") s"
+echo "median of $RUNS | publish | slipway build | (steps | push) | total"
+echo "cold | $(median "${cold_publish[@]}") s | $(median "${cold_build[@]}") s | $(median "${cold_steps[@]}") s | $(median "${cold_push[@]}") s | $(median "${cold_total[@]}") s"
+echo "warm | $(median "${warm_publish[@]}") s | $(median "${warm_build[@]}") s | $(median "${warm_steps[@]}") s | $(median "${warm_push[@]}") s | $(median "${warm_total[@]}") s"

@@ -57,8 +57,8 @@ internal static class BuildCommand
         var target = new Option<string>("--target") { Description = "The stage of a multi-stage Dockerfile to build (default: the last)", HelpName = "stage" };
         var noCache = new Option<bool>("--no-cache") { Description = "Build every step again instead of reusing the engine's cache" };
         var lintRoot = LevelOption("--lint-root", "the image runs as root", "warn");
-        var lintBase = LevelOption("--lint-base", "a base image not pinned by digest, or :latest", "warn");
-        var lintSecrets = LevelOption("--lint-secrets", "an ENV or ARG whose name says secret", "fail");
+        var lintBase = LevelOption("--lint-base", "a base image is not pinned by digest, or is :latest", "warn");
+        var lintSecrets = LevelOption("--lint-secrets", "an ENV or ARG name looks like a secret's", "fail");
         var lintSize = LevelOption("--lint-size", "the image is above --size-budget", "warn");
         var sizeBudget = new Option<string>("--size-budget") { Description = "The image size --lint-size judges, e.g. 200MiB or 1GiB (default 500MiB)", HelpName = "size" };
         sizeBudget.Validators.Add(option =>
