@@ -40,11 +40,16 @@ socket=${SLIPWAY_DOCKER_HOST#unix://}
 echo "building the CLI (Release)…"
 dotnet build "$repo/src/Slipway.Cli" -c Release -nologo -v q >/dev/null
 
-# The engine's images of the benchmark's repository (every tag), removed through the Engine API.
+# The engine's images of the benchmark's repository (every tag), and every image its builds made that lost its tags to
+# a later build, removed through the Engine API (with the steps only they use).
 remove_images() {
   curl -fsS --unix-socket "$socket" "http://docker/v1.41/images/json" |
     python3 -c 'import json,sys; print("\n".join(t for i in json.load(sys.stdin) for t in (i.get("RepoTags") or []) if t.startswith(sys.argv[1] + ":")))' "$repository" |
     while read -r tag; do [ -z "$tag" ] || curl -fsS -X DELETE --unix-socket "$socket" "http://docker/v1.41/images/$tag?force=1" >/dev/null; done
+  if [ -f "$work/build.log" ]; then
+    grep -o 'Successfully built [0-9a-f]*' "$work/build.log" | awk '{print $3}' |
+      while read -r id; do curl -sS -X DELETE --unix-socket "$socket" "http://docker/v1.41/images/$id?force=1" >/dev/null || true; done
+  fi
 }
 
 start_registry() {
