@@ -37,7 +37,7 @@ public sealed record BuildRequest(
 
     /// <summary>
     /// Every reason the body is not a build request (the API answers 400 with all of them, one per line); empty when it
-    /// is one. Whether the directories exist is checked later (<see cref="BuildService.Check"/>): that is about the
+    /// is one. Whether the directories exist is checked later (<see cref="BuildService.RefuseAsync"/>): that is about the
     /// machine, not the request.
     /// </summary>
     public IReadOnlyList<string> Problems()

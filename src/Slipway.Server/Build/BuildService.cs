@@ -95,7 +95,8 @@ internal sealed partial class BuildService(DockerEngine engine, IStore store, IS
             var dockerfile = Shown(request);
             events.TryWrite(BuildStartedEvent.Of(id, request.Context!, dockerfile, options.Repository.ToString()));
             Log.Started(logger, id, request.Context!, options.Repository.ToString());
-            events.TryWrite(await BuildAsync(id, request, options, dockerfile, line => events.TryWrite(BuildOutputEvent.Of(secrets.Redact(line))), cancel.Token));
+            var last = await BuildAsync(id, request, options, dockerfile, line => events.TryWrite(BuildOutputEvent.Of(secrets.Redact(line))), cancel.Token);
+            events.TryWrite(last is BuildFailedEvent failed ? failed with { Error = secrets.Redact(failed.Error) } : last);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
