@@ -212,7 +212,9 @@ internal sealed partial class BuildService(DockerEngine engine, IStore store, IS
     /// before the build answers: generate its SBOM and attach it (the SBOM service, which also records its packages),
     /// then sign <paramref name="image"/> by digest with the key a <c>--sign KEY</c> names. Each step may say what it
     /// did through <paramref name="output"/>; a failure here fails the build (the image stays pushed and recorded,
-    /// and the failure says so). Nothing yet.
+    /// and the failure says so). Nothing yet. Mind the record: the SBOM service saves the image again, and
+    /// <see cref="IStore.SaveImageAsync"/> replaces an image's details on conflict, so its details and the build's
+    /// (<see cref="BuiltImageDetails"/>) must be merged, not one written over the other.
     /// </summary>
     private static Task AfterPushAsync(ImageReference image, BuildRequest request, Action<string> output, CancellationToken ct)
     {
