@@ -44,9 +44,20 @@ internal sealed class ApiClient : IDisposable
     }
 
     /// <summary>A streamed GET (logs --follow); a refusal is thrown as a CLI error like any other.</summary>
-    public async Task<HttpResponseMessage> StreamAsync(string path, CancellationToken ct)
+    public Task<HttpResponseMessage> StreamAsync(string path, CancellationToken ct) => StreamAsync(HttpMethod.Get, path, null, ct);
+
+    /// <summary>
+    /// A call whose answer is read as it comes (logs --follow, build's progress), with a JSON body when
+    /// <paramref name="body"/> is given; a refusal is thrown as a CLI error like any other.
+    /// </summary>
+    public async Task<HttpResponseMessage> StreamAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: SlipwayJson.Options);
+        }
+
         var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (response.IsSuccessStatusCode)
         {

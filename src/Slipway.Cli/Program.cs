@@ -32,6 +32,7 @@ root.Subcommands.Add(RegistryCommand.Create(globals));
 root.Subcommands.Add(KeysCommand.Create(globals));
 root.Subcommands.Add(ImagesCommand.Create(globals));
 root.Subcommands.Add(ImageCommand.Create(globals));
+root.Subcommands.Add(BuildCommand.Create(globals, signals.Hurry));
 root.Subcommands.Add(RolloutCommand.Create(globals));
 root.Subcommands.Add(DemoCommand.Create(signals.Hurry));
 root.Subcommands.Add(VersionCommand.Create(globals));

@@ -122,6 +122,7 @@ public static partial class ServerHost
         services.AddSingleton<Images.ImageSignatures>();
         services.AddSingleton<ApplyService>();
         services.AddSingleton<Images.ImagePolicies>();
+        services.AddSingleton<Build.BuildService>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<LocalTarget>();
         services.AddSingleton<ITarget>(sp => sp.GetRequiredService<LocalTarget>());

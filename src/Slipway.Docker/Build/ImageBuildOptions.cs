@@ -10,6 +10,7 @@ namespace Slipway.Docker.Build;
 /// <param name="Tags">Tags besides the ones from git.</param>
 /// <param name="Labels">Labels besides the OCI ones from git (which win over these).</param>
 /// <param name="Push">False builds, tags and lints without pushing (no digest then).</param>
+/// <param name="NoCache">Build every step again instead of reusing the engine's cache (<c>slipway build --no-cache</c>).</param>
 public sealed record ImageBuildOptions(
     string ContextDirectory,
     ImageReference Repository,
@@ -20,4 +21,5 @@ public sealed record ImageBuildOptions(
     string? Target = null,
     ImageLintOptions? Lint = null,
     RegistryCredentials? Credentials = null,
-    bool Push = true);
+    bool Push = true,
+    bool NoCache = false);

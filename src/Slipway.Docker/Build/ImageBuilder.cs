@@ -53,6 +53,7 @@ public sealed partial class ImageBuilder(DockerEngine engine, TimeProvider time,
                 Labels = labels,
                 BuildArgs = options.BuildArgs,
                 Target = options.Target,
+                NoCache = options.NoCache,
             },
             onOutput,
             ct).ConfigureAwait(false);

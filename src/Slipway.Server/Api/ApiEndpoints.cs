@@ -36,6 +36,7 @@ internal static class ApiEndpoints
         SigningKeyEndpoints.Map(api);
         ImageSignatureEndpoints.Map(api);
         Supply.SupplyEndpoints.Map(api);
+        Build.BuildEndpoints.Map(api);
         api.MapPost("/validate", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
             WithSpecFilesAsync(request, async files => Outcome(await apply.ApplyAsync(files, dryRun: true, ct)), ct));
         api.MapPost("/apply", (HttpRequest request, ApplyService apply, CancellationToken ct) =>
